@@ -1,0 +1,82 @@
+// n8n's community-node lint setup, as `@n8n/node-cli` ships it (configs/eslint.js), assembled from
+// the same plugins so the heavy CLI is not a dev dependency. Differences are listed with a reason.
+import js from '@eslint/js';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import { globalIgnores } from 'eslint/config';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importPlugin from 'eslint-plugin-import-x';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+import tseslint from 'typescript-eslint';
+
+// `recommendedWithoutN8nCloudSupport`: the package streams multi-gigabyte files, which needs
+// Node's `stream` module; n8n Cloud forbids any import but a short allow-list, so the package
+// targets self-hosted n8n (its users). The one Cloud rule that still matters, no raw timers,
+// is switched back on below for the nodes.
+const communityNodes = n8nCommunityNodesPlugin.configs.recommendedWithoutN8nCloudSupport;
+
+export default tseslint.config(
+	globalIgnores(['dist', 'build', 'coverage', 'node_modules', '.cache', 'test-artifacts']),
+	{
+		files: ['**/*.ts'],
+		extends: [
+			js.configs.recommended,
+			tseslint.configs.recommended,
+			communityNodes,
+			importPlugin.configs['flat/recommended'],
+		],
+		rules: {
+			'prefer-spread': 'off',
+			'no-console': 'error',
+		},
+	},
+	{
+		plugins: { 'n8n-nodes-base': n8nNodesBase },
+		settings: {
+			'import-x/resolver-next': [createTypeScriptImportResolver()],
+		},
+	},
+	{
+		files: ['package.json'],
+		extends: [communityNodes],
+		rules: {
+			...n8nNodesBase.configs.community.rules,
+		},
+		languageOptions: {
+			parser: tseslint.parser,
+			parserOptions: { extraFileExtensions: ['.json'] },
+		},
+	},
+	{
+		files: ['credentials/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
+		},
+	},
+	{
+		files: ['nodes/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.nodes.rules,
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+			// Waiting must go through n8n-workflow's `sleep`, which honours execution cancellation.
+			'@n8n/community-nodes/no-restricted-globals': 'error',
+		},
+	},
+	{
+		// Tests, the simulator, scripts and benchmarks are tooling, not node code: they print to the
+		// console, use timers and import Node and dev packages freely.
+		files: ['test/**/*.ts', 'simulator/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+		rules: {
+			'no-console': 'off',
+			'@n8n/community-nodes/no-restricted-globals': 'off',
+			'@n8n/community-nodes/require-node-api-error': 'off',
+			'@n8n/community-nodes/no-silent-error-swallowing': 'off',
+			'@n8n/community-nodes/no-dead-files': 'off',
+			'@n8n/community-nodes/no-hardcoded-secrets': 'off',
+			'@n8n/community-nodes/missing-paired-item': 'off',
+		},
+	},
+);

@@ -1,0 +1,61 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_RATE_LIMITS } from '../transport';
+
+/** Node-wide pacing options, read by the transport for every call of the node. */
+export const rateLimitsOption: INodeProperties = {
+	displayName: 'Rate Limits',
+	name: 'rateLimits',
+	type: 'collection',
+	placeholder: 'Add Rate Limit Option',
+	default: {},
+	description:
+		'How this node paces its calls to 1fichier. Calls with the same API key are shared by every workflow in this n8n process.',
+	options: [
+		{
+			displayName: 'Request Spacing (Ms)',
+			name: 'requestSpacingMs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_RATE_LIMITS.spacingMs,
+			description:
+				'Minimum time between two API calls with this key. 1fichier documents 3 calls/s and locks keys that go faster; about 2/s is safe.',
+		},
+		{
+			displayName: 'Flood Wait (Seconds)',
+			name: 'floodWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_RATE_LIMITS.floodWaitMs / 1000,
+			description: 'How long to pause the key after 1fichier answers "Flood detected" or "Locked" (doubles on each repeat)',
+		},
+		{
+			displayName: 'Max Wait on Rate Limits (Seconds)',
+			name: 'maxRetryWaitSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: DEFAULT_RATE_LIMITS.maxRetryWaitMs / 1000,
+			description:
+				'Total time one call may wait on rate limits and server errors before the node fails with a "rate-limited" error',
+		},
+	],
+};
+
+export const returnAllOption = (resource: string, operation: string): INodeProperties => ({
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+	displayOptions: { show: { resource: [resource], operation: [operation] } },
+});
+
+export const limitOption = (resource: string, operation: string): INodeProperties => ({
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 50,
+	description: 'Max number of results to return',
+	displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
+});

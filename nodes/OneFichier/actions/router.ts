@@ -1,0 +1,33 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { resources } from './resources';
+
+/** Runs the selected operation for every input item; owns `continueOnFail` and `pairedItem`. */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const output: INodeExecutionData[] = [];
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		const resource = this.getNodeParameter('resource', itemIndex) as string;
+		const operationName = this.getNodeParameter('operation', itemIndex) as string;
+		const operation = resources[resource]?.operations[operationName];
+		try {
+			if (!operation) {
+				throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported`, {
+					itemIndex,
+				});
+			}
+			const results = await operation.execute.call(this, itemIndex);
+			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (!this.continueOnFail()) throw error;
+			const message = (error as Error).message;
+			const description = (error as { description?: string }).description;
+			const json: IDataObject = { error: message };
+			if (description) json.description = description;
+			output.push({ json, pairedItem: { item: itemIndex } });
+		}
+	}
+	return [output];
+}

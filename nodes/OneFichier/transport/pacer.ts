@@ -1,0 +1,98 @@
+import { createHash } from 'crypto';
+import { sleep } from 'n8n-workflow';
+
+/**
+ * Pacing and back-off limits. Defaults come from the API reference (section 3): the documented
+ * limit is 3 requests/s, about 2/s is what works in practice (rclone spaces calls 400 ms apart),
+ * and a flood lock wants at least 30 s of silence before the next call.
+ */
+export interface RateLimitSettings {
+	/** Minimum time between the starts of two API calls with the same key. */
+	spacingMs: number;
+	/** First wait after "Flood detected" / "Locked" (doubles on each further flood). */
+	floodWaitMs: number;
+	/** Total time one call may spend waiting on rate limits and server errors before failing. */
+	maxRetryWaitMs: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+	spacingMs: 500,
+	floodWaitMs: 30_000,
+	maxRetryWaitMs: 300_000,
+};
+
+/** Time source, replaceable in tests so back-off can be checked without waiting. */
+export interface Clock {
+	now(): number;
+	sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+	now: () => Date.now(),
+	sleep: async (ms, signal) => await sleep(ms, signal),
+};
+
+let activeClock: Clock = systemClock;
+
+export function getClock(): Clock {
+	return activeClock;
+}
+
+/** For tests only: swap the time source (returns a function restoring the previous one). */
+export function useClockForTesting(clock: Clock): () => void {
+	const previous = activeClock;
+	activeClock = clock;
+	return () => {
+		activeClock = previous;
+	};
+}
+
+/**
+ * Serialises the start times of API calls for one API key. Every execution in the process that
+ * uses the key shares it, so ten parallel workflows still send at most one call per spacing.
+ */
+export class KeyPacer {
+	private nextSlotAt = 0;
+
+	private pausedUntil = 0;
+
+	/** Waits until this caller may send: its reserved slot has come and no flood pause is active. */
+	async waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void> {
+		const clock = getClock();
+		for (;;) {
+			const now = clock.now();
+			const start = Math.max(now, this.nextSlotAt, this.pausedUntil);
+			this.nextSlotAt = start + spacingMs;
+			if (start > now) await clock.sleep(start - now, signal);
+			// A flood answered while we slept pauses everyone, including callers already queued.
+			if (clock.now() >= this.pausedUntil) return;
+		}
+	}
+
+	/** Holds every caller of this key back for `ms` (after a flood answer the key is locked). */
+	pauseFor(ms: number): void {
+		this.pausedUntil = Math.max(this.pausedUntil, getClock().now() + ms);
+	}
+
+	get pausedUntilTime(): number {
+		return this.pausedUntil;
+	}
+}
+
+const pacers = new Map<string, KeyPacer>();
+
+/** The keys are hashed so the map never holds an API key in clear. */
+export function pacerFor(baseUrl: string, apiKey: string): KeyPacer {
+	const id = createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
+	let pacer = pacers.get(id);
+	if (!pacer) {
+		pacer = new KeyPacer();
+		pacers.set(id, pacer);
+	}
+	return pacer;
+}
+
+/** For tests only: forget every pacer (and so every pause). */
+export function resetPacersForTesting(): void {
+	pacers.clear();
+}

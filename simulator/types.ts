@@ -1,0 +1,198 @@
+/**
+ * Public shapes of the local 1fichier simulator. Other packages' tests code against these
+ * names, so they change only together with their users.
+ */
+
+export interface SimulatorOptions {
+	/** 0 = a random free port (default). The CLI defaults to 8765 or $SIMULATOR_PORT. */
+	port?: number;
+	/** Default '127.0.0.1'. */
+	host?: string;
+	/** Valid API keys; default [DEMO_API_KEY]. Every key opens the same (single) account. */
+	keys?: string[];
+	/** Multiplies every limit/TTL duration (also the ones given in `limits`). 1 = real, 0.01 = 100x faster. */
+	timeScale?: number;
+	/** Where file bytes are stored; default a fresh mkdtemp dir, removed on close(). */
+	dataDir?: string;
+	/** Default 'empty'; 'demo' creates a few folders/files and one pending remote upload. */
+	seed?: 'demo' | 'empty';
+	limits?: Partial<SimulatorLimits>;
+	/** Account offer reported by user/info (0 free, 1 Premium, 2 Access). Default 1. */
+	offer?: number;
+	/** Called once per answered request (API and node transfers, not control calls). Never gets headers. */
+	onRequest?: (entry: RequestLogEntry) => void;
+}
+
+export interface RequestLogEntry {
+	kind: 'api' | 'node' | 'other';
+	method: string;
+	/** Path without the query string (a query could carry secrets from badly written clients). */
+	path: string;
+	status: number;
+	ms: number;
+}
+
+export interface SimulatorLimits {
+	/** Per key, in a sliding window of 1 s (scaled). Default 3 (§3 "3 requests per second"). */
+	requestsPerSecond: number;
+	/** After a flood every call of that key answers 403 flood for this long. Default 30 000. */
+	floodLockMs: number;
+	/** user/info: 1 per 5 min per user (§2.1, §3). */
+	userInfoPerKeyMs: number;
+	/** user/info: 1 per min per IP (§2.1, §3). */
+	userInfoPerIpMs: number;
+	/** file/ls: 1 request per folder per 30 s (§2.4 listing limits). */
+	fileLsPerFolderMs: number;
+	/** file/ls with folder_id -1: 1 per hour (§2.4). */
+	fileLsAllMs: number;
+	/** file/ls returns at most this many items (§5). */
+	fileLsCap: number;
+	/** Download token lifetime, 5 min (§2.3). */
+	tokenTtlMs: number;
+	/** end.pl result lifetime, ~2 h (§2.2). */
+	endResultTtlMs: number;
+	/** Delay before a remote upload job starts fetching. */
+	remoteFetchDelayMs: number;
+}
+
+export interface Simulator {
+	/** 'http://127.0.0.1:<port>' */
+	url: string;
+	/** url + '/v1' (the credential's baseUrl). */
+	baseUrl: string;
+	port: number;
+	keys: string[];
+	/** Real time; dates in answers use it. */
+	clock: { now(): number };
+	state: SimulatorState;
+	faults: FaultInjector;
+	stats: SimulatorStats;
+	/** Forget every rate-limit memory and lock (not part of state.reset()). */
+	resetLimits(): void;
+	close(): Promise<void>;
+}
+
+export interface SimulatorStats {
+	/** API requests (/v1/*), not byte transfers. */
+	requests: number;
+	/** e.g. 'file/ls.cgi': 3 */
+	byEndpoint: Record<string, number>;
+	/** Times a flood/lock answer was sent (any rate-limit refusal or flood fault counts). */
+	floodEvents: number;
+	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }>;
+	reset(): void;
+}
+
+export interface SimulatorState {
+	/** Throws on reserved characters, an unknown parent or a duplicate name. */
+	createFolder(parentId: number, name: string): SimFolder;
+	addFile(
+		folderId: number,
+		filename: string,
+		content: Buffer | string,
+		opts?: { date?: Date; contentType?: string },
+	): SimFile;
+	/** Fast bulk seeding; all files share one blob. Dates start at startDate and grow by stepMs (default 1000). */
+	seedFiles(
+		folderId: number,
+		count: number,
+		opts?: { namePrefix?: string; bytes?: number; startDate?: Date; stepMs?: number },
+	): void;
+	getFolder(id: number): SimFolder | undefined;
+	listFolders(parentId: number): SimFolder[];
+	/** All files of the folder, no cap, oldest first. */
+	listFiles(folderId: number): SimFile[];
+	/** Every file of the account (not the anonymous uploads). */
+	allFiles(): SimFile[];
+	/** Files uploaded without an API key. */
+	anonymousFiles(): SimFile[];
+	/** Accepts any accepted link form (§2 `F`) or a bare id. Finds anonymous files too. */
+	findFile(urlOrId: string): SimFile | undefined;
+	readFile(urlOrId: string): Buffer;
+	filePath(urlOrId: string): string;
+	remoteJobs(): SimRemoteJob[];
+	/** Back to an empty root (files, folders, remote jobs). */
+	reset(): void;
+}
+
+export interface SimShare {
+	email: string;
+	rw: 0 | 1;
+	hide_links: 0 | 1;
+}
+
+export interface SimFolder {
+	id: number;
+	name: string;
+	parentId: number | null;
+	createDate: string;
+	pass?: string;
+	shared?: { public: boolean; url?: string; pass?: string; shares: SimShare[] };
+}
+
+export interface SimAcl {
+	ip: string[];
+	country: string[];
+	email: string[];
+	premium: 0 | 1;
+}
+
+export interface SimFile {
+	id: string;
+	url: string;
+	filename: string;
+	size: number;
+	/** 'YYYY-MM-DD HH:MM:SS' Europe/Paris */
+	date: string;
+	/** ms epoch */
+	createdAt: number;
+	folderId: number;
+	/** 128 lowercase hex; sha512 stands in for whirlpool (Node's OpenSSL has no whirlpool). */
+	checksum: string;
+	contentType: string;
+	description: string;
+	pass: string;
+	inline: 0 | 1;
+	noSsl: 0 | 1;
+	cdn: 0 | 1;
+	acl: SimAcl;
+}
+
+export interface SimRemoteResult {
+	status: 'OK' | 'KO';
+	url: string;
+	download_link?: string;
+	message?: string;
+}
+
+export interface SimRemoteJob {
+	id: number;
+	urls: string[];
+	folderId: number;
+	headers: Record<string, string>;
+	requestDate: string;
+	executionDate: string | null;
+	result: SimRemoteResult[];
+	done: boolean;
+}
+
+export type FaultKind = '5xx' | 'flood' | 'drop' | 'slow' | 'pleaseWait' | 'maintenance' | 'html403';
+
+export interface Fault {
+	/** Path substring, e.g. 'file/ls.cgi', 'upload.cgi', 'end.pl', '/dl/'. Absent = any request. */
+	match?: string;
+	kind: FaultKind;
+	/** For 5xx, default 503. */
+	status?: number;
+	/** For slow. */
+	delayMs?: number;
+	/** Applies to the next `times` matching requests (default 1), then is removed. */
+	times?: number;
+}
+
+export interface FaultInjector {
+	add(fault: Fault): void;
+	clear(): void;
+	/** Number of fault applications still to come. */
+	pending(): number;
+}
