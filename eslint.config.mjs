@@ -77,6 +77,8 @@ export default tseslint.config(
 			'@n8n/community-nodes/no-dead-files': 'off',
 			'@n8n/community-nodes/no-hardcoded-secrets': 'off',
 			'@n8n/community-nodes/missing-paired-item': 'off',
+			// Benchmarks and scripts run curl, node and n8n as child processes on purpose.
+			'@n8n/community-nodes/no-dangerous-functions': 'off',
 		},
 	},
 );

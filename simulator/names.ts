@@ -67,8 +67,15 @@ export function fileIdFromUrlOrId(urlOrId: string): string | undefined {
  * error) is unknown; the simulator refuses, so client-side encoding bugs show up in tests.
  * Returns a human description of the first problem, or undefined when the name is fine.
  */
+const RESERVED_CHARACTER = /[\\<>"'$`\u00b4/]/;
+
 export function reservedCharacterProblem(name: string): string | undefined {
 	if (name.startsWith(' ')) return 'leading space';
-	const match = /[\\<>"'$`\u00b4/]/.exec(name);
+	const match = RESERVED_CHARACTER.exec(name);
 	return match ? `reserved character ${JSON.stringify(match[0])}` : undefined;
+}
+
+/** For names the user did not choose (remote fetches): reserved characters become `_`. */
+export function sanitizeName(name: string): string {
+	return name.replace(new RegExp(RESERVED_CHARACTER.source, 'g'), '_').replace(/^ +/, '');
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureN8n, node24Env, run, log } from './provision.mjs';
+import { ensureN8n, node24Env, run, log, trackChild } from './provision.mjs';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-1fichier';
@@ -29,7 +29,7 @@ export function n8nEnv({ userFolder, port = 5678, brokerPort = 5679, binDir, ext
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_PROTOCOL: 'http',
 		N8N_EDITOR_BASE_URL: `http://127.0.0.1:${port}/`,
-		WEBHOOK_URL: `http://127.0.0.1:${port}/`,
+		N8N_WEBHOOK_URL: `http://127.0.0.1:${port}/`,
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
@@ -61,9 +61,17 @@ function encryptionKey(userFolder) {
 
 /** Builds the package (tsc + icons + tools) unless told not to. */
 export async function buildPackage({ quiet = true } = {}) {
+	if (process.env.SKIP_BUILD === '1') {
+		log('SKIP_BUILD=1: using the existing dist/ and build/');
+		return;
+	}
 	const t0 = Date.now();
 	log('Building the package (npm run build)…');
-	await run('npm', ['run', 'build', '--silent'], { cwd: repoRoot, quiet });
+	try {
+		await run('npm', ['run', 'build', '--silent'], { cwd: repoRoot, quiet });
+	} catch (e) {
+		throw new Error(`npm run build failed:\n${(e.stdout ?? '') + (e.stderr ?? '')}`.slice(0, 4000));
+	}
 	log(`  built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
@@ -91,6 +99,17 @@ export async function installPackageIntoN8n(userFolder, { binDir } = {}) {
 	delete pkg.peerDependencies;
 	delete pkg.peerDependenciesMeta;
 	delete pkg.scripts;
+	// n8n refuses the whole package if one listed file is missing: say which, before n8n does.
+	for (const key of ['nodes', 'credentials']) {
+		const listed = pkg.n8n?.[key] ?? [];
+		const missing = listed.filter((f) => !fs.existsSync(path.join(target, f)));
+		if (missing.length === 0) continue;
+		if (process.env.ALLOW_MISSING_NODES !== '1') {
+			throw new Error(`the packed package lacks ${missing.join(', ')} (listed in package.json "n8n.${key}"); is the build complete?`);
+		}
+		log(`WARNING (ALLOW_MISSING_NODES=1): leaving out ${missing.join(', ')}, missing from the packed package`);
+		pkg.n8n[key] = listed.filter((f) => !missing.includes(f));
+	}
 	fs.writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
@@ -148,6 +167,7 @@ export async function startN8n(n8n, env, { logFile, timeoutMs = 180_000, inherit
 		stdio: ['ignore', inherit ? 'inherit' : out, inherit ? 'inherit' : out],
 		detached: false,
 	});
+	trackChild(child);
 	let exited = null;
 	child.on('exit', (code, sig) => {
 		exited = { code, sig };

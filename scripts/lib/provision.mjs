@@ -12,6 +12,23 @@ export function cacheRoot() {
 	return path.join(base, 'n8n-nodes-1fichier');
 }
 
+/** Long-running children (n8n, simulator): killed when this process exits, whatever the reason. */
+const children = new Set();
+export function trackChild(child) {
+	children.add(child);
+	child.once('exit', () => children.delete(child));
+	return child;
+}
+process.once('exit', () => {
+	for (const child of children) {
+		try {
+			child.kill('SIGTERM');
+		} catch {
+			/* already gone */
+		}
+	}
+});
+
 export function log(...args) {
 	console.log(...args);
 }

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { repoRoot } from './n8n.mjs';
+import { trackChild } from './provision.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -37,7 +38,7 @@ export async function startSimulator({ port, seed = 'demo', timeScale, logFile, 
 	const args = [cli, '--port', String(port), '--seed', seed];
 	if (timeScale !== undefined && supportsTimeScale()) args.push('--time-scale', String(timeScale));
 	const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-	const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', out] });
+	const child = trackChild(spawn(process.execPath, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', out] }));
 	let printed = '';
 	child.stdout.on('data', (d) => {
 		printed += d;

@@ -1,7 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RATE_LIMITS } from '../transport';
-
 /** Node-wide pacing options, read by the transport for every call of the node. */
 export const rateLimitsOption: INodeProperties = {
 	displayName: 'Rate Limits',
@@ -17,7 +15,7 @@ export const rateLimitsOption: INodeProperties = {
 			name: 'requestSpacingMs',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_RATE_LIMITS.spacingMs,
+			default: 500, // DEFAULT_RATE_LIMITS.spacingMs (n8n's lint wants literal defaults)
 			description:
 				'Minimum time between two API calls with this key. 1fichier documents 3 calls/s and locks keys that go faster; about 2/s is safe.',
 		},
@@ -26,7 +24,7 @@ export const rateLimitsOption: INodeProperties = {
 			name: 'floodWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_RATE_LIMITS.floodWaitMs / 1000,
+			default: 30, // DEFAULT_RATE_LIMITS.floodWaitMs
 			description: 'How long to pause the key after 1fichier answers "Flood detected" or "Locked" (doubles on each repeat)',
 		},
 		{
@@ -34,7 +32,7 @@ export const rateLimitsOption: INodeProperties = {
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
 			typeOptions: { minValue: 0 },
-			default: DEFAULT_RATE_LIMITS.maxRetryWaitMs / 1000,
+			default: 300, // DEFAULT_RATE_LIMITS.maxRetryWaitMs
 			description:
 				'Total time one call may wait on rate limits and server errors before the node fails with a "rate-limited" error',
 		},

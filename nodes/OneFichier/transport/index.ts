@@ -12,6 +12,7 @@ import type {
 	ILoadOptionsFunctions,
 	IPollFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { ApiFailure } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
@@ -82,6 +83,11 @@ export function readRateLimits(ctx: OneFichierContext): RateLimitSettings {
 
 export function cancelSignalOf(ctx: OneFichierContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? (ctx as IExecuteFunctions).getExecutionCancelSignal() : undefined;
+}
+
+/** After a failed request: if the user cancelled the execution, stop here rather than retry. */
+export function throwIfCancelled(ctx: OneFichierContext): void {
+	if (cancelSignalOf(ctx)?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
 }
 
 /** Back-off for one retry: flood waits at least `floodWaitMs` (doubling), the rest 1 s doubling, with jitter. */
@@ -168,7 +174,7 @@ async function sendJson(
 	try {
 		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request);
 	} catch (error) {
-		if (cancelSignalOf(ctx)?.aborted) throw error;
+		throwIfCancelled(ctx);
 		// Only the error's own text: the request object (with its Authorization header) stays out.
 		const message = networkMessage(error);
 		return { failure: { endpoint, message, kind: 'retryable' } };

@@ -52,30 +52,38 @@ export function useClockForTesting(clock: Clock): () => void {
  * uses the key shares it, so ten parallel workflows still send at most one call per spacing.
  */
 export class KeyPacer {
-	private nextSlotAt = 0;
+	private lastStartAt = Number.NEGATIVE_INFINITY;
 
 	private pausedUntil = 0;
 
-	/** Waits until this caller may send: its reserved slot has come and no flood pause is active. */
+	/** Callers take their turn one after the other, so late timers cannot bunch calls together. */
+	private queue: Promise<void> = Promise.resolve();
+
+	/** Waits until this caller may send: `spacingMs` after the previous start and after any flood pause. */
 	async waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void> {
+		const turn = this.queue.then(async () => await this.waitForSlot(spacingMs, signal));
+		this.queue = turn.catch(() => undefined);
+		await turn;
+	}
+
+	private async waitForSlot(spacingMs: number, signal?: AbortSignal): Promise<void> {
 		const clock = getClock();
 		for (;;) {
+			signal?.throwIfAborted();
 			const now = clock.now();
-			const start = Math.max(now, this.nextSlotAt, this.pausedUntil);
-			this.nextSlotAt = start + spacingMs;
-			if (start > now) await clock.sleep(start - now, signal);
-			// A flood answered while we slept pauses everyone, including callers already queued.
-			if (clock.now() >= this.pausedUntil) return;
+			// Re-read after every sleep: a flood answered meanwhile pauses queued callers too.
+			const readyAt = Math.max(this.lastStartAt + spacingMs, this.pausedUntil);
+			if (now >= readyAt) {
+				this.lastStartAt = now;
+				return;
+			}
+			await clock.sleep(readyAt - now, signal);
 		}
 	}
 
 	/** Holds every caller of this key back for `ms` (after a flood answer the key is locked). */
 	pauseFor(ms: number): void {
 		this.pausedUntil = Math.max(this.pausedUntil, getClock().now() + ms);
-	}
-
-	get pausedUntilTime(): number {
-		return this.pausedUntil;
 	}
 }
 

@@ -8,7 +8,14 @@ import { Readable, Transform } from 'stream';
 
 import type { ApiFailure } from './errors';
 import { messageFromBody, toNodeApiError } from './errors';
-import { apiRequest, cancelSignalOf, CREDENTIAL_TYPE, getOneFichierCredentials, readRateLimits } from './index';
+import {
+	apiRequest,
+	cancelSignalOf,
+	CREDENTIAL_TYPE,
+	getOneFichierCredentials,
+	readRateLimits,
+	throwIfCancelled,
+} from './index';
 import { getClock } from './pacer';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from './types';
 import { toNumber } from './types';
@@ -140,7 +147,7 @@ async function postMultipart(
 		};
 	} catch (error) {
 		fileStream.destroy();
-		if (cancelSignalOf(ctx)?.aborted) throw error;
+		throwIfCancelled(ctx);
 		return {
 			failure: { endpoint: 'upload.cgi', message: (error as Error).message ?? 'connection lost', kind: 'retryable' },
 		};
@@ -203,8 +210,8 @@ async function readUploadResult(
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 			})) as { statusCode: number; body: unknown };
-		} catch (error) {
-			if (cancelSignalOf(ctx)?.aborted) throw error;
+		} catch {
+			throwIfCancelled(ctx);
 			response = { statusCode: 0, body: undefined };
 		}
 		const links = (response.body as EndUploadResponse | undefined)?.links;
@@ -266,15 +273,25 @@ export interface DownloadedStream {
 
 /** Opens a download token URL as a stream. The token needs no key, so none is sent. */
 export async function openDownload(ctx: IExecuteFunctions, tokenUrl: string, itemIndex: number): Promise<DownloadedStream> {
-	const response = (await ctx.helpers.httpRequest({
-		method: 'GET',
-		url: tokenUrl,
-		encoding: 'stream',
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: 0,
-		abortSignal: cancelSignalOf(ctx),
-	})) as { statusCode: number; body: Readable; headers: Record<string, string | undefined> };
+	let response: { statusCode: number; body: Readable; headers: Record<string, string | undefined> };
+	try {
+		response = (await ctx.helpers.httpRequest({
+			method: 'GET',
+			url: tokenUrl,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 0,
+			abortSignal: cancelSignalOf(ctx),
+		})) as typeof response;
+	} catch (error) {
+		throwIfCancelled(ctx);
+		throw toNodeApiError(
+			ctx.getNode(),
+			{ endpoint: 'download token', message: (error as Error).message ?? 'connection lost', kind: 'retryable' },
+			itemIndex,
+		);
+	}
 	if (response.statusCode !== 200) {
 		const text = await readSmallBody(response.body);
 		throw toNodeApiError(

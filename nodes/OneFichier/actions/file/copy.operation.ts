@@ -1,0 +1,71 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { fileLocator, folderLocator, getFileUrl, getFolderId } from '../../helpers/locators';
+import { assertValidName } from '../../helpers/names';
+import { apiRequest, toNodeApiError, UnknownOutcomeError } from '../../transport';
+import type { FileCopyRequest } from '../../transport/types';
+import { getFileInfo, show } from './shared';
+
+export const description: INodeProperties[] = [
+	{ ...fileLocator('file', 'File', 'The file to copy'), displayOptions: show('copy') },
+	{ ...folderLocator('destinationFolder', 'Destination Folder', 'The folder to put the copy in'), displayOptions: show('copy') },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show('copy'),
+		options: [
+			{
+				displayName: 'New Name',
+				name: 'newName',
+				type: 'string',
+				default: '',
+				description: 'Name of the copy. Defaults to the original\'s name.',
+			},
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const url = getFileUrl(this, 'file', itemIndex);
+	const { newName } = this.getNodeParameter('options', itemIndex, {}) as { newName?: string };
+	if (newName) assertValidName(this.getNode(), 'newName', newName, itemIndex);
+	const folderId = await getFolderId(this, 'destinationFolder', itemIndex);
+
+	const info = await getFileInfo(this, url, itemIndex);
+	// cp.cgi takes `folder_id`, not mv.cgi's `destination_folder_id`.
+	const request: FileCopyRequest = { urls: [url], folder_id: folderId };
+	if (newName && newName !== info.filename) request.rename = newName;
+	// Not retried after a lost answer: a second cp.cgi would make a second copy.
+	const answer = await apiRequest(this, 'file/cp.cgi', request, { itemIndex, idempotent: false }).catch((error) => {
+		if (!(error instanceof UnknownOutcomeError)) throw error;
+		throw toNodeApiError(
+			this.getNode(),
+			{
+				...error.failure,
+				message: `${error.failure.message}; the copy may or may not have been made (look in the destination folder before running again)`,
+			},
+			itemIndex,
+		);
+	});
+	const copied = answer.urls?.[0];
+	if (!copied?.to_url) {
+		throw toNodeApiError(
+			this.getNode(),
+			{ endpoint: 'file/cp.cgi', message: `1fichier did not return the copy of ${url}`, kind: 'fatal' },
+			itemIndex,
+		);
+	}
+	return [
+		{
+			json: {
+				url: copied.to_url,
+				sourceUrl: copied.from_url ?? url,
+				filename: answer.filename || request.rename || info.filename,
+				folderId,
+			},
+		},
+	];
+}

@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { fileLocator, getFileUrl } from '../../helpers/locators';
+import { apiRequest, toNodeApiError } from '../../transport';
+import { toNumber } from '../../transport/types';
+import { show } from './shared';
+
+export const description: INodeProperties[] = [
+	{ ...fileLocator('file', 'File', 'The file to delete'), displayOptions: show('delete') },
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const url = getFileUrl(this, 'file', itemIndex);
+	const answer = await apiRequest(this, 'file/rm.cgi', { files: [{ url }] }, { itemIndex });
+	// rm.cgi answers OK with `removed: 0` for a link that is not (or no longer) the account's.
+	if (toNumber(answer.removed) === 0) {
+		throw toNodeApiError(
+			this.getNode(),
+			{ endpoint: 'file/rm.cgi', message: `file not found: ${url}`, kind: 'fatal' },
+			itemIndex,
+		);
+	}
+	return [{ json: { url, deleted: true } }];
+}

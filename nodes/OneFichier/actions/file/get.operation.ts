@@ -1,0 +1,15 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { fileItem } from '../../helpers/items';
+import { fileLocator, getFileUrl } from '../../helpers/locators';
+import { getFileInfo, show } from './shared';
+
+export const description: INodeProperties[] = [
+	{ ...fileLocator('file', 'File', 'The file to get'), displayOptions: show('get') },
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const url = getFileUrl(this, 'file', itemIndex);
+	const info = await getFileInfo(this, url, itemIndex);
+	return [{ json: fileItem(info) }];
+}

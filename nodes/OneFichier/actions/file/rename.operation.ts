@@ -1,0 +1,45 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { fileItem } from '../../helpers/items';
+import { fileLocator, getFileUrl } from '../../helpers/locators';
+import { assertValidName } from '../../helpers/names';
+import { apiRequest } from '../../transport';
+import { getFileInfo, show } from './shared';
+
+export const description: INodeProperties[] = [
+	{ ...fileLocator('file', 'File', 'The file to rename'), displayOptions: show('rename') },
+	{
+		displayName: 'New Name',
+		name: 'newName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'report-2026.pdf',
+		description: 'The file\'s new name. The download link stays the same.',
+		displayOptions: show('rename'),
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const url = getFileUrl(this, 'file', itemIndex);
+	const newName = this.getNodeParameter('newName', itemIndex) as string;
+	assertValidName(this.getNode(), 'newName', newName, itemIndex);
+
+	const info = await getFileInfo(this, url, itemIndex);
+	// rename.cgi answers KO "No file has been renamed" when the name does not change.
+	if (info.filename !== newName) {
+		const failure = await apiRequest(this, 'file/rename.cgi', { urls: [{ url, filename: newName }] }, { itemIndex }).then(
+			() => undefined,
+			(error: Error) => error,
+		);
+		if (failure) {
+			// A retry after a lost answer gets "No file has been renamed": the first call did it.
+			const now = await getFileInfo(this, url, itemIndex).catch(() => undefined);
+			if (now?.filename !== newName) {
+				throw failure instanceof NodeApiError ? failure : new NodeOperationError(this.getNode(), failure, { itemIndex });
+			}
+		}
+	}
+	return [{ json: { ...fileItem(info), filename: newName } }];
+}

@@ -1,0 +1,192 @@
+/**
+ * What several file operations share: the paced file/ls call (1fichier allows one listing of a
+ * folder per 30 s), 1fichier's date format, and small parameter readers.
+ */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+// One memory of folder listings for the whole package: the trigger's polls and these operations
+// must not list the same folder within 30 s of each other. (Both modules belong in helpers/.)
+import { lastListedAt, markListed } from '../../helpers/listingGate';
+import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../transport';
+import { formatParisDate, shiftDate } from '../../helpers/dates';
+import { getClock } from '../../transport/pacer';
+import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../transport/types';
+
+/** file/ls answers at most this many items (API reference section 5). */
+export const FILE_LS_CAP = 5000;
+
+/** "List folders is limited to 5 000 results and 1 request per folder per 30s" (api.html via rclone). */
+export const DEFAULT_LISTING_INTERVAL_SECONDS = 30;
+
+/** A download token is valid five minutes (API reference section 2.3). */
+export const TOKEN_LIFETIME_MS = 5 * 60_000;
+
+export const show = (operation: string) => ({ show: { resource: ['file'], operation: [operation] } });
+
+export function listingIntervalOption(): INodeProperties {
+	return {
+		displayName: 'Listing Interval (Seconds)',
+		name: 'listingIntervalSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_LISTING_INTERVAL_SECONDS,
+		description:
+			'1fichier allows one listing of a folder per 30 s. The node waits this long between two listings of the same folder (lower it only for a test server).',
+	};
+}
+
+// ---- file/ls, paced per folder -------------------------------------------------------------
+
+export interface ListWindow {
+	sentBefore?: string;
+	sentAfter?: string;
+}
+
+/**
+ * One file/ls call. Waits first when this folder was listed less than `intervalMs` ago: 1fichier
+ * refuses a second listing of a folder within 30 s as a flood, which would lock the whole key.
+ */
+export async function listFolderFiles(
+	ctx: IExecuteFunctions,
+	folderId: number,
+	window: ListWindow,
+	options: { itemIndex: number; intervalMs: number },
+): Promise<ApiFile[]> {
+	const credentials = await getOneFichierCredentials(ctx);
+	const clock = getClock();
+	const last = lastListedAt(credentials, folderId);
+	if (last !== undefined) {
+		const waitMs = last + options.intervalMs - clock.now();
+		if (waitMs > 0) {
+			ctx.logger.info(
+				`1fichier: waiting ${(waitMs / 1000).toFixed(1)} s before listing folder ${folderId} again (1fichier allows one listing of a folder per 30 s)`,
+			);
+			await clock.sleep(waitMs, cancelSignalOf(ctx));
+		}
+	}
+	const body: { folder_id: number; sent_before?: string; sent_after?: string } = { folder_id: folderId };
+	if (window.sentBefore) body.sent_before = window.sentBefore;
+	if (window.sentAfter) body.sent_after = window.sentAfter;
+	try {
+		const answer = await apiRequest(ctx, 'file/ls.cgi', body, { itemIndex: options.itemIndex });
+		return answer.items ?? [];
+	} finally {
+		// Counted from the answer, which the server saw after the call began: a safe margin.
+		markListed(credentials, folderId, clock.now());
+	}
+}
+
+export function listingIntervalMs(options: IDataObject): number {
+	const seconds = options.listingIntervalSeconds;
+	return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : DEFAULT_LISTING_INTERVAL_SECONDS * 1000;
+}
+
+// ---- dates ---------------------------------------------------------------------------------
+
+/** Epoch ms → `YYYY-MM-DD HH:MM:SS` in Paris time, the format of every 1fichier date. */
+export const toFichierDate = formatParisDate;
+
+/** Moves a 1fichier date by whole seconds, on its wall clock. */
+export const addSecondsToFichierDate = shiftDate;
+
+const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
+
+/**
+ * Reads an n8n dateTime parameter. A value without an offset (what the date picker stores) is a
+ * wall-clock time in the workflow's time zone, as in n8n's own nodes.
+ */
+export function parseDateParameter(
+	ctx: IExecuteFunctions,
+	parameterName: string,
+	value: unknown,
+	itemIndex: number,
+): number {
+	const fail = () =>
+		new NodeOperationError(ctx.getNode(), `"${parameterName}" is not a valid date: "${String(value)}"`, {
+			itemIndex,
+			description: 'Use an ISO date such as 2026-01-31T18:00:00 (in the workflow\'s time zone) or 2026-01-31T17:00:00Z.',
+		});
+	if (value instanceof Date) {
+		if (Number.isNaN(value.getTime())) throw fail();
+		return value.getTime();
+	}
+	const asIso = value && typeof value === 'object' && 'toISO' in value ? (value as { toISO(): string }).toISO() : value;
+	const text = String(asIso ?? '').trim();
+	if (ZONED.test(text)) {
+		const ms = Date.parse(text);
+		if (Number.isNaN(ms)) throw fail();
+		return ms;
+	}
+	const match = LOCAL_DATE_TIME.exec(text);
+	if (!match) throw fail();
+	const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
+	const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+	if (Number.isNaN(wall)) throw fail();
+	return zonedWallTimeToEpoch(wall, ctx.getTimezone());
+}
+
+/** Wall-clock time (expressed as if UTC) in `timeZone` → epoch ms; two passes settle DST switches. */
+function zonedWallTimeToEpoch(wallAsUtc: number, timeZone: string): number {
+	let formatter: Intl.DateTimeFormat;
+	try {
+		formatter = new Intl.DateTimeFormat('en-GB', {
+			timeZone,
+			year: 'numeric',
+			month: '2-digit',
+			day: '2-digit',
+			hour: '2-digit',
+			minute: '2-digit',
+			second: '2-digit',
+			hourCycle: 'h23',
+		});
+	} catch {
+		return wallAsUtc;
+	}
+	const offsetAt = (ms: number) => {
+		const p: Record<string, string> = {};
+		for (const part of formatter.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = part.value;
+		return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000;
+	};
+	const guess = wallAsUtc - offsetAt(wallAsUtc);
+	return wallAsUtc - offsetAt(guess);
+}
+
+// ---- small readers -------------------------------------------------------------------------
+
+export const flag = (value: unknown): ZeroOrOne => (value ? 1 : 0);
+
+/** 1fichier wants file passwords of at least 6 characters; empty removes one where allowed. */
+export function assertValidPassword(
+	ctx: IExecuteFunctions,
+	parameterName: string,
+	password: string,
+	itemIndex: number,
+	allowEmpty: boolean,
+): void {
+	if (password === '' && allowEmpty) return;
+	if (password.length < 6) {
+		throw new NodeOperationError(ctx.getNode(), `"${parameterName}" must be at least 6 characters long`, {
+			itemIndex,
+			description: allowEmpty
+				? '1fichier refuses shorter file passwords. Leave it empty to remove the password.'
+				: '1fichier refuses shorter file passwords.',
+		});
+	}
+}
+
+export async function getFileInfo(
+	ctx: IExecuteFunctions,
+	url: string,
+	itemIndex: number,
+	password?: string,
+): Promise<FileInfoResponse> {
+	return await apiRequest(ctx, 'file/info.cgi', password ? { url, pass: password } : { url }, { itemIndex });
+}
+
+/** Newest first; same date by URL, so the order is stable whatever order the API answered in. */
+export function newestFirst(a: ApiFile, b: ApiFile): number {
+	if (a.date !== b.date) return a.date < b.date ? 1 : -1;
+	return a.url < b.url ? -1 : a.url > b.url ? 1 : 0;
+}

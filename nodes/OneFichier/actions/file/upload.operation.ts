@@ -1,0 +1,195 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
+import { Readable } from 'stream';
+
+import { fileItem } from '../../helpers/items';
+import { folderLocator, getFolderId } from '../../helpers/locators';
+import { assertValidName } from '../../helpers/names';
+import { apiRequest } from '../../transport';
+import type { StoredUpload, UploadSource } from '../../transport/transfer';
+import { MAX_FILE_SIZE, uploadFile } from '../../transport/transfer';
+import type { ApiFile } from '../../transport/types';
+import { toNumber } from '../../transport/types';
+import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, show } from './shared';
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Input Binary Field',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		required: true,
+		hint: 'The name of the input binary field containing the file to upload',
+		displayOptions: show('upload'),
+	},
+	{
+		...folderLocator(
+			'folder',
+			'Folder',
+			'Where to store the file. By path, missing folders are created (e.g. backups/nas/2026).',
+		),
+		displayOptions: show('upload'),
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: show('upload'),
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				description: 'Name to store the file under. Defaults to the binary file\'s name.',
+			},
+			{
+				displayName: 'If a File With This Name Exists',
+				name: 'ifExists',
+				type: 'options',
+				default: 'keepBoth',
+				description: '1fichier allows several files with the same name in one folder',
+				options: [
+					{
+						name: 'Keep Both',
+						value: 'keepBoth',
+						description: 'Upload anyway; the folder then holds both files',
+					},
+					{
+						name: 'Replace',
+						value: 'replace',
+						description: 'Upload, then delete the older files of that name once the new one is stored',
+					},
+					{
+						name: 'Skip',
+						value: 'skip',
+						description: 'Do not upload; return the existing file with skipped: true',
+					},
+				],
+			},
+			listingIntervalOption(),
+			{
+				displayName: 'Password',
+				name: 'password',
+				type: 'string',
+				typeOptions: { password: true },
+				default: '',
+				description: 'Password needed to download the file (at least 6 characters)',
+			},
+		],
+	},
+];
+
+interface UploadOptionValues extends IDataObject {
+	fileName?: string;
+	password?: string;
+	ifExists?: 'keepBoth' | 'skip' | 'replace';
+	listingIntervalSeconds?: number;
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as UploadOptionValues;
+	const ifExists = options.ifExists ?? 'keepBoth';
+	const password = options.password ?? '';
+
+	// Everything that can be refused is checked before any call: nothing is created or sent in vain.
+	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
+	const fileName = options.fileName || binary.fileName || '';
+	if (fileName === '') {
+		throw new NodeOperationError(this.getNode(), `The binary field "${binaryPropertyName}" has no file name`, {
+			itemIndex,
+			description: 'Set "File Name" in the options.',
+		});
+	}
+	assertValidName(this.getNode(), options.fileName ? 'fileName' : `${binaryPropertyName} (file name)`, fileName, itemIndex);
+	if (password !== '') assertValidPassword(this, 'password', password, itemIndex, false);
+	const source = await uploadSource(this, binary, fileName);
+	assertUploadableSize(this, binaryPropertyName, source.size, itemIndex);
+
+	const folderId = await getFolderId(this, 'folder', itemIndex, { createMissing: true });
+
+	let sameName: ApiFile[] = [];
+	if (ifExists !== 'keepBoth') {
+		const listing = await listFolderFiles(this, folderId, {}, { itemIndex, intervalMs: listingIntervalMs(options) });
+		sameName = listing.filter((file) => file.filename === fileName);
+		if (ifExists === 'skip' && sameName.length > 0) {
+			const newest = sameName.reduce((a, b) => (b.date > a.date ? b : a));
+			return [{ json: { ...fileItem(newest, folderId), skipped: true } }];
+		}
+	}
+
+	const stored = await uploadFile(this, source, { folderId, itemIndex });
+	if (password !== '') {
+		await apiRequest(this, 'file/chattr.cgi', { urls: [stored.url], pass: password }, { itemIndex });
+	}
+
+	const json: IDataObject = uploadItem(stored, folderId);
+	if (ifExists === 'replace') {
+		json.replaced = await deleteOlder(this, sameName, stored, itemIndex);
+	}
+	return [{ json }];
+}
+
+function uploadItem(stored: StoredUpload, folderId: number): IDataObject {
+	return {
+		url: stored.url,
+		filename: stored.filename,
+		size: stored.size,
+		checksum: stored.checksum ?? null,
+		folderId,
+	};
+}
+
+/**
+ * The bytes to send. A binary with an id lives in n8n's binary store (filesystem, S3): it is
+ * streamed from there and never loaded whole. An inline binary is already in memory as base64.
+ */
+async function uploadSource(ctx: IExecuteFunctions, binary: IBinaryData, fileName: string): Promise<UploadSource> {
+	if (binary.id) {
+		const id = binary.id;
+		const metadata = await ctx.helpers.getBinaryMetadata(id);
+		return { fileName, size: metadata.fileSize, open: async () => await ctx.helpers.getBinaryStream(id) };
+	}
+	const buffer = Buffer.from(binary.data, BINARY_ENCODING);
+	return { fileName, size: buffer.length, open: async () => Readable.from([buffer]) };
+}
+
+function assertUploadableSize(ctx: IExecuteFunctions, binaryPropertyName: string, size: number, itemIndex: number): void {
+	if (!Number.isFinite(size) || size <= 0) {
+		throw new NodeOperationError(ctx.getNode(), `The file in "${binaryPropertyName}" is empty (0 bytes)`, {
+			itemIndex,
+			description: '1fichier does not store empty files.',
+		});
+	}
+	if (size > MAX_FILE_SIZE) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`The file in "${binaryPropertyName}" is ${size} bytes, more than 1fichier's limit of 300 GB per file`,
+			{ itemIndex },
+		);
+	}
+}
+
+/** Runs only after the new file is stored and its size verified, so a failed upload loses nothing. */
+async function deleteOlder(
+	ctx: IExecuteFunctions,
+	older: ApiFile[],
+	stored: StoredUpload,
+	itemIndex: number,
+): Promise<number> {
+	const files = older.filter((file) => file.url !== stored.url).map((file) => ({ url: file.url }));
+	if (files.length === 0) return 0;
+	try {
+		const answer = await apiRequest(ctx, 'file/rm.cgi', { files }, { itemIndex });
+		return toNumber(answer.removed) ?? files.length;
+	} catch (error) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"${stored.filename}" was uploaded (${stored.url}) but the older files of that name could not be deleted: ${(error as Error).message}`,
+			{ itemIndex, description: `Older files: ${files.map((file) => file.url).join(', ')}` },
+		);
+	}
+}

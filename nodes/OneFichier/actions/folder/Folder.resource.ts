@@ -1,0 +1,57 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import type { Resource } from '../types';
+import * as create from './create.operation';
+import * as deleteFolder from './delete.operation';
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
+import * as move from './move.operation';
+import * as rename from './rename.operation';
+import * as share from './share.operation';
+
+const operationSelector: INodeProperties = {
+	displayName: 'Operation',
+	name: 'operation',
+	type: 'options',
+	noDataExpression: true,
+	displayOptions: { show: { resource: ['folder'] } },
+	options: [
+		{
+			name: 'Create',
+			value: 'create',
+			description: 'Create a folder, or a path of folders; existing ones are reused',
+			action: 'Create a folder',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			description: 'Delete a folder, optionally with everything in it',
+			action: 'Delete a folder',
+		},
+		{ name: 'Get', value: 'get', description: 'Get a folder\'s details', action: 'Get a folder' },
+		{ name: 'Get Many', value: 'getMany', description: 'List the sub-folders of a folder', action: 'Get many folders' },
+		{ name: 'Move', value: 'move', description: 'Move a folder into another folder', action: 'Move a folder' },
+		{ name: 'Rename', value: 'rename', description: 'Rename a folder', action: 'Rename a folder' },
+		{
+			name: 'Share',
+			value: 'share',
+			description: 'Share a folder by public link or with other 1fichier users',
+			action: 'Share a folder',
+		},
+	],
+	default: 'create',
+};
+
+export const folder: Resource = {
+	description: [
+		operationSelector,
+		...create.description,
+		...getMany.description,
+		...get.description,
+		...rename.description,
+		...move.description,
+		...deleteFolder.description,
+		...share.description,
+	],
+	operations: { create, getMany, get, rename, move, delete: deleteFolder, share },
+};

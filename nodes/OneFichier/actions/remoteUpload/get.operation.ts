@@ -1,0 +1,32 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { apiRequest } from '../../transport';
+import { requestItem } from './shared';
+
+const show = { resource: ['remoteUpload'], operation: ['get'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Request ID',
+		name: 'requestId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 123456',
+		description: 'The ID of the remote upload request, as output by Remote Upload → Create',
+		displayOptions: { show },
+	},
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const raw = String(this.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
+	if (!/^\d+$/.test(raw)) {
+		throw new NodeOperationError(this.getNode(), `"requestId" must be a remote upload request ID (a whole number), got "${raw}"`, {
+			itemIndex,
+		});
+	}
+	const requestId = Number(raw);
+	const info = await apiRequest(this, 'remote/info.cgi', { id: requestId }, { itemIndex });
+	return [{ json: requestItem(requestId, info.links ?? [], info) }];
+}

@@ -1,0 +1,96 @@
+/**
+ * 1fichier dates are `YYYY-MM-DD HH:MM:SS` strings in Europe/Paris wall-clock time with second
+ * resolution (API reference §2). The trigger mostly works on these strings directly: they sort
+ * as text, and moving one by a few seconds is plain wall-clock arithmetic. Real instants are only
+ * needed to turn "now" into a Paris date and to find the autumn night when an hour repeats.
+ */
+
+const parisFormatter = new Intl.DateTimeFormat('en-GB', {
+	timeZone: 'Europe/Paris',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hourCycle: 'h23',
+});
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** Wall-clock fields → `YYYY-MM-DD HH:MM:SS`, from a Date read in UTC. */
+function formatWall(asUtc: Date): string {
+	return (
+		`${pad(asUtc.getUTCFullYear(), 4)}-${pad(asUtc.getUTCMonth() + 1)}-${pad(asUtc.getUTCDate())} ` +
+		`${pad(asUtc.getUTCHours())}:${pad(asUtc.getUTCMinutes())}:${pad(asUtc.getUTCSeconds())}`
+	);
+}
+
+/** The Paris wall clock at this instant, as epoch ms of the same wall clock read as UTC. */
+function parisWallAsUtc(ms: number): number {
+	const parts: Record<string, number> = {};
+	for (const part of parisFormatter.formatToParts(new Date(ms))) {
+		if (part.type !== 'literal') parts[part.type] = Number(part.value);
+	}
+	return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second);
+}
+
+/** Epoch milliseconds → 1fichier date (Europe/Paris). */
+export function formatParisDate(ms: number): string {
+	return formatWall(new Date(parisWallAsUtc(Math.floor(ms / 1000) * 1000)));
+}
+
+/** Returns the date if it is a well-formed 1fichier date, else undefined. */
+export function normaliseDate(value: unknown): string | undefined {
+	if (typeof value !== 'string') return undefined;
+	const text = value.trim().replace('T', ' ');
+	return DATE_PATTERN.test(text) ? text : undefined;
+}
+
+/** Moves a 1fichier date by whole seconds of wall-clock time. */
+export function shiftDate(date: string, seconds: number): string {
+	const match = DATE_PATTERN.exec(date);
+	if (!match) return date;
+	const [, y, mo, d, h, mi, s] = match.map(Number);
+	return formatWall(new Date(Date.UTC(y, mo - 1, d, h, mi, s) + seconds * 1000));
+}
+
+/** Paris offset from UTC in ms at an instant (+1 h in winter, +2 h in summer). */
+function parisOffsetMs(ms: number): number {
+	return parisWallAsUtc(ms) - ms;
+}
+
+/**
+ * True on the night clocks go back in Paris (last Sunday of October): wall-clock times from
+ * 02:00:00 to 02:59:59 happen twice, so a file dated 02:10 may be newer than one dated 02:50.
+ */
+export function isFallBackDay(date: string): boolean {
+	const match = DATE_PATTERN.exec(date);
+	if (!match) return false;
+	const [, y, mo, d] = match.map(Number);
+	// The switch happens at 01:00 UTC.
+	return parisOffsetMs(Date.UTC(y, mo - 1, d, 0, 0, 0)) > parisOffsetMs(Date.UTC(y, mo - 1, d, 3, 0, 0));
+}
+
+/**
+ * The `sent_after` to use once every file up to `newest` has been seen: `overlapSeconds`
+ * before it, or, while `newest` is inside the hour that repeats when clocks go back, the start
+ * of that hour (a file of the second pass carries an earlier-looking date).
+ */
+export function windowStart(newest: string, overlapSeconds: number): string {
+	const start = shiftDate(newest, -overlapSeconds);
+	const time = newest.slice(11);
+	if (time >= '02:00:00' && time < '03:00:00' && isFallBackDay(newest)) {
+		const beforeRepeat = `${newest.slice(0, 10)} 01:59:59`;
+		return beforeRepeat < start ? beforeRepeat : start;
+	}
+	return start;
+}
+
+export function maxDate(a: string | undefined, b: string | undefined): string | undefined {
+	if (a === undefined) return b;
+	if (b === undefined) return a;
+	return a >= b ? a : b;
+}

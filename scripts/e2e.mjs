@@ -1,0 +1,380 @@
+#!/usr/bin/env node
+// npm run test:e2e: the packed package in a fresh, isolated real n8n (pinned version, Node.js 24)
+// against a fresh simulator. Every operation of NODE-INTERFACE.md and every example workflow runs
+// as a real n8n workflow; checks look at n8n's output and at the simulator's state.
+//
+// Options: E2E_ONLY=<substring> runs matching cases only; E2E_KEEP=1 leaves n8n running at the end.
+import fs from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { freePort, repoRoot } from './lib/n8n.mjs';
+import { log } from './lib/provision.mjs';
+import { simulatorControl, startSimulator } from './lib/simulator.mjs';
+import {
+	SIM_CREDENTIAL,
+	bindCredential,
+	buildPackage,
+	ensureOwner,
+	importWorkflows,
+	loadExamples,
+	prepareN8n,
+	signIn,
+	startN8n,
+	stopProcess,
+} from './lib/stack.mjs';
+import { cases } from '../test/e2e/cases.mjs';
+import { exampleAsWebhook, testWorkflow, FICHIER, FICHIER_TRIGGER } from '../test/e2e/workflow.mjs';
+
+const T0 = Date.now();
+const secs = (t) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+const artifacts = path.join(repoRoot, 'test-artifacts', 'e2e');
+const userFolder = path.join(artifacts, 'n8n');
+const fixtures = path.join(repoRoot, 'test', 'e2e', 'fixtures');
+const only = process.env.E2E_ONLY;
+const TRIGGER_EXAMPLE = 'file-landed-notification.json';
+
+const results = [];
+function record(name, ok, ms, detail) {
+	results.push({ name, ok });
+	log(`${ok ? 'PASS' : 'FAIL'}  ${name}  (${(ms / 1000).toFixed(1)} s)`);
+	if (!ok && detail) log(detail.replace(/^/gm, '      '));
+}
+
+/** Serves test/e2e/fixtures/remote over loopback for remote uploads (404 for anything else). */
+function startFixtureServer(port) {
+	const server = http.createServer((req, res) => {
+		const name = path.basename(decodeURIComponent(new URL(req.url, 'http://x').pathname));
+		const file = path.join(fixtures, 'remote', name);
+		if (!fs.existsSync(file)) {
+			res.writeHead(404).end('not found');
+			return;
+		}
+		res.writeHead(200, { 'content-type': 'text/plain' }).end(fs.readFileSync(file));
+	});
+	return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+/** Helpers the cases use to set up and inspect the simulator. */
+function makeContext(sim, fixturePort, nasDir) {
+	const ctl = simulatorControl(sim.origin);
+	const state = () => ctl.state();
+	const list = (v) => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : []);
+	const folders = async () => list((await state()).folders);
+	const files = async () => list((await state()).files);
+	const childNamed = (all, parentId, name) => all.find((f) => f.parentId === parentId && f.name === name);
+	const ctx = {
+		sim: ctl,
+		nasDir,
+		nasFiles: fs.readdirSync(nasDir).sort(),
+		folderById: async (id) => (await folders()).find((f) => f.id === id),
+		foldersNamed: async (name) => (await folders()).filter((f) => f.name === name),
+		subFolders: async (id) => (await folders()).filter((f) => f.parentId === id),
+		folderByPath: async (p) => {
+			const all = await folders();
+			let current = { id: 0 };
+			for (const part of p.split('/').filter(Boolean)) {
+				current = childNamed(all, current.id, part);
+				if (!current) return undefined;
+			}
+			return current;
+		},
+		/** mkdir -p through the control API; returns the folder. */
+		folder: async (p) => {
+			let parentId = 0;
+			let current;
+			for (const part of p.split('/').filter(Boolean)) {
+				current = childNamed(await folders(), parentId, part) ?? (await ctl.addFolder(parentId, part));
+				parentId = current.id;
+			}
+			return current;
+		},
+		filesIn: async (folderId) =>
+			(await files()).filter((f) => f.folderId === folderId).sort((a, b) => a.filename.localeCompare(b.filename)),
+		fileByUrl: async (url) => (await files()).find((f) => f.url === url),
+		/** A file's bytes, through the simulator's own API (token, then download). */
+		fileContent: async (file) => {
+			const res = await fetch(`${sim.baseUrl}/download/get_token.cgi`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ url: file.url }),
+			});
+			const token = await res.json();
+			const local = ctx.localUrl(token.url);
+			return Buffer.from(await (await fetch(local)).arrayBuffer());
+		},
+		/** Download links of the simulator point at loopback; anything else is not fetched. */
+		localUrl: (u) => {
+			try {
+				const url = new URL(u);
+				if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return u;
+				// The simulator may answer with https://a-N.1fichier.com/<token>-style links; map them to itself.
+				return null;
+			} catch {
+				return null;
+			}
+		},
+		fixtureUrl: (name) => `http://127.0.0.1:${fixturePort}/${name}`,
+		fixtureContent: (name) => fs.readFileSync(path.join(fixtures, 'remote', name), 'utf8'),
+	};
+	return ctx;
+}
+
+/** The most recent execution of a workflow, with its data parsed (n8n stores it with flatted). */
+async function lastExecution(api, n8nDir, workflowId) {
+	const flatted = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'))('flatted');
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const list = await api('GET', `/rest/executions?filter=${filter}&limit=1`);
+	const summary = (list.results ?? list)[0];
+	if (!summary) return undefined;
+	const full = await api('GET', `/rest/executions/${summary.id}`);
+	const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
+	return { id: summary.id, status: full.status ?? summary.status, data };
+}
+
+/** n8n's own words about a failed execution: workflow error and each failed node's error. */
+function describeFailure(exec) {
+	if (!exec) return 'no execution recorded';
+	const lines = [`execution ${exec.id}: ${exec.status}`];
+	const rd = exec.data?.resultData ?? {};
+	if (rd.error) lines.push(`n8n error: ${rd.error.message}${rd.error.description ? ` — ${rd.error.description}` : ''}`);
+	for (const [node, runs] of Object.entries(rd.runData ?? {})) {
+		for (const run of runs) {
+			if (run.error) lines.push(`node "${node}": ${run.error.message}${run.error.description ? ` — ${run.error.description}` : ''}`);
+		}
+	}
+	if (rd.lastNodeExecuted) lines.push(`last node: ${rd.lastNodeExecuted}`);
+	return lines.join('\n');
+}
+
+async function main() {
+	fs.rmSync(artifacts, { recursive: true, force: true });
+	fs.mkdirSync(artifacts, { recursive: true });
+
+	let t = Date.now();
+	await buildPackage();
+
+	const simPort = await freePort(0);
+	const sim = await startSimulator({ port: simPort, seed: 'demo', timeScale: 0.02, logFile: path.join(artifacts, 'simulator.log') });
+	const fixturePort = await freePort(0);
+	const fixtureServer = await startFixtureServer(fixturePort);
+	const nasDir = path.join(fixtures, 'nas');
+	const ctx = makeContext(sim, fixturePort, nasDir);
+	log(`simulator ${sim.baseUrl} (time scale 0.02)`);
+
+	// Workflows: one per case, the examples as shipped, and the examples run through a webhook.
+	const examples = Object.fromEntries(loadExamples().map((e) => [e.file, bindCredential(e.workflow, SIM_CREDENTIAL)]));
+	const selected = cases.filter((c) => !only || c.name.includes(only));
+	const planned = selected.map((c, i) => {
+		const n = String(i + 1).padStart(2, '0');
+		let wf;
+		let webhookPath;
+		if (c.example && !c.asWebhook) {
+			wf = structuredClone(examples[c.example]);
+			webhookPath = wf.nodes.find((x) => x.type === 'n8n-nodes-base.webhook').parameters.path;
+		} else if (c.example) {
+			webhookPath = `e2e-example-${n}`;
+			wf = exampleAsWebhook(examples[c.example], { id: `e2eExample${n}`, path: webhookPath, responseData: c.responseData });
+		} else {
+			webhookPath = `e2e-${n}`;
+			wf = testWorkflow({
+				id: `e2eCase${n}`,
+				name: `e2e ${n}: ${c.name}`,
+				path: webhookPath,
+				steps: c.steps,
+				credential: SIM_CREDENTIAL,
+				responseData: c.responseData,
+			});
+		}
+		if (c.patch) wf = c.patch(wf, ctx);
+		return { c, wf, webhookPath };
+	});
+	const shipped = Object.values(examples).filter((wf) => !planned.some((p) => p.wf.id === wf.id));
+
+	const n8nPort = await freePort(0);
+	const brokerPort = await freePort(0);
+	const { n8n, env } = await prepareN8n({
+		userFolder,
+		port: n8nPort,
+		brokerPort,
+		credential: SIM_CREDENTIAL,
+		apiKey: sim.apiKey,
+		credBaseUrl: sim.baseUrl,
+		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: nasDir, EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' },
+		importExamples: false,
+	});
+	await importWorkflows(n8n, env, [...planned.map((p) => p.wf), ...shipped]);
+	log(`n8n prepared (package installed, ${planned.length + shipped.length} workflows imported) in ${secs(t)}`);
+
+	t = Date.now();
+	const child = await startN8n(n8n, env, { logFile: path.join(artifacts, 'n8n.log') });
+	const base = `http://127.0.0.1:${n8nPort}`;
+	log(`n8n ${n8n.version} ready in ${secs(t)} on ${base}`);
+	try {
+		const owner = await ensureOwner(base, userFolder);
+		const { api } = await signIn(base, owner);
+
+		// The package's node types are loaded under their community-package names.
+		const tc = Date.now();
+		const types = await api('GET', '/types/nodes.json');
+		const names = new Set(types.map((x) => x.name));
+		const missing = [FICHIER, FICHIER_TRIGGER].filter((x) => !names.has(x));
+		record('node types are loaded (oneFichier, oneFichierTrigger)', missing.length === 0, Date.now() - tc, missing.length ? `missing: ${missing.join(', ')}` : '');
+
+		// The trigger example: activate it, then drop a file into "incoming" and expect one execution.
+		const triggerWf = examples[TRIGGER_EXAMPLE];
+		let landedFile;
+		const triggerStart = Date.now();
+		if (triggerWf && !only && names.has(FICHIER_TRIGGER)) {
+			const incoming = (await ctx.folderByPath('incoming')) ?? (await ctx.folder('incoming'));
+			// The first poll (at activation) must be over before the new file lands, or it counts as old.
+			const listings = async () => {
+				const by = (await ctx.sim.state()).stats?.byEndpoint ?? {};
+				return (by['file/ls.cgi'] ?? 0) + (by['folder/ls.cgi'] ?? 0);
+			};
+			const before = await listings();
+			await activate(api, triggerWf.id);
+			const waitStart = Date.now();
+			while ((await listings()) === before && Date.now() - waitStart < 70_000) await new Promise((r) => setTimeout(r, 250));
+			await new Promise((r) => setTimeout(r, 1000));
+			landedFile = await ctx.sim.addFile(incoming.id, 'e2e-landed.txt', 'landed');
+		}
+
+		for (const p of planned) await activate(api, p.wf.id);
+
+		for (const { c, wf, webhookPath } of planned) {
+			const tc0 = Date.now();
+			try {
+				const setupResult = c.setup ? await c.setup(ctx) : {};
+				const res = await fetch(`${base}/webhook/${webhookPath}`, {
+					method: 'POST',
+					headers: { 'content-type': 'application/json' },
+					body: JSON.stringify(setupResult ?? {}),
+				});
+				const text = await res.text();
+				if (!res.ok) {
+					const exec = await lastExecution(api, n8n.dir, wf.id).catch(() => undefined);
+					throw new Error(`webhook answered HTTP ${res.status}: ${text.slice(0, 300)}\n${describeFailure(exec)}`);
+				}
+				let output = text;
+				if (c.responseData !== 'firstEntryBinary') {
+					output = JSON.parse(text);
+					if (!Array.isArray(output)) output = [output];
+				}
+				try {
+					await c.check(output, ctx, setupResult);
+				} catch (e) {
+					e.message += `\n      output: ${JSON.stringify(output).slice(0, 600)}`;
+					throw e;
+				}
+				record(c.name, true, Date.now() - tc0);
+			} catch (e) {
+				record(c.name, false, Date.now() - tc0, e.message);
+			}
+		}
+
+		if (landedFile) {
+			// Polls every minute after the first (activation) poll, which must not emit old files.
+			// Other cases add files to "incoming" too (the CSV example): those may show up as well.
+			const tc1 = Date.now();
+			let messages = [];
+			let failedRuns = [];
+			while (Date.now() - triggerStart < 150_000) {
+				({ messages, failedRuns } = await triggerMessages(api, n8n.dir, triggerWf.id));
+				if (messages.some((m) => m.includes('e2e-landed.txt'))) break;
+				await new Promise((r) => setTimeout(r, 2000));
+			}
+			const landed = messages.filter((m) => m.includes('e2e-landed.txt'));
+			const old = messages.filter((m) => /notes\.txt|report\.csv/.test(m));
+			const ok = landed.length === 1 && landed[0].includes(landedFile.url) && old.length === 0 && failedRuns.length === 0;
+			record(
+				'example: file-landed trigger (activated: emits the new file once, nothing old)',
+				ok,
+				Date.now() - tc1,
+				`messages: ${JSON.stringify(messages)}\n${failedRuns.join('\n')}`,
+			);
+
+			// The editor's "test step" on the trigger: a manual run returns the newest file of the folder.
+			const tc2 = Date.now();
+			try {
+				const trigger = triggerWf.nodes.find((x) => x.type === FICHIER_TRIGGER);
+				const started = await api('POST', `/rest/workflows/${triggerWf.id}/run`, { triggerToStartFrom: { name: trigger.name } });
+				const exec = await waitForExecution(api, n8n.dir, started.executionId);
+				const out = exec.data?.resultData?.runData?.['Compose message']?.[0]?.data?.main?.[0] ?? [];
+				// 1fichier dates have whole seconds: any file with the latest date is "the newest".
+				const files = await ctx.filesIn((await ctx.folderByPath('incoming')).id);
+				const latest = files.map((f) => f.date).sort().pop();
+				const newest = files.filter((f) => f.date === latest).map((f) => f.filename);
+				const ok2 = exec.status === 'success' && out.length === 1 && newest.some((n) => out[0].json.message.includes(n));
+				record(
+					'example: file-landed trigger, manual run returns the newest file',
+					ok2,
+					Date.now() - tc2,
+					`newest: ${newest.join(' or ')}; output ${JSON.stringify(out.map((i) => i.json.message))}\n${describeFailure(exec)}`,
+				);
+			} catch (e) {
+				record('example: file-landed trigger, manual run returns the newest file', false, Date.now() - tc2, e.message);
+			}
+		}
+
+		const stats = (await ctx.sim.state()).stats ?? {};
+		record('simulator saw no flood events', (stats.floodEvents ?? 0) === 0, 0, `floodEvents: ${stats.floodEvents}`);
+	} finally {
+		if (process.env.E2E_KEEP) log(`E2E_KEEP: n8n left running on ${base} (pid ${child.pid})`);
+		else await stopProcess(child);
+	}
+
+	fixtureServer.close();
+	await sim.stop();
+}
+
+/** Every finished execution of the trigger workflow: the composed messages and the failures. */
+async function triggerMessages(api, n8nDir, workflowId) {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const list = await api('GET', `/rest/executions?filter=${filter}&limit=50`);
+	const messages = [];
+	const failedRuns = [];
+	for (const summary of list.results ?? list) {
+		if (summary.status === 'running' || summary.status === 'new') continue;
+		const exec = await executionById(api, n8nDir, summary.id);
+		if (exec.status !== 'success') failedRuns.push(describeFailure(exec));
+		for (const item of exec.data?.resultData?.runData?.['Compose message']?.[0]?.data?.main?.[0] ?? []) {
+			messages.push(item.json.message);
+		}
+	}
+	return { messages, failedRuns };
+}
+
+async function executionById(api, n8nDir, id) {
+	const flatted = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'))('flatted');
+	const full = await api('GET', `/rest/executions/${id}`);
+	const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
+	return { id, status: full.status, finished: full.finished, data };
+}
+
+async function waitForExecution(api, n8nDir, id, timeoutMs = 60_000) {
+	const t0 = Date.now();
+	for (;;) {
+		const exec = await executionById(api, n8nDir, id).catch(() => undefined);
+		if (exec && !['new', 'running', 'waiting'].includes(exec.status)) return exec;
+		if (Date.now() - t0 > timeoutMs) throw new Error(`execution ${id} did not finish within ${timeoutMs / 1000} s`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+async function activate(api, id) {
+	const wf = await api('GET', `/rest/workflows/${id}`);
+	await api('POST', `/rest/workflows/${id}/activate`, { versionId: wf.versionId });
+}
+
+main()
+	.catch((e) => {
+		record('e2e harness', false, 0, e.stack ?? e.message);
+	})
+	.finally(() => {
+		const passed = results.filter((r) => r.ok).length;
+		const failed = results.length - passed;
+		log(`\ntotal time ${secs(T0)}`);
+		log(`e2e: ${passed} passed, ${failed} failed`);
+		process.exit(failed === 0 && passed > 0 ? 0 : 1);
+	});

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// npm start: a real n8n (pinned, Node.js 24, offline) with this package installed as a community
+// package, a credential, the example workflows and an owner account, next to the local 1fichier
+// simulator (or the real 1fichier when ONEFICHIER_API_KEY is set). Ctrl-C stops everything.
+import fs from 'node:fs';
+import path from 'node:path';
+import { freePort, isPortFree, repoRoot } from './lib/n8n.mjs';
+import { startSimulator } from './lib/simulator.mjs';
+import {
+	REAL_BASE_URL,
+	REAL_CREDENTIAL,
+	SIM_CREDENTIAL,
+	buildPackage,
+	ensureOwner,
+	prepareN8n,
+	startN8n,
+	stopProcess,
+} from './lib/stack.mjs';
+import { log } from './lib/provision.mjs';
+
+const t0 = Date.now();
+const userFolder = path.join(repoRoot, '.n8n-local');
+const n8nPort = Number(process.env.N8N_PORT || 5678);
+const realKey = process.env.ONEFICHIER_API_KEY?.trim();
+const children = [];
+let stopping = false;
+
+const stackFile = path.join(userFolder, 'running.json');
+
+async function shutdown(code = 0) {
+	if (stopping) return;
+	stopping = true;
+	fs.rmSync(stackFile, { force: true });
+	log('\nStopping…');
+	for (const c of children.reverse()) await c.stop();
+	process.exit(code);
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+/** A local folder standing in for the NAS of the nightly backup example, with two sample files. */
+function demoNasFolder() {
+	const dir = path.join(userFolder, 'nas-export');
+	if (!fs.existsSync(dir)) {
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'notes.txt'), 'Sample file standing in for a NAS export.\n');
+		fs.writeFileSync(path.join(dir, 'inventory.csv'), 'item,count\ndisks,4\nswitches,1\n');
+	}
+	return dir;
+}
+
+async function main() {
+	if (!(await isPortFree(n8nPort))) {
+		throw new Error(
+			`Port ${n8nPort} is in use: is another npm start running? Stop it, or set N8N_PORT to another port.`,
+		);
+	}
+	await buildPackage();
+	fs.mkdirSync(userFolder, { recursive: true });
+
+	let credential, apiKey, credBaseUrl, sim;
+	if (realKey) {
+		credential = REAL_CREDENTIAL;
+		apiKey = realKey;
+		credBaseUrl = REAL_BASE_URL;
+		log('ONEFICHIER_API_KEY is set: using the real 1fichier (no simulator).');
+	} else {
+		const simPort = await freePort(Number(process.env.SIMULATOR_PORT || 8765));
+		sim = await startSimulator({ port: simPort, seed: 'demo', logFile: path.join(userFolder, 'simulator.log') });
+		children.push({ stop: sim.stop });
+		credential = SIM_CREDENTIAL;
+		apiKey = sim.apiKey;
+		credBaseUrl = sim.baseUrl;
+		log(`1fichier simulator: ${sim.baseUrl} (demo API key: ${sim.apiKey})`);
+	}
+
+	const nas = demoNasFolder();
+	const brokerPort = await freePort(Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679));
+	const { n8n, env } = await prepareN8n({
+		userFolder,
+		port: n8nPort,
+		brokerPort,
+		credential,
+		apiKey,
+		credBaseUrl,
+		// Read/Write Files from Disk may only touch this folder (n8n's file access restriction).
+		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: nas },
+		examplesTransform: (wf) => {
+			// Point the backup example at the demo NAS folder.
+			for (const node of wf.nodes) {
+				for (const a of node.parameters?.assignments?.assignments ?? []) {
+					if (a.name === 'nasFiles') a.value = `${nas}/*`;
+				}
+			}
+			return wf;
+		},
+	});
+
+	log(`Starting n8n ${n8n.version} on port ${n8nPort}…`);
+	const logFile = path.join(userFolder, 'n8n.log');
+	const child = await startN8n(n8n, env, { logFile });
+	children.push({ stop: () => stopProcess(child) });
+	child.on('exit', (code) => {
+		if (!stopping) {
+			log(`n8n exited (code ${code}); see ${logFile}`);
+			shutdown(1);
+		}
+	});
+	const base = `http://127.0.0.1:${n8nPort}`;
+	const owner = await ensureOwner(base, userFolder);
+	// Lets `npm run test:browser` find and reuse this stack.
+	fs.writeFileSync(
+		stackFile,
+		JSON.stringify({ pid: process.pid, n8nUrl: base, simulatorUrl: sim?.origin ?? null, credential }, null, 2),
+	);
+
+	log('');
+	log(`n8n is ready after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${base}/`);
+	if (owner.created) {
+		log(`  Sign in as ${owner.email} with password ${owner.password}`);
+		log(`  (saved in ${path.relative(repoRoot, path.join(userFolder, 'owner.json'))}; later runs reuse it)`);
+	} else {
+		log(`  Sign in as ${owner.email}; the password is in ${path.relative(repoRoot, path.join(userFolder, 'owner.json'))}`);
+	}
+	log(`  Credential: "${credential.name}"${sim ? ` → ${sim.baseUrl}` : ' → the real 1fichier API'}`);
+	log(`  Example workflows are in Overview; n8n's log: ${path.relative(repoRoot, logFile)}`);
+	log('Press Ctrl-C to stop.');
+}
+
+main().catch(async (e) => {
+	console.error(`npm start failed: ${e.message}`);
+	await shutdown(1);
+});

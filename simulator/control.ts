@@ -1,0 +1,94 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import type { SimulatorContext } from './context';
+import { readSmallBody, sendNotFound, sendPlainJson } from './http-util';
+import type { StoredFile } from './state';
+import type { Fault } from './types';
+
+/**
+ * Test control over HTTP for out-of-process users (end-to-end tests against a CLI simulator).
+ * No key needed; never counted in stats or rate limits. Answers are plain JSON (stable key order).
+ */
+
+const MAX_CONTROL_BODY = 512 * 1024 * 1024;
+
+/** The SimFile fields only (no blob, no removal code). */
+function publicFile(file: StoredFile): Omit<StoredFile, 'blob' | 'removalCode'> {
+	const visible: Partial<StoredFile> = { ...file };
+	delete visible.blob;
+	delete visible.removalCode;
+	return visible as Omit<StoredFile, 'blob' | 'removalCode'>;
+}
+
+export function stateSummary(ctx: SimulatorContext) {
+	const folders = collectFolders(ctx);
+	return {
+		folders,
+		files: ctx.state.allFiles().map(publicFile),
+		anonymousFiles: ctx.state.anonymousFiles().map(publicFile),
+		remoteJobs: ctx.state.remoteJobs().map((job) => ({ ...job, held: undefined })),
+		stats: {
+			requests: ctx.stats.requests,
+			byEndpoint: ctx.stats.byEndpoint,
+			floodEvents: ctx.stats.floodEvents,
+			rateLimitEvents: ctx.stats.rateLimitEvents,
+		},
+		pendingFaults: ctx.faults.pending(),
+	};
+}
+
+function collectFolders(ctx: SimulatorContext) {
+	const result = [ctx.state.getFolder(0)];
+	for (let index = 0; index < result.length; index++) {
+		result.push(...ctx.state.listFolders(result[index]?.id ?? 0));
+	}
+	return result;
+}
+
+type ControlAction = (ctx: SimulatorContext, body: Record<string, unknown>) => unknown;
+
+const ACTIONS: Record<string, ControlAction> = {
+	faults: (ctx, body) => {
+		ctx.faults.add(body as unknown as Fault);
+		return { ok: true, pending: ctx.faults.pending() };
+	},
+	reset: (ctx) => {
+		resetEverything(ctx);
+		return { ok: true };
+	},
+	seed: (ctx, body) => {
+		ctx.state.seedFiles(Number(body.folderId ?? 0), Number(body.count), {
+			namePrefix: typeof body.namePrefix === 'string' ? body.namePrefix : undefined,
+		});
+		return { ok: true };
+	},
+	files: (ctx, body) => {
+		const content = Buffer.from(String(body.contentBase64 ?? ''), 'base64');
+		return publicFile(ctx.state.addFile(Number(body.folderId ?? 0), String(body.filename), content) as StoredFile);
+	},
+	folders: (ctx, body) => ctx.state.createFolder(Number(body.parentId ?? 0), String(body.name)),
+};
+
+/** Reset the state, limits, faults, stats, tokens and upload ids (a fresh simulator, same port). */
+export function resetEverything(ctx: SimulatorContext): void {
+	ctx.state.reset();
+	ctx.limiter.reset();
+	ctx.faults.clear();
+	ctx.stats.reset();
+	ctx.tokens.clear();
+	ctx.uploads.clear();
+}
+
+export async function handleControl(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext, action: string): Promise<void> {
+	if (action === 'state' && req.method === 'GET') return sendPlainJson(res, 200, stateSummary(ctx));
+	const run = ACTIONS[action];
+	if (!run || req.method !== 'POST') return sendNotFound(res);
+	let body: Record<string, unknown>;
+	try {
+		const text = (await readSmallBody(req, MAX_CONTROL_BODY)).toString('utf8').trim();
+		body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+		sendPlainJson(res, 200, run(ctx, body));
+	} catch (error) {
+		sendPlainJson(res, 400, { ok: false, error: error instanceof Error ? error.message : String(error) });
+	}
+}

@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+import { htmlPage, sendHtml, sendJson, sleep } from './http-util';
+import { REAL } from './messages';
+import type { Fault } from './types';
+import { dropMidUpload } from './upload';
+
+/** What the server should do after a fault was applied. */
+export type FaultOutcome = 'answered' | 'continue';
+
+/** "Please wait" while the node still processes the upload (§2.2, SACGUI client). */
+const PLEASE_WAIT_PAGE = htmlPage(
+	'1fichier.com: upload',
+	'<div class="bloc2"><p>Veuillez patienter pendant le traitement de vos fichiers...</p><p>Please wait while your files are being processed...</p></div>',
+);
+
+/** The website maintenance page (§1 status codes, JD old revision). */
+const MAINTENANCE_PAGE = htmlPage('1fichier.com: maintenance', '<p>Our services are in maintenance. Please come back after 10:00.</p>');
+
+/** A non-JSON 403 from the anti-bot front (VPN/datacenter IPs, §1 status codes). */
+const ANTI_BOT_PAGE = htmlPage('403 Forbidden', '<h1>403 Forbidden</h1><p>Access denied.</p>');
+
+/**
+ * Applies one injected fault. `lockKey` starts the flood lock of the caller's key for `flood`.
+ * `slow` only delays; the request then goes on normally.
+ */
+export async function applyFault(
+	fault: Fault,
+	req: IncomingMessage,
+	res: ServerResponse,
+	path: string,
+	lockKey: () => void,
+): Promise<FaultOutcome> {
+	switch (fault.kind) {
+		case 'slow':
+			await sleep(fault.delayMs ?? 1000);
+			return 'continue';
+		case 'drop':
+			if (path === '/upload.cgi') await dropMidUpload(req);
+			else req.socket.destroy();
+			return 'answered';
+		case 'flood':
+			lockKey();
+			sendJson(res, 403, { status: 'KO', message: REAL.flood });
+			return 'answered';
+		case '5xx': {
+			const status = fault.status ?? 503;
+			sendHtml(res, status, htmlPage(`${status} Error`, `<h1>${status}</h1>`));
+			return 'answered';
+		}
+		case 'pleaseWait':
+			sendHtml(res, 200, PLEASE_WAIT_PAGE);
+			return 'answered';
+		case 'maintenance':
+			sendHtml(res, 503, MAINTENANCE_PAGE);
+			return 'answered';
+		case 'html403':
+			sendHtml(res, 403, ANTI_BOT_PAGE);
+			return 'answered';
+	}
+}

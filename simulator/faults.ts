@@ -1,0 +1,36 @@
+import type { Fault, FaultInjector, FaultKind } from './types';
+
+const KINDS: readonly FaultKind[] = ['5xx', 'flood', 'drop', 'slow', 'pleaseWait', 'maintenance', 'html403'];
+
+interface ArmedFault extends Fault {
+	remaining: number;
+}
+
+/** Faults wait in order; the first one whose `match` is in the request path is used once. */
+export class FaultQueue implements FaultInjector {
+	private armed: ArmedFault[] = [];
+
+	add(fault: Fault): void {
+		if (!KINDS.includes(fault.kind)) throw new Error(`simulator: unknown fault kind ${String(fault.kind)}`);
+		const times = fault.times ?? 1;
+		if (!Number.isInteger(times) || times < 1) throw new Error('simulator: fault times must be a positive integer');
+		this.armed.push({ ...fault, remaining: times });
+	}
+
+	clear(): void {
+		this.armed = [];
+	}
+
+	pending(): number {
+		return this.armed.reduce((sum, fault) => sum + fault.remaining, 0);
+	}
+
+	/** Uses up one application of the first fault matching this path, if any. */
+	take(path: string): Fault | undefined {
+		const fault = this.armed.find((candidate) => !candidate.match || path.includes(candidate.match));
+		if (!fault) return undefined;
+		fault.remaining--;
+		if (fault.remaining <= 0) this.armed = this.armed.filter((candidate) => candidate !== fault);
+		return fault;
+	}
+}

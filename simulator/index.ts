@@ -1,0 +1,22 @@
+/** Local 1fichier.com API simulator: see simulator/README.md. */
+export { DEMO_API_KEY, startSimulator } from './simulator';
+export { DEFAULT_LIMITS } from './limits';
+export { formatParisDate, parseParisDate } from './dates';
+export { fileIdFromUrl, fileUrl, FILE_DOMAINS } from './names';
+export type {
+	Fault,
+	FaultInjector,
+	FaultKind,
+	RequestLogEntry,
+	SimAcl,
+	SimFile,
+	SimFolder,
+	SimRemoteJob,
+	SimRemoteResult,
+	SimShare,
+	Simulator,
+	SimulatorLimits,
+	SimulatorOptions,
+	SimulatorState,
+	SimulatorStats,
+} from './types';

@@ -1,0 +1,448 @@
+// End-to-end cases: each runs one workflow in the real n8n (through its webhook) against the
+// simulator and checks both n8n's output and the simulator's state.
+import assert from 'node:assert/strict';
+import { body, binaryFromBody, binaryToJson, code, exampleAsWebhook, fichier, rl } from './workflow.mjs';
+
+const b64 = (s) => Buffer.from(s).toString('base64');
+const FILE_URL = /^https:\/\/1fichier\.com\/\?[A-Za-z0-9]+$/;
+
+/**
+ * Each case: name, steps (nodes after the Webhook), optional responseData, setup(ctx) → the
+ * webhook body, check(output, ctx, setupResult). `example` cases run a shipped example instead.
+ */
+export const cases = [
+	{
+		name: 'account get',
+		steps: [fichier('Account', { resource: 'account', operation: 'get' })],
+		check: ([acc]) => {
+			assert.ok(acc.email, 'account has an email');
+			assert.equal(typeof (acc.availableStorage ?? acc.available_storage ?? 0), 'number');
+		},
+	},
+	{
+		name: 'folder create (path, reused on second run)',
+		steps: [
+			fichier('Create', { resource: 'folder', operation: 'create', name: 'e2e/create/a/b', parentFolder: rl('id', '0') }),
+			fichier('Create again', { resource: 'folder', operation: 'create', name: 'e2e/create/a/b', parentFolder: rl('id', '0') }),
+		],
+		check: async ([again], ctx) => {
+			assert.equal(again.created, false, 'second create reuses the folder');
+			assert.equal(again.name, 'b');
+			const f = await ctx.folderByPath('e2e/create/a/b');
+			assert.ok(f, 'e2e/create/a/b exists in the simulator');
+			assert.equal(again.id, f.id);
+			assert.equal((await ctx.foldersNamed('a')).length, 1, 'no duplicate "a" folder');
+		},
+	},
+	{
+		name: 'folder getMany (returnAll and limit)',
+		setup: async (ctx) => {
+			const parent = await ctx.folder('e2e/fgm');
+			for (const n of ['x', 'y', 'z']) await ctx.sim.addFolder(parent.id, n);
+			return { folderId: parent.id };
+		},
+		steps: [
+			fichier('All', { resource: 'folder', operation: 'getMany', folder: rl('id', body('folderId')), returnAll: true }, { executeOnce: true }),
+			fichier('Two', { resource: 'folder', operation: 'getMany', folder: rl('id', body('folderId')), returnAll: false, limit: 2 }, { executeOnce: true }),
+		],
+		check: (out) => {
+			assert.equal(out.length, 2);
+			for (const f of out) assert.equal(typeof f.id, 'number');
+		},
+	},
+	{
+		name: 'folder getMany returnAll lists every sub-folder',
+		setup: async (ctx) => {
+			const parent = await ctx.folder('e2e/fgm-all');
+			for (const n of ['x', 'y', 'z']) await ctx.sim.addFolder(parent.id, n);
+			return { path: 'e2e/fgm-all' };
+		},
+		steps: [fichier('All', { resource: 'folder', operation: 'getMany', folder: rl('path', body('path')), returnAll: true })],
+		check: (out) => assert.deepEqual(out.map((f) => f.name).sort(), ['x', 'y', 'z']),
+	},
+	{
+		name: 'folder get (by path)',
+		setup: async (ctx) => ({ id: (await ctx.folder('e2e/get/me')).id }),
+		steps: [fichier('Get', { resource: 'folder', operation: 'get', folder: rl('path', 'e2e/get/me') })],
+		check: ([f], ctx, s) => {
+			assert.equal(f.id, s.id);
+			assert.equal(f.name, 'me');
+		},
+	},
+	{
+		name: 'folder rename',
+		setup: async (ctx) => ({ id: (await ctx.folder('e2e/rename/old-name')).id }),
+		steps: [fichier('Rename', { resource: 'folder', operation: 'rename', folder: rl('id', body('id')), newName: 'new-name' })],
+		check: async (_out, ctx, s) => assert.equal((await ctx.folderById(s.id))?.name, 'new-name'),
+	},
+	{
+		name: 'folder move',
+		setup: async (ctx) => ({ id: (await ctx.folder('e2e/move/src/mover')).id, dest: (await ctx.folder('e2e/move/dest')).id }),
+		steps: [
+			fichier('Move', {
+				resource: 'folder',
+				operation: 'move',
+				folder: rl('id', body('id')),
+				destinationFolder: rl('path', 'e2e/move/dest'),
+			}),
+		],
+		check: async (_out, ctx, s) => assert.equal((await ctx.folderById(s.id))?.parentId, s.dest),
+	},
+	{
+		name: 'folder delete with deleteContents',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/delete/full');
+			const sub = await ctx.sim.addFolder(f.id, 'sub');
+			const file = await ctx.sim.addFile(sub.id, 'inside.txt', 'bye');
+			return { id: f.id, url: file.url };
+		},
+		steps: [fichier('Delete', { resource: 'folder', operation: 'delete', folder: rl('id', body('id')), options: { deleteContents: true } })],
+		check: async (_out, ctx, s) => {
+			assert.equal(await ctx.folderById(s.id), undefined, 'folder is gone');
+			assert.equal(await ctx.fileByUrl(s.url), undefined, 'its file is gone');
+		},
+	},
+	{
+		name: 'folder delete refuses a non-empty folder without deleteContents',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/delete/keep');
+			await ctx.sim.addFile(f.id, 'keep.txt', 'stay');
+			return { id: f.id };
+		},
+		steps: [
+			fichier('Delete', { resource: 'folder', operation: 'delete', folder: rl('id', body('id')) }, { onError: 'continueRegularOutput' }),
+		],
+		check: async ([out], ctx, s) => {
+			assert.ok(out.error, `an error is reported (got ${JSON.stringify(out)})`);
+			assert.ok(await ctx.folderById(s.id), 'folder still exists');
+		},
+	},
+	{
+		name: 'folder share (public)',
+		setup: async (ctx) => ({ id: (await ctx.folder('e2e/share')).id }),
+		steps: [fichier('Share', { resource: 'folder', operation: 'share', folder: rl('id', body('id')), public: true, options: {} })],
+		check: async ([out], ctx, s) => {
+			assert.ok(out, 'an item is returned');
+			const f = await ctx.folderById(s.id);
+			assert.equal(f?.shared?.public, true, 'simulator folder is shared publicly');
+		},
+	},
+	{
+		name: 'file upload into a path (created), ifExists skip and replace',
+		steps: [
+			binaryFromBody(),
+			fichier('Upload', {
+				resource: 'file',
+				operation: 'upload',
+				binaryPropertyName: 'data',
+				folder: rl('path', 'e2e/upload/2026-11-27'),
+				options: {},
+			}),
+			code(
+				'Make file again',
+				`const b = $('Webhook').first().json.body;
+return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.from(b.contentBase64, 'base64'), b.filename, 'text/plain') } }];`,
+			),
+			fichier('Upload skip', {
+				resource: 'file',
+				operation: 'upload',
+				binaryPropertyName: 'data',
+				folder: rl('path', 'e2e/upload/2026-11-27'),
+				options: { ifExists: 'skip' },
+			}),
+		],
+		setup: () => ({ filename: 'hello.txt', contentBase64: b64('hello from n8n') }),
+		check: async ([skip], ctx) => {
+			assert.equal(skip.skipped, true, 'second upload is skipped');
+			const folder = await ctx.folderByPath('e2e/upload/2026-11-27');
+			assert.ok(folder, 'dated folder was created');
+			const files = await ctx.filesIn(folder.id);
+			assert.deepEqual(files.map((f) => f.filename), ['hello.txt']);
+			assert.equal(files[0].size, 14);
+			assert.match(skip.url ?? files[0].url, FILE_URL);
+		},
+	},
+	{
+		name: 'file upload: output shape and replace',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/upload-replace');
+			await ctx.sim.addFile(f.id, 'same.txt', 'old content');
+			return { filename: 'same.txt', contentBase64: b64('new content!') };
+		},
+		steps: [
+			binaryFromBody(),
+			fichier('Upload', {
+				resource: 'file',
+				operation: 'upload',
+				binaryPropertyName: 'data',
+				folder: rl('path', 'e2e/upload-replace'),
+				options: { ifExists: 'replace' },
+			}),
+		],
+		check: async ([up], ctx) => {
+			assert.match(up.url, FILE_URL);
+			assert.equal(up.filename, 'same.txt');
+			assert.equal(up.size, 12);
+			assert.equal(typeof up.size, 'number');
+			const folder = await ctx.folderByPath('e2e/upload-replace');
+			const files = await ctx.filesIn(folder.id);
+			assert.equal(files.length, 1, 'replaced, not duplicated');
+			assert.equal(files[0].size, 12);
+		},
+	},
+	{
+		name: 'file download',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/download');
+			const file = await ctx.sim.addFile(f.id, 'report.txt', 'the bytes of the report');
+			return { url: file.url };
+		},
+		steps: [
+			fichier('Download', { resource: 'file', operation: 'download', file: rl('url', body('url')), binaryPropertyName: 'data', options: {} }),
+			binaryToJson(),
+		],
+		check: ([out]) => {
+			assert.ok(out.binary, 'binary data present');
+			assert.equal(Buffer.from(out.binary.base64, 'base64').toString(), 'the bytes of the report');
+			assert.equal(out.binary.fileName, 'report.txt');
+		},
+	},
+	{
+		name: 'file getLink',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/link');
+			const file = await ctx.sim.addFile(f.id, 'linked.txt', 'link me');
+			return { url: file.url };
+		},
+		steps: [fichier('Link', { resource: 'file', operation: 'getLink', file: rl('url', body('url')), options: {} })],
+		check: async ([out], ctx, s) => {
+			assert.equal(out.url, s.url);
+			assert.match(out.downloadUrl, /^https?:\/\//);
+			const local = ctx.localUrl(out.downloadUrl);
+			if (local) {
+				const res = await fetch(local);
+				assert.equal(await res.text(), 'link me', 'the temporary link serves the file');
+			}
+		},
+	},
+	{
+		name: 'file get',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/info');
+			const file = await ctx.sim.addFile(f.id, 'info.txt', '12345');
+			return { url: file.url, folderId: f.id };
+		},
+		steps: [fichier('Get', { resource: 'file', operation: 'get', file: rl('url', body('url')) })],
+		check: ([out], ctx, s) => {
+			assert.equal(out.url, s.url);
+			assert.equal(out.filename, 'info.txt');
+			assert.equal(out.size, 5);
+			assert.ok(out.checksum, 'checksum');
+		},
+	},
+	{
+		name: 'file get of a missing file reports the error',
+		setup: () => ({ url: 'https://1fichier.com/?doesnotexist0000' }),
+		steps: [fichier('Get', { resource: 'file', operation: 'get', file: rl('url', body('url')) }, { onError: 'continueRegularOutput' })],
+		check: ([out]) => assert.match(String(out.error), /not found|#469/i),
+	},
+	{
+		name: 'file getMany (returnAll and limit)',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/files');
+			const g = await ctx.folder('e2e/files2');
+			for (const n of ['a.txt', 'b.txt', 'c.txt']) {
+				await ctx.sim.addFile(f.id, n, n);
+				await ctx.sim.addFile(g.id, n, n);
+			}
+			return {};
+		},
+		steps: [
+			fichier('All', { resource: 'file', operation: 'getMany', folder: rl('path', 'e2e/files'), returnAll: true, filters: {} }),
+			code('Count', `return [{ json: { names: $input.all().map((i) => i.json.filename).sort() } }];`),
+			fichier('Two', { resource: 'file', operation: 'getMany', folder: rl('path', 'e2e/files2'), returnAll: false, limit: 2, filters: {} }),
+			code('Both', `return [{ json: { all: $('Count').first().json.names, limited: $input.all().length } }];`),
+		],
+		check: ([out]) => {
+			assert.deepEqual(out.all, ['a.txt', 'b.txt', 'c.txt']);
+			assert.equal(out.limited, 2);
+		},
+	},
+	{
+		name: 'file rename',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/frename');
+			return { url: (await ctx.sim.addFile(f.id, 'before.txt', 'x')).url };
+		},
+		steps: [fichier('Rename', { resource: 'file', operation: 'rename', file: rl('url', body('url')), newName: 'after.txt' })],
+		check: async (_o, ctx, s) => assert.equal((await ctx.fileByUrl(s.url))?.filename, 'after.txt'),
+	},
+	{
+		name: 'file move',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/fmove/src');
+			const dest = await ctx.folder('e2e/fmove/dest');
+			return { url: (await ctx.sim.addFile(f.id, 'moving.txt', 'x')).url, dest: dest.id };
+		},
+		steps: [
+			fichier('Move', { resource: 'file', operation: 'move', file: rl('url', body('url')), destinationFolder: rl('id', body('dest')), options: {} }),
+		],
+		check: async (_o, ctx, s) => assert.equal((await ctx.fileByUrl(s.url))?.folderId, s.dest),
+	},
+	{
+		name: 'file copy (with new name)',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/fcopy/src');
+			const dest = await ctx.folder('e2e/fcopy/dest');
+			return { url: (await ctx.sim.addFile(f.id, 'original.txt', 'copy me')).url, dest: dest.id };
+		},
+		steps: [
+			fichier('Copy', {
+				resource: 'file',
+				operation: 'copy',
+				file: rl('url', body('url')),
+				destinationFolder: rl('path', 'e2e/fcopy/dest'),
+				options: { newName: 'copy.txt' },
+			}),
+		],
+		check: async ([out], ctx, s) => {
+			assert.ok(await ctx.fileByUrl(s.url), 'original still there');
+			const copies = await ctx.filesIn(s.dest);
+			assert.deepEqual(copies.map((f) => f.filename), ['copy.txt']);
+			assert.notEqual(copies[0].url, s.url);
+			assert.ok(out.url, 'output has the copy url');
+		},
+	},
+	{
+		name: 'file delete',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/fdelete');
+			return { url: (await ctx.sim.addFile(f.id, 'doomed.txt', 'x')).url };
+		},
+		steps: [fichier('Delete', { resource: 'file', operation: 'delete', file: rl('url', body('url')) })],
+		check: async (_o, ctx, s) => assert.equal(await ctx.fileByUrl(s.url), undefined),
+	},
+	{
+		name: 'file update (description, password)',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/fupdate');
+			return { url: (await ctx.sim.addFile(f.id, 'attrs.txt', 'x')).url };
+		},
+		steps: [
+			fichier('Update', {
+				resource: 'file',
+				operation: 'update',
+				file: rl('url', body('url')),
+				updateFields: { description: 'set by n8n', password: 'secret123' },
+			}),
+		],
+		check: async (_o, ctx, s) => {
+			const f = await ctx.fileByUrl(s.url);
+			assert.equal(f.description, 'set by n8n');
+			assert.ok(f.pass, 'password set');
+		},
+	},
+	{
+		name: 'remoteUpload create, get and getMany',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/remote');
+			return { urls: [ctx.fixtureUrl('remote-a.txt')], folderId: f.id };
+		},
+		steps: [
+			fichier('Request', { resource: 'remoteUpload', operation: 'create', urls: body('urls'), folder: rl('id', body('folderId')), options: {} }),
+			fichier('Get', { resource: 'remoteUpload', operation: 'get', requestId: '={{ $json.requestId }}' }),
+			fichier('List', { resource: 'remoteUpload', operation: 'getMany', returnAll: true }, { executeOnce: true }),
+			code('Summary', `return [{ json: { requestId: $('Request').first().json.requestId, got: $('Get').first().json, listed: $input.all().map((i) => i.json.requestId) } }];`),
+		],
+		check: ([out]) => {
+			assert.equal(typeof out.requestId, 'number');
+			assert.equal(out.got.requestId, out.requestId);
+			assert.ok(out.listed.includes(out.requestId), 'getMany lists the request');
+		},
+	},
+	{
+		name: 'remoteUpload create with waitForCompletion',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/remote-wait');
+			return { urls: [ctx.fixtureUrl('remote-b.txt'), ctx.fixtureUrl('missing.bin')], folderId: f.id };
+		},
+		steps: [
+			fichier('Request', {
+				resource: 'remoteUpload',
+				operation: 'create',
+				urls: body('urls'),
+				folder: rl('id', body('folderId')),
+				options: { waitForCompletion: true, timeout: 120 },
+			}),
+		],
+		check: async ([out], ctx, s) => {
+			assert.equal(out.status, 'finished');
+			const byUrl = Object.fromEntries(out.results.map((r) => [r.url, r]));
+			assert.equal(byUrl[s.urls[0]].status, 'done');
+			assert.match(byUrl[s.urls[0]].downloadUrl, FILE_URL);
+			assert.notEqual(byUrl[s.urls[1]].status, 'done', 'the missing URL is reported as failed');
+			assert.ok(byUrl[s.urls[1]].message, 'with a message');
+			const files = await ctx.filesIn(s.folderId);
+			assert.deepEqual(files.map((f) => f.filename), ['remote-b.txt']);
+			assert.equal(Buffer.from(await ctx.fileContent(files[0])).toString(), ctx.fixtureContent('remote-b.txt'));
+		},
+	},
+
+	// ---- the shipped examples -------------------------------------------------------------
+	{
+		name: 'example: URL to 1fichier (its own webhook)',
+		example: 'url-to-1fichier.json',
+		setup: async (ctx) => {
+			await ctx.folder('e2e/example-remote');
+			return { urls: [ctx.fixtureUrl('remote-c.txt')], folderPath: 'e2e/example-remote' };
+		},
+		check: async ([out], ctx, s) => {
+			assert.deepEqual(out.results.map((r) => [r.url, r.status]), [[s.urls[0], 'done']]);
+			const folder = await ctx.folderByPath('e2e/example-remote');
+			assert.deepEqual((await ctx.filesIn(folder.id)).map((f) => f.filename), ['remote-c.txt']);
+		},
+	},
+	{
+		name: 'example: nightly NAS backup with rotation (keep 7)',
+		example: 'nightly-nas-backup.json',
+		asWebhook: true,
+		setup: async (ctx) => {
+			const root = await ctx.folder('backups/nas');
+			for (let d = 1; d <= 8; d++) await ctx.sim.addFolder(root.id, `2020-01-0${d}`);
+			await ctx.sim.addFolder(root.id, 'not-a-date');
+			return {};
+		},
+		patch: (wf, ctx) => {
+			const settings = wf.nodes.find((n) => n.name === 'Settings');
+			settings.parameters.assignments.assignments.find((a) => a.name === 'nasFiles').value = `${ctx.nasDir}/*`;
+			return wf;
+		},
+		check: async (out, ctx) => {
+			assert.deepEqual(out.map((o) => o.name ?? o.id).length, 2, `two old folders deleted (got ${JSON.stringify(out)})`);
+			const root = await ctx.folderByPath('backups/nas');
+			const names = (await ctx.subFolders(root.id)).map((f) => f.name).sort();
+			const today = new Date().toISOString().slice(0, 10);
+			assert.deepEqual(names, ['2020-01-03', '2020-01-04', '2020-01-05', '2020-01-06', '2020-01-07', '2020-01-08', today, 'not-a-date'].sort());
+			const dated = await ctx.folderByPath(`backups/nas/${today}`);
+			assert.deepEqual((await ctx.filesIn(dated.id)).map((f) => f.filename).sort(), ctx.nasFiles);
+		},
+	},
+	{
+		name: 'example: bulk temporary links as CSV',
+		example: 'bulk-temporary-links.json',
+		asWebhook: true,
+		responseData: 'firstEntryBinary',
+		setup: async (ctx) => {
+			const docs = (await ctx.folderByPath('incoming')) ?? (await ctx.folder('incoming'));
+			await ctx.sim.addFile(docs.id, 'e2e-linked-1.txt', 'one');
+			await ctx.sim.addFile(docs.id, 'e2e-linked-2.txt', 'two');
+			return { expected: (await ctx.filesIn(docs.id)).length };
+		},
+		check: (csv, ctx, s) => {
+			const lines = String(csv).trim().split(/\r?\n/);
+			assert.match(lines[0], /filename.*size.*url.*downloadUrl/);
+			assert.equal(lines.length - 1, s.expected, 'one row per file');
+			assert.ok(lines.some((l) => l.includes('e2e-linked-2.txt')));
+		},
+	},
+];

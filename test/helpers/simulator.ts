@@ -1,0 +1,27 @@
+/**
+ * Starts the local 1fichier simulator for a test file, with its limits sped up by `timeScale`,
+ * and gives the node options that keep the client within those scaled limits.
+ */
+import type { Simulator, SimulatorOptions } from '../../simulator';
+import { startSimulator } from '../../simulator';
+
+/** 1 real second of the simulator's limits lasts this long in tests (30 s listing limit → 0.6 s). */
+export const TEST_TIME_SCALE = 0.02;
+
+export async function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+	return await startSimulator({ timeScale: TEST_TIME_SCALE, ...options });
+}
+
+/**
+ * The node's "Rate Limits" options scaled like the simulator: the production defaults
+ * (500 ms spacing, 30 s flood wait, 300 s budget) times the time scale.
+ */
+export function scaledRateLimits(timeScale = TEST_TIME_SCALE) {
+	return {
+		requestSpacingMs: Math.ceil(500 * timeScale),
+		floodWaitSeconds: 30 * timeScale,
+		maxRetryWaitSeconds: 300 * timeScale,
+	};
+}
+
+export type { Simulator };

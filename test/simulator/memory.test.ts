@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { Readable } from 'node:stream';
+
+import { startSimulator, type Simulator } from '../../simulator';
+import { uploadThroughNode } from './helpers';
+
+const MIB = 1024 * 1024;
+const UPLOAD_BYTES = 512 * MIB;
+
+/** 512 MiB generated on the fly from one reused 1 MiB block: nothing big is ever allocated. */
+function generatedContent(hash: ReturnType<typeof createHash>) {
+	const block = Buffer.alloc(MIB);
+	for (let i = 0; i < block.length; i++) block[i] = (i * 31 + 7) & 0xff;
+	return {
+		size: UPLOAD_BYTES,
+		stream: () =>
+			Readable.from(
+				(function* () {
+					for (let sent = 0; sent < UPLOAD_BYTES; sent += MIB) {
+						hash.update(block);
+						yield block;
+					}
+				})(),
+			),
+	};
+}
+
+describe('simulator: streamed upload memory (§2.2)', () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startSimulator();
+	});
+	afterAll(() => sim.close());
+
+	it('stores a 512 MiB upload with RSS growth under 100 MiB', async () => {
+		const expected = createHash('sha512');
+		const baseline = process.memoryUsage().rss;
+		let peak = baseline;
+		const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 25);
+		try {
+			const [link] = await uploadThroughNode(sim, [{ filename: 'huge.bin', content: generatedContent(expected) }]);
+			expect(link.size).toBe(String(UPLOAD_BYTES));
+			expect(link.whirlpool).toBe(expected.digest('hex'));
+			expect(statSync(sim.state.filePath(link.download)).size).toBe(UPLOAD_BYTES);
+		} finally {
+			clearInterval(sampler);
+		}
+		peak = Math.max(peak, process.memoryUsage().rss);
+		const growthMiB = (peak - baseline) / MIB;
+		if (process.env.SIMULATOR_TEST_VERBOSE) console.log(`RSS growth ${growthMiB.toFixed(1)} MiB`);
+		expect(growthMiB).toBeLessThan(100);
+	});
+});

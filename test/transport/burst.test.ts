@@ -1,0 +1,50 @@
+/**
+ * 500 calls through the transport against the simulator, which enforces 1fichier's per-key limit
+ * (3 calls per second, scaled): the pacer must keep every one of them under it.
+ */
+import { apiRequest } from '../../nodes/OneFichier/transport';
+import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
+import { createApiContext } from '../helpers/n8n';
+import type { Simulator } from '../helpers/simulator';
+import { scaledRateLimits, startTestSimulator } from '../helpers/simulator';
+
+let sim: Simulator;
+
+beforeAll(async () => {
+	sim = await startTestSimulator();
+});
+afterAll(async () => {
+	await sim.close();
+});
+beforeEach(() => resetPacersForTesting());
+
+it('sends a burst of 500 sequential calls without a single flood event', async () => {
+	const ctx = createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits: scaledRateLimits() });
+	sim.stats.reset();
+	for (let call = 0; call < 500; call++) {
+		await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 0 });
+	}
+	expect(sim.stats.byEndpoint['folder/ls.cgi']).toBe(500);
+	expect(sim.stats.floodEvents).toBe(0);
+});
+
+it('keeps 200 parallel calls from several executions under the limit too', async () => {
+	const contexts = [1, 2, 3, 4].map(() =>
+		createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits: scaledRateLimits() }),
+	);
+	sim.stats.reset();
+	await Promise.all(
+		Array.from({ length: 200 }, async (_, call) => await apiRequest(contexts[call % 4], 'folder/ls.cgi', { folder_id: 0 })),
+	);
+	expect(sim.stats.floodEvents).toBe(0);
+});
+
+it('without pacing the simulator does flood (the test can fail)', async () => {
+	const ctx = createApiContext(
+		{ apiKey: sim.keys[0], baseUrl: sim.baseUrl },
+		{ rateLimits: { requestSpacingMs: 0, floodWaitSeconds: 0.6, maxRetryWaitSeconds: 30 } },
+	);
+	sim.stats.reset();
+	await Promise.all(Array.from({ length: 10 }, async () => await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 0 })));
+	expect(sim.stats.floodEvents).toBeGreaterThan(0);
+});

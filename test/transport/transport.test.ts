@@ -1,0 +1,207 @@
+/**
+ * The transport against a mocked 1fichier (nock): envelope, error mapping, pacing, back-off with a
+ * fake clock, no key in any error. Real HTTP goes through n8n-core's own request helpers.
+ */
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+import nock from 'nock';
+
+import { apiRequest, clearUserInfoCacheForTesting, getUserInfo } from '../../nodes/OneFichier/transport';
+import type { Clock } from '../../nodes/OneFichier/transport/pacer';
+import { resetPacersForTesting, useClockForTesting } from '../../nodes/OneFichier/transport/pacer';
+import { createApiContext } from '../helpers/n8n';
+
+const BASE = 'https://api.1fichier.test/v1';
+const FAKE_KEY = 'FAKE-KEY-for-tests-0000000000000';
+
+/** Virtual time: sleeping advances the clock at once and is recorded. */
+function fakeClock() {
+	let now = 1_700_000_000_000;
+	const sleeps: number[] = [];
+	const clock: Clock = {
+		now: () => now,
+		sleep: async (ms) => {
+			sleeps.push(ms);
+			now += ms;
+		},
+	};
+	return { clock, sleeps, advance: (ms: number) => (now += ms) };
+}
+
+function context(rateLimits: Record<string, number> = {}) {
+	return createApiContext({ apiKey: FAKE_KEY, baseUrl: BASE }, { rateLimits });
+}
+
+let restoreClock: () => void;
+let time: ReturnType<typeof fakeClock>;
+
+beforeAll(() => {
+	nock.disableNetConnect();
+});
+afterAll(() => {
+	nock.enableNetConnect();
+});
+beforeEach(() => {
+	time = fakeClock();
+	restoreClock = useClockForTesting(time.clock);
+	resetPacersForTesting();
+	clearUserInfoCacheForTesting();
+});
+afterEach(() => {
+	restoreClock();
+	nock.cleanAll();
+});
+
+describe('envelope', () => {
+	it('sends a JSON POST with the Bearer key and returns the payload', async () => {
+		const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${FAKE_KEY}`, 'content-type': /application\/json/ } })
+			.post('/folder/ls.cgi', { folder_id: 0 })
+			.reply(200, { name: 'Root', status: 'OK', folder_id: 0, sub_folders: [] });
+		const answer = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 });
+		expect(answer.name).toBe('Root');
+		scope.done();
+	});
+
+	it('treats status KO on HTTP 200 as an error carrying 1fichier\'s message and the endpoint', async () => {
+		nock(BASE).post('/file/rename.cgi').reply(200, { message: 'No file has been renamed #312', status: 'KO' });
+		const error = await apiRequest(context(), 'file/rename.cgi', { urls: [] }).catch((e: unknown) => e);
+		expect(error).toMatchObject({ message: '1fichier: No file has been renamed #312' });
+		expect((error as { description: string }).description).toContain('file/rename.cgi');
+		expect((error as Error).constructor.name).toBe('NodeApiError');
+	});
+
+	it('maps 404 Resource not found to an error with the HTTP status', async () => {
+		nock(BASE).post('/file/info.cgi').reply(404, { status: 'KO', message: 'Resource not found #469' });
+		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }).catch((e: unknown) => e);
+		expect(error).toMatchObject({ message: '1fichier: Resource not found #469', httpCode: '404' });
+	});
+});
+
+describe('authentication errors', () => {
+	it.each([
+		[401, { status: 'KO', message: 'Not authenticated #247' }],
+		[200, { status: 'KO', message: 'No such user #93' }],
+		[403, { status: 'KO', message: 'No such user 142' }],
+	])('never retries HTTP %s %j', async (code, body) => {
+		const scope = nock(BASE).post('/folder/ls.cgi').once().reply(code, body);
+		const error = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
+		expect((error as Error).message).toContain(body.message);
+		expect((error as { description: string }).description).toContain('API key');
+		expect(time.sleeps.filter((ms) => ms > 1000)).toEqual([]);
+		scope.done();
+	});
+});
+
+describe('back-off', () => {
+	it('waits at least the flood wait after "Flood detected", pausing the key, then succeeds', async () => {
+		nock(BASE).post('/folder/ls.cgi').reply(403, { status: 'KO', message: 'Flood detected: IP Locked #374' });
+		nock(BASE).post('/folder/ls.cgi').reply(200, { status: 'OK', name: 'Root', sub_folders: [] });
+		const answer = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 });
+		expect(answer.name).toBe('Root');
+		const longest = Math.max(...time.sleeps);
+		expect(longest).toBeGreaterThanOrEqual(30_000 * 0.8);
+	});
+
+	it('recognises a KO "Locked" message on HTTP 200 as a flood', async () => {
+		nock(BASE).post('/folder/ls.cgi').reply(200, { status: 'KO', message: 'Flood detected: User Locked #218' });
+		nock(BASE).post('/folder/ls.cgi').reply(200, { status: 'OK', name: 'Root' });
+		await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 });
+		expect(Math.max(...time.sleeps)).toBeGreaterThanOrEqual(24_000);
+	});
+
+	it('retries 5xx and 429 with growing waits', async () => {
+		nock(BASE).post('/user/info.cgi').reply(503, '<html>Our services are in maintenance. Please come back after 10:00</html>');
+		nock(BASE).post('/user/info.cgi').reply(429, { status: 'KO', message: 'Too many requests' });
+		nock(BASE).post('/user/info.cgi').reply(502, 'Bad gateway');
+		nock(BASE).post('/user/info.cgi').reply(200, { status: 'OK', email: 'user@example.com' });
+		const info = await getUserInfo(context({ requestSpacingMs: 0 }));
+		expect(info.email).toBe('user@example.com');
+		const retryWaits = time.sleeps.filter((ms) => ms >= 500);
+		expect(retryWaits).toHaveLength(3);
+		expect(retryWaits[2]).toBeGreaterThan(retryWaits[0]);
+	});
+
+	it('gives up with a clear rate-limited error once the maximum wait is spent', async () => {
+		nock(BASE).post('/folder/ls.cgi').times(20).reply(403, { status: 'KO', message: 'Flood detected: IP Locked #412' });
+		const error = await apiRequest(context({ maxRetryWaitSeconds: 100 }), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
+		expect((error as Error).message).toMatch(/rate-limited/);
+		expect((error as Error).message).toContain('Flood detected');
+		const total = time.sleeps.reduce((a, b) => a + b, 0);
+		expect(total).toBeLessThanOrEqual(100_000 + 1000);
+	});
+
+	it('does not retry a non-idempotent call after a 5xx: the caller must check its effect', async () => {
+		const scope = nock(BASE).post('/remote/request.cgi').once().reply(500, 'oops');
+		const error = await apiRequest(context(), 'remote/request.cgi', { urls: ['http://127.0.0.1/x'], folder_id: 0 }, { idempotent: false }).catch(
+			(e: unknown) => e,
+		);
+		expect((error as Error).constructor.name).toBe('UnknownOutcomeError');
+		scope.done();
+	});
+
+	it('retries a non-idempotent call refused by flood protection (it had no effect)', async () => {
+		nock(BASE).post('/remote/request.cgi').reply(403, { status: 'KO', message: 'Flood detected: IP Locked #374' });
+		nock(BASE).post('/remote/request.cgi').reply(200, { status: 'OK', id: 42 });
+		const answer = await apiRequest(context(), 'remote/request.cgi', { urls: ['http://127.0.0.1/x'], folder_id: 0 }, { idempotent: false });
+		expect(answer.id).toBe(42);
+	});
+});
+
+describe('pacing', () => {
+	it('spaces the calls of one key by the configured spacing, across parallel callers', async () => {
+		nock(BASE).post('/folder/ls.cgi').times(5).reply(200, { status: 'OK' });
+		const starts: number[] = [];
+		const ctx = context({ requestSpacingMs: 500 });
+		await Promise.all(
+			Array.from({ length: 5 }, async () => {
+				await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 0 });
+				starts.push(time.clock.now());
+			}),
+		);
+		const total = time.sleeps.reduce((a, b) => a + b, 0);
+		expect(total).toBeGreaterThanOrEqual(4 * 500);
+	});
+});
+
+describe('secrets', () => {
+	it('never puts the API key in an error, even when the server echoes it', async () => {
+		nock(BASE).post('/folder/ls.cgi').reply(400, { status: 'KO', message: `bad header Bearer ${FAKE_KEY} for ${FAKE_KEY}` });
+		const error = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
+		const serialised = JSON.stringify(error, Object.getOwnPropertyNames(error as object)) + String((error as Error).stack);
+		expect(serialised).not.toContain(FAKE_KEY);
+		expect((error as Error).message).toContain('[redacted]');
+	});
+
+	it('never puts the API key in a network error', async () => {
+		// A real loopback server that drops every connection (nock cannot fake this for n8n's client).
+		const server = createServer((request) => request.socket.destroy());
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const { port } = server.address() as AddressInfo;
+		nock.enableNetConnect('127.0.0.1');
+		try {
+			const ctx = createApiContext(
+				{ apiKey: FAKE_KEY, baseUrl: `http://127.0.0.1:${port}/v1` },
+				{ rateLimits: { maxRetryWaitSeconds: 0 } },
+			);
+			const error = await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
+			expect((error as Error).message).toMatch(/connection/i);
+			const serialised = JSON.stringify(error, Object.getOwnPropertyNames(error as object)) + String((error as Error).stack);
+			expect(serialised).not.toContain(FAKE_KEY);
+		} finally {
+			server.close();
+			nock.disableNetConnect();
+		}
+	});
+});
+
+describe('user/info cache', () => {
+	it('asks 1fichier at most once per five minutes per key', async () => {
+		const scope = nock(BASE).post('/user/info.cgi').once().reply(200, { status: 'OK', offer: '1' });
+		await getUserInfo(context());
+		await getUserInfo(context());
+		scope.done();
+		time.advance(5 * 60_000 + 1);
+		nock(BASE).post('/user/info.cgi').once().reply(200, { status: 'OK', offer: '2' });
+		expect((await getUserInfo(context())).offer).toBe('2');
+	});
+});
