@@ -120,16 +120,12 @@ function makeContext(sim, fixturePort, nasDir) {
 	return ctx;
 }
 
-/** The most recent execution of a workflow, with its data parsed (n8n stores it with flatted). */
+/** The most recent execution of a workflow, with its data parsed. */
 async function lastExecution(api, n8nDir, workflowId) {
-	const flatted = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'))('flatted');
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const list = await api('GET', `/rest/executions?filter=${filter}&limit=1`);
 	const summary = (list.results ?? list)[0];
-	if (!summary) return undefined;
-	const full = await api('GET', `/rest/executions/${summary.id}`);
-	const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
-	return { id: summary.id, status: full.status ?? summary.status, data };
+	return summary ? executionById(api, n8nDir, summary.id) : undefined;
 }
 
 /** n8n's own words about a failed execution: workflow error and each failed node's error. */
@@ -345,6 +341,7 @@ async function triggerMessages(api, n8nDir, workflowId) {
 	return { messages, failedRuns };
 }
 
+/** One execution with its data parsed (n8n stores it with flatted). */
 async function executionById(api, n8nDir, id) {
 	const flatted = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'))('flatted');
 	const full = await api('GET', `/rest/executions/${id}`);

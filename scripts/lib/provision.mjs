@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const N8N_VERSION = '2.41.1';
 
@@ -138,8 +139,13 @@ export async function ensureN8n(version = N8N_VERSION) {
 			JSON.stringify({ name: `n8n-${version}-cache`, private: true, dependencies: { n8n: version } }, null, 2),
 		);
 		const env = node24Env(binDir, { npm_config_nodedir: node24HeadersDir() });
+		// The whole dependency tree is pinned by a lock file kept in the repository, so every machine
+		// gets the tree that was tested (n8n's own ranges drift: 2.41.3 no longer installs).
+		const lock = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'n8n-lock', `n8n-${version}.package-lock.json`);
+		const locked = fs.existsSync(lock);
+		if (locked) fs.copyFileSync(lock, path.join(dir, 'package-lock.json'));
 		// Native modules try to download prebuilt binaries from outside: skip install scripts…
-		await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+		await run('npm', [locked ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
 			cwd: dir,
 			env,
 			quiet: true,

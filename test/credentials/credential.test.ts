@@ -19,7 +19,7 @@ async function testCredential(apiKey: string, baseUrl: string): Promise<{ status
 	const resolvedBase = baseUrl.replace(/\/+$/, '');
 	const headers: Record<string, string> = { 'Content-Type': 'application/json' };
 	for (const [name, value] of Object.entries(credential.authenticate.properties.headers ?? {})) {
-		headers[name] = String(value).replace('={{$credentials.apiKey}}', apiKey).replace(/^=/, '');
+		headers[name] = String(value).replace(/^=/, '').replace('{{$credentials.apiKey}}', apiKey);
 	}
 	const response = await fetch(`${resolvedBase}${request.url}`, {
 		method: request.method,

@@ -13,6 +13,8 @@ process.env.N8N_USER_FOLDER = n8nFolder;
 process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
 process.env.N8N_BINARY_DATA_STORAGE_PATH = path.join(n8nFolder, 'binaryData');
 process.env.N8N_ENCRYPTION_KEY = 'test-encryption-key-not-a-secret';
+// Expected errors of negative tests would otherwise fill the output; set N8N_LOG_LEVEL=debug to see them.
+process.env.N8N_LOG_LEVEL ??= 'silent';
 
 import { Container } from '@n8n/di';
 import type {

@@ -40,6 +40,8 @@ beforeAll(() => {
 });
 afterAll(() => {
 	nock.enableNetConnect();
+	// Take nock's HTTP interceptors out again, so no patched socket outlives this file.
+	nock.restore();
 });
 beforeEach(() => {
 	time = fakeClock();
