@@ -392,13 +392,11 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 	{
 		name: 'example: URL to 1fichier (its own webhook)',
 		example: 'url-to-1fichier.json',
-		setup: async (ctx) => {
-			await ctx.folder('e2e/example-remote');
-			return { urls: [ctx.fixtureUrl('remote-c.txt')], folderPath: 'e2e/example-remote' };
-		},
+		// The folder does not exist yet: the path is created.
+		setup: (ctx) => ({ urls: [ctx.fixtureUrl('remote-c.txt')], folderPath: 'e2e/example-remote/web' }),
 		check: async ([out], ctx, s) => {
 			assert.deepEqual(out.results.map((r) => [r.url, r.status]), [[s.urls[0], 'done']]);
-			const folder = await ctx.folderByPath('e2e/example-remote');
+			const folder = await ctx.folderByPath('e2e/example-remote/web');
 			assert.deepEqual((await ctx.filesIn(folder.id)).map((f) => f.filename), ['remote-c.txt']);
 		},
 	},

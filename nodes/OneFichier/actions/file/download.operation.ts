@@ -5,7 +5,7 @@ import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { pipeline, Transform } from 'stream';
 
 import { apiRequest, toNodeApiError } from '../../transport';
-import { openDownload, progressLogger } from '../../transport/transfer';
+import { chunkCoalescer, openDownload, progressLogger } from '../../transport/transfer';
 import { toNumber } from '../../transport/types';
 import { getFileInfo, show } from './shared';
 
@@ -67,7 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 	const progress = progressLogger(this, { fileName: info.filename, size: expectedSize ?? 0 });
 	// pipeline() destroys the last stream with the source's error, so prepareBinaryData sees it.
-	const stream = pipeline(download.stream, counter, progress, () => {});
+	const stream = pipeline(download.stream, counter, progress, chunkCoalescer(), () => {});
 	const binary = await this.helpers.prepareBinaryData(stream, info.filename, mimeType);
 	if (expectedSize !== undefined && received !== expectedSize) {
 		throw toNodeApiError(

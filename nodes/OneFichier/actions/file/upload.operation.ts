@@ -7,7 +7,7 @@ import { folderLocator, getFolderId } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
 import { apiRequest } from '../../transport';
 import type { StoredUpload, UploadSource } from '../../transport/transfer';
-import { MAX_FILE_SIZE, uploadFile } from '../../transport/transfer';
+import { MAX_FILE_SIZE, TRANSFER_CHUNK_BYTES, uploadFile } from '../../transport/transfer';
 import type { ApiFile } from '../../transport/types';
 import { toNumber } from '../../transport/types';
 import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, show } from './shared';
@@ -151,7 +151,7 @@ async function uploadSource(ctx: IExecuteFunctions, binary: IBinaryData, fileNam
 	if (binary.id) {
 		const id = binary.id;
 		const metadata = await ctx.helpers.getBinaryMetadata(id);
-		return { fileName, size: metadata.fileSize, open: async () => await ctx.helpers.getBinaryStream(id) };
+		return { fileName, size: metadata.fileSize, open: async () => await ctx.helpers.getBinaryStream(id, TRANSFER_CHUNK_BYTES) };
 	}
 	const buffer = Buffer.from(binary.data, BINARY_ENCODING);
 	return { fileName, size: buffer.length, open: async () => Readable.from([buffer]) };
