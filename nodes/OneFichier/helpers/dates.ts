@@ -5,16 +5,54 @@
  * needed to turn "now" into a Paris date and to find the autumn night when an hour repeats.
  */
 
-const parisFormatter = new Intl.DateTimeFormat('en-GB', {
-	timeZone: 'Europe/Paris',
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit',
-	hour: '2-digit',
-	minute: '2-digit',
-	second: '2-digit',
-	hourCycle: 'h23',
-});
+function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
+	return new Intl.DateTimeFormat('en-GB', {
+		timeZone,
+		year: 'numeric',
+		month: '2-digit',
+		day: '2-digit',
+		hour: '2-digit',
+		minute: '2-digit',
+		second: '2-digit',
+		hourCycle: 'h23',
+	});
+}
+
+const parisFormatter = wallClockFormatter('Europe/Paris');
+
+/** How far `formatter`'s zone is ahead of UTC at this instant, in ms. */
+function zoneOffsetMs(formatter: Intl.DateTimeFormat, ms: number): number {
+	const whole = Math.floor(ms / 1000) * 1000;
+	const parts: Record<string, number> = {};
+	for (const part of formatter.formatToParts(new Date(whole))) {
+		if (part.type !== 'literal') parts[part.type] = Number(part.value);
+	}
+	return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second) - whole;
+}
+
+/**
+ * A wall-clock time in `timeZone` (given as epoch ms of the same wall clock read as UTC) → epoch
+ * ms. Two passes settle daylight-saving switches. An unknown zone is read as UTC.
+ */
+export function zonedWallTimeToEpoch(wallAsUtc: number, timeZone: string): number {
+	let formatter: Intl.DateTimeFormat;
+	try {
+		formatter = timeZone === 'Europe/Paris' ? parisFormatter : wallClockFormatter(timeZone);
+	} catch {
+		return wallAsUtc;
+	}
+	const guess = wallAsUtc - zoneOffsetMs(formatter, wallAsUtc);
+	return wallAsUtc - zoneOffsetMs(formatter, guess);
+}
+
+/** A 1fichier date (`YYYY-MM-DD HH:MM:SS`, Paris time; seconds optional) → epoch ms, or undefined. */
+export function parseParisDate(text: string | undefined): number | undefined {
+	const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec((text ?? '').trim());
+	if (!match) return undefined;
+	const [, y, mo, d, h, mi, sec = '0'] = match;
+	const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +sec);
+	return Number.isNaN(wall) ? undefined : zonedWallTimeToEpoch(wall, 'Europe/Paris');
+}
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
 
@@ -59,7 +97,7 @@ export function shiftDate(date: string, seconds: number): string {
 
 /** Paris offset from UTC in ms at an instant (+1 h in winter, +2 h in summer). */
 function parisOffsetMs(ms: number): number {
-	return parisWallAsUtc(ms) - ms;
+	return zoneOffsetMs(parisFormatter, ms);
 }
 
 /**

@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 // must not list the same folder within 30 s of each other. (Both modules belong in helpers/.)
 import { lastListedAt, markListed } from '../../helpers/listingGate';
 import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../transport';
-import { formatParisDate, shiftDate } from '../../helpers/dates';
+import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../helpers/dates';
 import { getClock } from '../../transport/pacer';
 import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../transport/types';
 
@@ -125,32 +125,6 @@ export function parseDateParameter(
 	const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
 	if (Number.isNaN(wall)) throw fail();
 	return zonedWallTimeToEpoch(wall, ctx.getTimezone());
-}
-
-/** Wall-clock time (expressed as if UTC) in `timeZone` → epoch ms; two passes settle DST switches. */
-function zonedWallTimeToEpoch(wallAsUtc: number, timeZone: string): number {
-	let formatter: Intl.DateTimeFormat;
-	try {
-		formatter = new Intl.DateTimeFormat('en-GB', {
-			timeZone,
-			year: 'numeric',
-			month: '2-digit',
-			day: '2-digit',
-			hour: '2-digit',
-			minute: '2-digit',
-			second: '2-digit',
-			hourCycle: 'h23',
-		});
-	} catch {
-		return wallAsUtc;
-	}
-	const offsetAt = (ms: number) => {
-		const p: Record<string, string> = {};
-		for (const part of formatter.formatToParts(new Date(ms))) if (part.type !== 'literal') p[part.type] = part.value;
-		return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) - Math.floor(ms / 1000) * 1000;
-	};
-	const guess = wallAsUtc - offsetAt(wallAsUtc);
-	return wallAsUtc - offsetAt(guess);
 }
 
 // ---- small readers -------------------------------------------------------------------------

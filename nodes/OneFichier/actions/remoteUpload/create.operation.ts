@@ -5,7 +5,8 @@ import { folderLocator, getFolderId } from '../../helpers/locators';
 import { UnknownOutcomeError, apiRequest } from '../../transport';
 import type { RemoteRequestRequest, RemoteRequestResponse } from '../../transport/types';
 import { toNumber } from '../../transport/types';
-import { parseFrenchDate, requestItem } from './shared';
+import { parseParisDate } from '../../helpers/dates';
+import { requestItem } from './shared';
 
 const show = { resource: ['remoteUpload'], operation: ['create'] };
 
@@ -208,7 +209,7 @@ async function findRecordedRequest(
 	const listing = await apiRequest(ctx, 'remote/ls.cgi', {}, { itemIndex });
 	const candidates = (listing.data ?? [])
 		.filter((job) => {
-			const requested = parseFrenchDate(job.request_date);
+			const requested = parseParisDate(job.request_date);
 			return requested === undefined || requested >= startedAt - CLOCK_SLACK_MS;
 		})
 		.map((job) => toNumber(job.id))

@@ -51,37 +51,3 @@ export function requestItem(requestId: number, urls: string[], info: RemoteInfoR
 	return item;
 }
 
-/**
- * `YYYY-MM-DD HH:MM:SS` in French local time (how 1fichier writes dates) → epoch ms; undefined
- * when the text is not such a date.
- */
-export function parseFrenchDate(text: string | undefined): number | undefined {
-	const match = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec((text ?? '').trim());
-	if (!match) return undefined;
-	const [, y, mo, d, h, mi, s = '0'] = match;
-	const wall = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
-	if (Number.isNaN(wall)) return undefined;
-	const first = wall - parisOffsetMs(wall);
-	return wall - parisOffsetMs(first);
-}
-
-const parisFormatter = new Intl.DateTimeFormat('en-GB', {
-	timeZone: 'Europe/Paris',
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit',
-	hour: '2-digit',
-	minute: '2-digit',
-	second: '2-digit',
-	hourCycle: 'h23',
-});
-
-function parisOffsetMs(ms: number): number {
-	const whole = Math.floor(ms / 1000) * 1000;
-	const parts: Record<string, number> = {};
-	for (const part of parisFormatter.formatToParts(new Date(whole))) {
-		if (part.type !== 'literal') parts[part.type] = Number(part.value);
-	}
-	const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-	return wall - whole;
-}
