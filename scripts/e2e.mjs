@@ -3,7 +3,8 @@
 // against a fresh simulator. Every operation of NODE-INTERFACE.md and every example workflow runs
 // as a real n8n workflow; checks look at n8n's output and at the simulator's state.
 //
-// Options: E2E_ONLY=<substring> runs matching cases only; E2E_KEEP=1 leaves n8n running at the end.
+// Options: E2E_ONLY=<substring> runs the matching cases only (and skips the trigger checks);
+// SKIP_BUILD=1 uses the existing dist/ and build/.
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -242,11 +243,7 @@ async function main() {
 			const tc0 = Date.now();
 			try {
 				const setupResult = c.setup ? await c.setup(ctx) : {};
-				const res = await fetch(`${base}/webhook/${webhookPath}`, {
-					method: 'POST',
-					headers: { 'content-type': 'application/json' },
-					body: JSON.stringify(setupResult ?? {}),
-				});
+				const res = await callWebhook(`${base}/webhook/${webhookPath}`, setupResult ?? {});
 				const text = await res.text();
 				if (!res.ok) {
 					const exec = await lastExecution(api, n8n.dir, wf.id).catch(() => undefined);
@@ -316,8 +313,7 @@ async function main() {
 		const stats = (await ctx.sim.state()).stats ?? {};
 		record('simulator saw no flood events', (stats.floodEvents ?? 0) === 0, 0, `floodEvents: ${stats.floodEvents}`);
 	} finally {
-		if (process.env.E2E_KEEP) log(`E2E_KEEP: n8n left running on ${base} (pid ${child.pid})`);
-		else await stopProcess(child);
+		await stopProcess(child);
 	}
 
 	fixtureServer.close();
@@ -355,6 +351,17 @@ async function waitForExecution(api, n8nDir, id, timeoutMs = 60_000) {
 		const exec = await executionById(api, n8nDir, id).catch(() => undefined);
 		if (exec && !['new', 'running', 'waiting'].includes(exec.status)) return exec;
 		if (Date.now() - t0 > timeoutMs) throw new Error(`execution ${id} did not finish within ${timeoutMs / 1000} s`);
+		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+/** POSTs to a production webhook; a just-activated webhook may take a moment to register. */
+async function callWebhook(url, payload) {
+	const t0 = Date.now();
+	for (;;) {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+		if (res.status !== 404 || Date.now() - t0 > 15_000) return res;
+		await res.text();
 		await new Promise((r) => setTimeout(r, 500));
 	}
 }

@@ -131,7 +131,7 @@ describe('file: upload', () => {
 		expect(sim.state.listFiles(0)).toHaveLength(1);
 	});
 
-	it('ifExists skip over several items lists the folder once per item, spaced, without a flood', async () => {
+	it('ifExists skip over several items lists the folder once per execution and sees its own uploads', async () => {
 		sim.state.addFile(0, 'one.txt', 'old');
 		const result = await runNode(
 			sim,
@@ -140,7 +140,7 @@ describe('file: upload', () => {
 				items: [
 					{ files: [{ path: tempFile('one.txt', Buffer.from('1')), fileName: 'one.txt' }] },
 					{ files: [{ path: tempFile('two.txt', Buffer.from('2')), fileName: 'two.txt' }] },
-					{ files: [{ path: tempFile('three.txt', Buffer.from('3')), fileName: 'three.txt' }] },
+					{ files: [{ path: tempFile('two-again.txt', Buffer.from('2')), fileName: 'two.txt' }] },
 				],
 			},
 		);
@@ -148,12 +148,31 @@ describe('file: upload', () => {
 		expect(result.items.map((item) => [item.json.filename, item.json.skipped ?? false])).toEqual([
 			['one.txt', true],
 			['two.txt', false],
-			['three.txt', false],
+			['two.txt', true],
 		]);
 		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(sim.stats.byEndpoint['file/ls.cgi']).toBe(3);
+		expect(sim.stats.byEndpoint['file/ls.cgi']).toBe(1);
 		expect(sim.stats.floodEvents).toBe(0);
-		expect(uploadCalls()).toBe(2);
+		expect(uploadCalls()).toBe(1);
+	});
+
+	it('ifExists replace over several items of one name keeps only the last one', async () => {
+		sim.state.addFile(0, 'report.csv', 'v0');
+		const result = await runNode(
+			sim,
+			uploadParams({ options: { ifExists: 'replace', listingIntervalSeconds: LISTING_INTERVAL } }),
+			{
+				items: ['v1', 'v2', 'v3'].map((version) => ({
+					files: [{ path: tempFile(`report-${version}.csv`, Buffer.from(version)), fileName: 'report.csv' }],
+				})),
+			},
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.replaced)).toEqual([1, 1, 1]);
+		const remaining = sim.state.listFiles(0).filter((file) => file.filename === 'report.csv');
+		expect(remaining).toHaveLength(1);
+		expect(sim.state.readFile(remaining[0].url).toString()).toBe('v3');
+		expect(sim.stats.byEndpoint['file/ls.cgi']).toBe(1);
 	});
 
 	it('ifExists skip uploads when no file of that name exists', async () => {

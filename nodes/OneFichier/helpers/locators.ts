@@ -172,6 +172,13 @@ export async function resolveFolderPath(
 	options: ResolveFolderOptions = {},
 	startFolderId = 0,
 ): Promise<number> {
+	// Paths resolved with createMissing in this execution are remembered: a batch uploading into one
+	// dated folder walks the path once, not once per item.
+	const cacheKey = `${startFolderId}/${splitPath(path).join('/')}`;
+	const cache = options.createMissing ? resolvedPathCache(ctx) : undefined;
+	const cached = cache?.get(cacheKey);
+	if (cached !== undefined) return cached;
+
 	let folderId = startFolderId;
 	for (const name of splitPath(path)) {
 		const listing = await apiRequest(ctx, 'folder/ls.cgi', { folder_id: folderId }, { itemIndex });
@@ -188,5 +195,17 @@ export async function resolveFolderPath(
 		const created = await apiRequest(ctx, 'folder/mkdir.cgi', { name, folder_id: folderId }, { itemIndex });
 		folderId = toNumber(created.folder_id) ?? 0;
 	}
+	cache?.set(cacheKey, folderId);
 	return folderId;
+}
+
+const resolvedPaths = new WeakMap<object, Map<string, number>>();
+
+function resolvedPathCache(ctx: OneFichierContext): Map<string, number> {
+	let cache = resolvedPaths.get(ctx);
+	if (!cache) {
+		cache = new Map();
+		resolvedPaths.set(ctx, cache);
+	}
+	return cache;
 }

@@ -112,8 +112,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const folderId = await getFolderId(this, 'folder', itemIndex, { createMissing: true });
 
 	let sameName: ApiFile[] = [];
+	let listing: ApiFile[] = [];
 	if (ifExists !== 'keepBoth') {
-		const listing = await listFolderFiles(this, folderId, {}, { itemIndex, intervalMs: listingIntervalMs(options) });
+		listing = await folderListing(this, folderId, itemIndex, listingIntervalMs(options));
 		sameName = listing.filter((file) => file.filename === fileName);
 		if (ifExists === 'skip' && sameName.length > 0) {
 			const newest = sameName.reduce((a, b) => (b.date > a.date ? b : a));
@@ -130,7 +131,39 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (ifExists === 'replace') {
 		json.replaced = await deleteOlder(this, sameName, stored, itemIndex);
 	}
+	if (ifExists !== 'keepBoth') recordUpload(listing, stored, sameName, ifExists);
 	return [{ json }];
+}
+
+/**
+ * Listings made for `ifExists` in one execution, per folder. They are kept up to date as this node
+ * uploads and deletes, so a batch into one folder lists it once rather than once per item
+ * (1fichier allows one listing of a folder per 30 s, which would otherwise pace the batch).
+ */
+const executionListings = new WeakMap<IExecuteFunctions, Map<number, ApiFile[]>>();
+
+async function folderListing(ctx: IExecuteFunctions, folderId: number, itemIndex: number, intervalMs: number): Promise<ApiFile[]> {
+	let listings = executionListings.get(ctx);
+	if (!listings) {
+		listings = new Map();
+		executionListings.set(ctx, listings);
+	}
+	let listing = listings.get(folderId);
+	if (!listing) {
+		listing = await listFolderFiles(ctx, folderId, {}, { itemIndex, intervalMs });
+		listings.set(folderId, listing);
+	}
+	return listing;
+}
+
+function recordUpload(listing: ApiFile[], stored: StoredUpload, sameName: ApiFile[], ifExists: string): void {
+	if (ifExists === 'replace') {
+		const replaced = new Set(sameName.map((file) => file.url));
+		for (let index = listing.length - 1; index >= 0; index--) {
+			if (replaced.has(listing[index].url)) listing.splice(index, 1);
+		}
+	}
+	listing.push({ url: stored.url, filename: stored.filename, size: stored.size, date: '', checksum: stored.checksum });
 }
 
 function uploadItem(stored: StoredUpload, folderId: number): IDataObject {
