@@ -180,8 +180,9 @@ async function main() {
 				const items = [...document.querySelectorAll('[data-test-id="rlc-item"]')].map((e) => e.textContent);
 				return items.some((t) => t.includes('incoming')) && !items.some((t) => t.includes('shared-docs'));
 			});
-			await page.keyboard.press('Escape');
 		});
+		// After the screenshot, so it shows the filtered list.
+		await page.keyboard.press('Escape');
 
 		await check(page, 'credential Test: success with the demo key', 'credential-ok', async () => {
 			await page.click('[data-test-id="credential-edit-button"]');
