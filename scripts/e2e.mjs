@@ -187,6 +187,8 @@ async function main() {
 		return { c, wf, webhookPath };
 	});
 	const shipped = Object.values(examples).filter((wf) => !planned.some((p) => p.wf.id === wf.id));
+	const remoteTriggerWf = remoteUploadTriggerWorkflow(examples[TRIGGER_EXAMPLE]);
+	if (remoteTriggerWf) shipped.push(remoteTriggerWf);
 
 	const n8nPort = await freePort(0);
 	const brokerPort = await freePort(0);
@@ -235,6 +237,23 @@ async function main() {
 			while ((await listings()) === before && Date.now() - waitStart < 70_000) await new Promise((r) => setTimeout(r, 250));
 			await new Promise((r) => setTimeout(r, 1000));
 			landedFile = await ctx.sim.addFile(incoming.id, 'e2e-landed.txt', 'landed');
+		}
+
+		// The remote-upload trigger: activate it, let its first poll pass, then request a remote upload.
+		let remoteRequestId;
+		if (remoteTriggerWf && !only && names.has(FICHIER_TRIGGER)) {
+			const remoteListings = async () => (await ctx.sim.state()).stats?.byEndpoint?.['remote/ls.cgi'] ?? 0;
+			const before = await remoteListings();
+			await activate(api, remoteTriggerWf.id);
+			const waitStart = Date.now();
+			while ((await remoteListings()) === before && Date.now() - waitStart < 70_000) await new Promise((r) => setTimeout(r, 250));
+			await new Promise((r) => setTimeout(r, 1000));
+			const answer = await fetch(`${sim.baseUrl}/remote/request.cgi`, {
+				method: 'POST',
+				headers: { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' },
+				body: JSON.stringify({ urls: [ctx.fixtureUrl('remote-a.txt'), ctx.fixtureUrl('missing.txt')], folder_id: 0 }),
+			}).then((r) => r.json());
+			remoteRequestId = Number(answer.id);
 		}
 
 		for (const p of planned) await activate(api, p.wf.id);
@@ -310,6 +329,34 @@ async function main() {
 			}
 		}
 
+		if (remoteRequestId) {
+			const tc3 = Date.now();
+			let messages = [];
+			let failedRuns = [];
+			while (Date.now() - tc3 < 150_000) {
+				({ messages, failedRuns } = await triggerMessages(api, n8n.dir, remoteTriggerWf.id));
+				if (messages.some((m) => m.includes(`request ${remoteRequestId}:`))) break;
+				await new Promise((r) => setTimeout(r, 2000));
+			}
+			// Let one more poll pass: a finished request must not start a second execution.
+			await new Promise((r) => setTimeout(r, 65_000));
+			({ messages, failedRuns } = await triggerMessages(api, n8n.dir, remoteTriggerWf.id));
+			const mine = messages.filter((m) => m.includes(`request ${remoteRequestId}:`));
+			const ok =
+				mine.length === 1 &&
+				mine[0].includes('remote-a.txt OK') &&
+				mine[0].includes('missing.txt KO') &&
+				// Remote uploads of the other cases finish too: each request may appear once, never twice.
+				new Set(messages.map((m) => m.split(':')[0])).size === messages.length &&
+				failedRuns.length === 0;
+			record(
+				'trigger: remote upload finished (activated: one execution per finished request, each URL\'s result)',
+				ok,
+				Date.now() - tc3,
+				`request ${remoteRequestId}; messages: ${JSON.stringify(messages)}\n${failedRuns.join('\n')}`,
+			);
+		}
+
 		const stats = (await ctx.sim.state()).stats ?? {};
 		record('simulator saw no flood events', (stats.floodEvents ?? 0) === 0, 0, `floodEvents: ${stats.floodEvents}`);
 	} finally {
@@ -318,6 +365,31 @@ async function main() {
 
 	fixtureServer.close();
 	await sim.stop();
+}
+
+/**
+ * A workflow like the file-landed example but on the `remoteUploadFinished` event, composing one
+ * message per finished request: `request <id>: <url> <status>, …`.
+ */
+function remoteUploadTriggerWorkflow(fileLanded) {
+	if (!fileLanded) return undefined;
+	const wf = structuredClone(fileLanded);
+	wf.id = 'e2eRemoteUploadTrigger';
+	wf.name = 'e2e: remote upload finished';
+	wf.active = false;
+	const trigger = wf.nodes.find((x) => x.type === FICHIER_TRIGGER);
+	trigger.parameters = { pollTimes: trigger.parameters.pollTimes, event: 'remoteUploadFinished' };
+	const compose = wf.nodes.find((x) => x.name === 'Compose message');
+	compose.parameters.assignments.assignments = [
+		{
+			id: 'r1',
+			name: 'message',
+			type: 'string',
+			value:
+				"=request {{ $json.requestId }}: {{ $json.results.map(r => r.url.split('/').pop() + ' ' + r.status).join(', ') }}",
+		},
+	];
+	return wf;
 }
 
 /** Every finished execution of the trigger workflow: the composed messages and the failures. */
