@@ -42,11 +42,18 @@ interface ByteResponse {
 	body: Readable;
 }
 
+/** A multipart body as its three parts: the file's bytes are piped between two small buffers. */
+interface MultipartBody {
+	head: Buffer;
+	file: Readable;
+	tail: Buffer;
+}
+
 interface ByteRequest {
 	method: 'GET' | 'POST';
 	url: string;
 	headers: Record<string, string>;
-	body?: Readable;
+	body?: MultipartBody;
 	/** Adds the credential's Authorization header (upload node: without it the upload is anonymous). */
 	authenticated: boolean;
 }
@@ -74,13 +81,21 @@ async function sendBytes(ctx: IExecuteFunctions, request: ByteRequest): Promise<
 				resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response }),
 		);
 		outgoing.on('error', reject);
-		if (!request.body) {
+		const body = request.body;
+		if (!body) {
 			outgoing.end();
 			return;
 		}
-		request.body.on('error', (error) => outgoing.destroy(error));
-		request.body.pipe(outgoing);
+		body.file.on('error', (error) => outgoing.destroy(error));
+		body.file.on('end', () => outgoing.end(body.tail));
+		outgoing.write(body.head);
+		body.file.pipe(outgoing, { end: false });
 	});
+}
+
+/** The same body as one stream, for n8n's request helper. */
+function multipartStream(body: MultipartBody): Readable {
+	return Readable.from(concatStreams(body.head, body.file, body.tail), { objectMode: false });
 }
 
 async function sendBytesThroughN8n(ctx: IExecuteFunctions, request: ByteRequest): Promise<ByteResponse> {
@@ -88,7 +103,7 @@ async function sendBytesThroughN8n(ctx: IExecuteFunctions, request: ByteRequest)
 		method: request.method,
 		url: request.url,
 		headers: request.headers,
-		body: request.body as unknown as IHttpRequestOptions['body'],
+		body: request.body ? (multipartStream(request.body) as unknown as IHttpRequestOptions['body']) : undefined,
 		disableFollowRedirect: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -189,10 +204,8 @@ async function postMultipart(
 	);
 	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
 	const fileStream = await source.open();
-	const body = Readable.from(
-		concatStreams(head, fileStream.pipe(progressLogger(ctx, source)), tail),
-		{ objectMode: false },
-	);
+	logProgress(ctx, fileStream, source);
+	const body: MultipartBody = { head, file: fileStream, tail };
 	try {
 		const response = await sendBytes(ctx, {
 			method: 'POST',
@@ -257,6 +270,14 @@ export function chunkCoalescer(targetBytes = TRANSFER_CHUNK_BYTES): Transform {
 }
 
 const PROGRESS_LOG_INTERVAL_MS = 15_000;
+
+/** Logs an upload's progress from the stream's own 'data' events: no extra stage in the pipe. */
+function logProgress(ctx: IExecuteFunctions, stream: Readable, source: { fileName: string; size: number }): void {
+	const progress = progressLogger(ctx, source);
+	stream.on('data', (chunk: Buffer) => progress.write(chunk));
+	progress.resume();
+	stream.on('close', () => progress.destroy());
+}
 
 /** Logs progress of long transfers through n8n's logger (every 15 s), passing bytes through. */
 export function progressLogger(ctx: IExecuteFunctions, source: { fileName: string; size: number }): Transform {
