@@ -161,6 +161,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _details: unknown, type: string) {
+		// Real n8n reads and decrypts credentials asynchronously: never answer in the same tick.
+		await new Promise((resolve) => setImmediate(resolve));
 		return this.credentials[type] ?? {};
 	}
 

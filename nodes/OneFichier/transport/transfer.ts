@@ -204,8 +204,10 @@ async function postMultipart(
 	);
 	const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8');
 	const fileStream = await source.open();
-	logProgress(ctx, fileStream, source);
-	const body: MultipartBody = { head, file: fileStream, tail };
+	// Piped, not listened to: a 'data' listener would start the flow before the request exists.
+	const counted = fileStream.pipe(progressLogger(ctx, source));
+	fileStream.on('error', (error) => counted.destroy(error));
+	const body: MultipartBody = { head, file: counted, tail };
 	try {
 		const response = await sendBytes(ctx, {
 			method: 'POST',
@@ -270,14 +272,6 @@ export function chunkCoalescer(targetBytes = TRANSFER_CHUNK_BYTES): Transform {
 }
 
 const PROGRESS_LOG_INTERVAL_MS = 15_000;
-
-/** Logs an upload's progress from the stream's own 'data' events: no extra stage in the pipe. */
-function logProgress(ctx: IExecuteFunctions, stream: Readable, source: { fileName: string; size: number }): void {
-	const progress = progressLogger(ctx, source);
-	stream.on('data', (chunk: Buffer) => progress.write(chunk));
-	progress.resume();
-	stream.on('close', () => progress.destroy());
-}
 
 /** Logs progress of long transfers through n8n's logger (every 15 s), passing bytes through. */
 export function progressLogger(ctx: IExecuteFunctions, source: { fileName: string; size: number }): Transform {
