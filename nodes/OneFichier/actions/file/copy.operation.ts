@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { fileLocator, folderLocator, getFileUrl, getFolderId } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { fileLocator, folderLocator } from '../../helpers/locators';
 import { apiRequest, toNodeApiError, UnknownOutcomeError } from '../../transport';
 import type { FileCopyRequest } from '../../transport/types';
-import { getFileInfo, show } from './shared';
+import { readDestination, show } from './shared';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to copy'), displayOptions: show('copy') },
@@ -29,15 +28,10 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const url = getFileUrl(this, 'file', itemIndex);
-	const { newName } = this.getNodeParameter('options', itemIndex, {}) as { newName?: string };
-	if (newName) assertValidName(this.getNode(), 'newName', newName, itemIndex);
-	const folderId = await getFolderId(this, 'destinationFolder', itemIndex);
-
-	const info = await getFileInfo(this, url, itemIndex);
+	const { url, folderId, info, rename } = await readDestination(this, itemIndex);
 	// cp.cgi takes `folder_id`, not mv.cgi's `destination_folder_id`.
 	const request: FileCopyRequest = { urls: [url], folder_id: folderId };
-	if (newName && newName !== info.filename) request.rename = newName;
+	if (rename) request.rename = rename;
 	// Not retried after a lost answer: a second cp.cgi would make a second copy.
 	const answer = await apiRequest(this, 'file/cp.cgi', request, { itemIndex, idempotent: false }).catch((error) => {
 		if (!(error instanceof UnknownOutcomeError)) throw error;

@@ -1,10 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { fileLocator, folderLocator, getFileUrl, getFolderId } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { fileLocator, folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../transport';
 import type { FileMoveRequest } from '../../transport/types';
-import { getFileInfo, show } from './shared';
+import { readDestination, show } from './shared';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to move'), displayOptions: show('move') },
@@ -29,15 +28,9 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const url = getFileUrl(this, 'file', itemIndex);
-	const { newName } = this.getNodeParameter('options', itemIndex, {}) as { newName?: string };
-	if (newName) assertValidName(this.getNode(), 'newName', newName, itemIndex);
-	const folderId = await getFolderId(this, 'destinationFolder', itemIndex);
-
-	const info = await getFileInfo(this, url, itemIndex);
+	const { url, folderId, info, rename } = await readDestination(this, itemIndex);
 	const request: FileMoveRequest = { urls: [url], destination_folder_id: folderId };
-	// Since 2024 mv.cgi refuses a `rename` equal to the current name (rclone #7856).
-	if (newName && newName !== info.filename) request.rename = newName;
+	if (rename) request.rename = rename;
 	const answer = await apiRequest(this, 'file/mv.cgi', request, { itemIndex });
 	return [
 		{

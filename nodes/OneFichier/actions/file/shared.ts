@@ -6,8 +6,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 // One memory of folder listings for the whole package: the trigger's polls and these operations
-// must not list the same folder within 30 s of each other. (Both modules belong in helpers/.)
+// must not list the same folder within 30 s of each other.
 import { lastListedAt, markListed } from '../../helpers/listingGate';
+import { getFileUrl, getFolderId } from '../../helpers/locators';
+import { assertValidName } from '../../helpers/names';
 import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../transport';
 import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../helpers/dates';
 import { getClock } from '../../transport/pacer';
@@ -157,6 +159,24 @@ export async function getFileInfo(
 	password?: string,
 ): Promise<FileInfoResponse> {
 	return await apiRequest(ctx, 'file/info.cgi', password ? { url, pass: password } : { url }, { itemIndex });
+}
+
+/** What move and copy both read: the file, the destination folder, and a new name if it changes the name. */
+export interface Destination {
+	url: string;
+	folderId: number;
+	info: FileInfoResponse;
+	/** Only when it differs from the current name: 1fichier refuses a rename to the same name (rclone #7856). */
+	rename?: string;
+}
+
+export async function readDestination(ctx: IExecuteFunctions, itemIndex: number): Promise<Destination> {
+	const url = getFileUrl(ctx, 'file', itemIndex);
+	const { newName } = ctx.getNodeParameter('options', itemIndex, {}) as { newName?: string };
+	if (newName) assertValidName(ctx.getNode(), 'newName', newName, itemIndex);
+	const folderId = await getFolderId(ctx, 'destinationFolder', itemIndex);
+	const info = await getFileInfo(ctx, url, itemIndex);
+	return { url, folderId, info, rename: newName && newName !== info.filename ? newName : undefined };
 }
 
 /** Newest first; same date by URL, so the order is stable whatever order the API answered in. */
