@@ -25,3 +25,11 @@ export function scaledRateLimits(timeScale = TEST_TIME_SCALE) {
 }
 
 export type { Simulator };
+
+/** Between tests: an empty account, no rate-limit memory, no counted calls, no armed faults. */
+export function resetSimulator(sim: Simulator): void {
+	sim.state.reset();
+	sim.resetLimits();
+	sim.stats.reset();
+	sim.faults.clear();
+}

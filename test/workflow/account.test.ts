@@ -2,7 +2,7 @@
 import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/transport';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { startTestSimulator } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator } from '../helpers/simulator';
 
 let sim: Simulator;
 
@@ -14,9 +14,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	clearUserInfoCacheForTesting();
-	sim.state.reset();
-	sim.resetLimits();
-	sim.stats.reset();
+	resetSimulator(sim);
 });
 
 describe('account get', () => {

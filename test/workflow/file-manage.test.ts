@@ -7,7 +7,7 @@ import { getGlobalState } from 'n8n-workflow';
 import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
 
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 /** The simulator's 30 s listing limit, scaled like the rest of its limits. */
@@ -22,10 +22,7 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => {
-	sim.state.reset();
-	sim.stats.reset();
-	sim.faults.clear();
-	sim.resetLimits();
+	resetSimulator(sim);
 	resetPacersForTesting();
 });
 

@@ -13,7 +13,7 @@ import { BinaryDataService } from 'n8n-core';
 import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
 import { binaryPath, readBinary, runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
 
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 /** The simulator's 30 s listing limit, scaled like the rest of its limits. */
@@ -32,10 +32,7 @@ afterAll(async () => {
 	rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => {
-	sim.state.reset();
-	sim.stats.reset();
-	sim.faults.clear();
-	sim.resetLimits();
+	resetSimulator(sim);
 	resetPacersForTesting();
 });
 

@@ -6,7 +6,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { startTestSimulator } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator } from '../helpers/simulator';
 
 const byId = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
 const byPath = (path: string) => ({ __rl: true, mode: 'path', value: path });
@@ -25,9 +25,7 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => {
-	sim.state.reset();
-	sim.resetLimits();
-	sim.stats.reset();
+	resetSimulator(sim);
 });
 
 function childNamed(parentId: number, name: string) {

@@ -1,7 +1,7 @@
 /** The searchable pickers, called the way the editor calls them, against the simulator. */
 import { runListSearch } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { startTestSimulator } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator } from '../helpers/simulator';
 
 let sim: Simulator;
 
@@ -12,9 +12,7 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => {
-	sim.state.reset();
-	sim.resetLimits();
-	sim.stats.reset();
+	resetSimulator(sim);
 });
 
 function buildTree() {

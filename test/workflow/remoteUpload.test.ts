@@ -9,7 +9,7 @@ import type { INodeParameters } from 'n8n-workflow';
 
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { startTestSimulator } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator } from '../helpers/simulator';
 
 const byId = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
 const remoteOp = (operation: string, parameters: INodeParameters = {}): INodeParameters => ({
@@ -60,10 +60,7 @@ afterAll(async () => {
 	await new Promise<void>((resolve) => origin.close(() => resolve()));
 });
 beforeEach(() => {
-	sim.state.reset();
-	sim.resetLimits();
-	sim.stats.reset();
-	sim.faults.clear();
+	resetSimulator(sim);
 	seenHeaders.length = 0;
 });
 

@@ -11,7 +11,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { createPollHarness } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { scaledRateLimits, startTestSimulator } from '../helpers/simulator';
+import { resetSimulator, scaledRateLimits, startTestSimulator } from '../helpers/simulator';
 
 const LISTING_INTERVAL_S = 0.6;
 /** A little more than the scaled listing interval. */
@@ -84,10 +84,7 @@ afterAll(async () => {
 	await new Promise<void>((resolve) => origin.close(() => resolve()));
 });
 beforeEach(() => {
-	sim.state.reset();
-	sim.resetLimits();
-	sim.stats.reset();
-	sim.faults.clear();
+	resetSimulator(sim);
 });
 
 describe('fileAdded', () => {
