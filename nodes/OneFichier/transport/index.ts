@@ -1,7 +1,8 @@
 /**
  * The one door to HTTP. Every API call goes through `apiRequest`: it paces per API key, parses the
  * envelope, retries what may be retried and turns failures into NodeApiError with 1fichier's own
- * message. Byte transfers (upload node, download tokens) live in `transfer.ts`, beside this file.
+ * message. Byte transfers live beside it: `byteClient.ts` (the HTTP client for bytes), `upload.ts`
+ * (the three-step upload) and `download.ts` (download tokens), with `streams.ts` for their stages.
  */
 import { createHash } from 'crypto';
 import type {

@@ -5,7 +5,8 @@ import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { pipeline, Transform } from 'stream';
 
 import { apiRequest, toNodeApiError } from '../../transport';
-import { chunkCoalescer, openDownload, progressLogger } from '../../transport/transfer';
+import { openDownload } from '../../transport/download';
+import { chunkCoalescer, progressLogger } from '../../transport/streams';
 import { toNumber } from '../../transport/types';
 import { getFileInfo, show } from './shared';
 

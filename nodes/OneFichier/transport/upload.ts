@@ -1,14 +1,13 @@
 /**
- * Byte transfers: the three-step upload (get_upload_server → upload.cgi on the node → end.pl) and
- * reading a download token URL. Bytes stream end to end; nothing here holds a whole file.
+ * The three-step upload: get_upload_server → multipart POST to upload.cgi on the node → end.pl.
+ * The file's bytes stream from their source through the byte client; nothing holds the whole file.
  */
 import { randomBytes } from 'crypto';
-import type { IncomingMessage } from 'http';
-import http from 'http';
-import https from 'https';
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-import { Readable, Transform } from 'stream';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import type { Readable } from 'stream';
 
+import type { MultipartBody } from './byteClient';
+import { readSmallBody, sendBytes } from './byteClient';
 import type { ApiFailure } from './errors';
 import { messageFromBody, toNodeApiError } from './errors';
 import {
@@ -20,102 +19,12 @@ import {
 	throwIfCancelled,
 } from './index';
 import { getClock } from './pacer';
+import { progressLogger } from './streams';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from './types';
 import { toNumber } from './types';
 
 /** rclone enforces the same limit (300e9 bytes); the service refuses larger files. */
 export const MAX_FILE_SIZE = 300e9;
-
-/** Read size for binaries streamed from n8n's store: 1 MiB chunks keep per-chunk overhead low. */
-export const TRANSFER_CHUNK_BYTES = 1 << 20;
-
-// ---- the byte client -----------------------------------------------------------------------
-//
-// Bytes go through Node's own http/https client, not n8n's request helper: on 1 GiB over
-// loopback (bench/transfer.ts) the helper (axios) took 4.3 s to send what plain http sent in
-// 1.2 s. When a proxy is configured in the environment (how n8n is given one), transfers go
-// through n8n's helper instead, so its proxy settings still apply. API calls always use it.
-
-interface ByteResponse {
-	statusCode: number;
-	headers: Record<string, string | string[] | undefined>;
-	body: Readable;
-}
-
-/** A multipart body as its three parts: the file's bytes are piped between two small buffers. */
-interface MultipartBody {
-	head: Buffer;
-	file: Readable;
-	tail: Buffer;
-}
-
-interface ByteRequest {
-	method: 'GET' | 'POST';
-	url: string;
-	headers: Record<string, string>;
-	body?: MultipartBody;
-	/** Adds the credential's Authorization header (upload node: without it the upload is anonymous). */
-	authenticated: boolean;
-}
-
-export function proxyConfigured(): boolean {
-	// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- only reads whether n8n was given a proxy (HTTP(S)_PROXY), the way n8n itself reads it
-	const env = process.env;
-	return ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'].some((name) => !!env[name]);
-}
-
-async function sendBytes(ctx: IExecuteFunctions, request: ByteRequest): Promise<ByteResponse> {
-	if (proxyConfigured()) return await sendBytesThroughN8n(ctx, request);
-	const headers = { ...request.headers };
-	if (request.authenticated) {
-		const { apiKey } = await getOneFichierCredentials(ctx);
-		headers.Authorization = `Bearer ${apiKey}`;
-	}
-	const target = new URL(request.url);
-	const client = target.protocol === 'https:' ? https : http;
-	return await new Promise<ByteResponse>((resolve, reject) => {
-		const outgoing = client.request(
-			target,
-			{ method: request.method, headers, signal: cancelSignalOf(ctx) },
-			(response: IncomingMessage) =>
-				resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response }),
-		);
-		outgoing.on('error', reject);
-		const body = request.body;
-		if (!body) {
-			outgoing.end();
-			return;
-		}
-		body.file.on('error', (error) => outgoing.destroy(error));
-		body.file.on('end', () => outgoing.end(body.tail));
-		outgoing.write(body.head);
-		body.file.pipe(outgoing, { end: false });
-	});
-}
-
-/** The same body as one stream, for n8n's request helper. */
-function multipartStream(body: MultipartBody): Readable {
-	return Readable.from(concatStreams(body.head, body.file, body.tail), { objectMode: false });
-}
-
-async function sendBytesThroughN8n(ctx: IExecuteFunctions, request: ByteRequest): Promise<ByteResponse> {
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: request.url,
-		headers: request.headers,
-		body: request.body ? (multipartStream(request.body) as unknown as IHttpRequestOptions['body']) : undefined,
-		disableFollowRedirect: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		encoding: 'stream',
-		json: false,
-		timeout: 0,
-	};
-	const response = (request.authenticated
-		? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-		: await ctx.helpers.httpRequest({ ...options, abortSignal: cancelSignalOf(ctx) })) as ByteResponse;
-	return response;
-}
 
 export interface UploadSource {
 	fileName: string;
@@ -239,62 +148,6 @@ async function postMultipart(
 	}
 }
 
-async function* concatStreams(head: Buffer, middle: Readable, tail: Buffer): AsyncGenerator<Buffer> {
-	yield head;
-	for await (const chunk of middle) yield chunk as Buffer;
-	yield tail;
-}
-
-/**
- * Regroups small network chunks (16-64 KiB) into 1 MiB ones: n8n's binary store awaits one disk
- * write per chunk, so fewer, larger chunks make a download into n8n markedly faster.
- */
-export function chunkCoalescer(targetBytes = TRANSFER_CHUNK_BYTES): Transform {
-	let pending: Buffer[] = [];
-	let pendingBytes = 0;
-	return new Transform({
-		readableHighWaterMark: targetBytes,
-		transform(chunk: Buffer, _encoding, callback) {
-			pending.push(chunk);
-			pendingBytes += chunk.length;
-			if (pendingBytes >= targetBytes) {
-				this.push(Buffer.concat(pending, pendingBytes));
-				pending = [];
-				pendingBytes = 0;
-			}
-			callback();
-		},
-		flush(callback) {
-			if (pendingBytes > 0) this.push(Buffer.concat(pending, pendingBytes));
-			callback();
-		},
-	});
-}
-
-const PROGRESS_LOG_INTERVAL_MS = 15_000;
-
-/** Logs progress of long transfers through n8n's logger (every 15 s), passing bytes through. */
-export function progressLogger(ctx: IExecuteFunctions, source: { fileName: string; size: number }): Transform {
-	let transferred = 0;
-	let lastLog = getClock().now();
-	const started = lastLog;
-	return new Transform({
-		transform(chunk: Buffer, _encoding, callback) {
-			transferred += chunk.length;
-			const now = getClock().now();
-			if (now - lastLog >= PROGRESS_LOG_INTERVAL_MS) {
-				lastLog = now;
-				const percent = source.size ? Math.floor((transferred / source.size) * 100) : 100;
-				const rate = transferred / Math.max(1, (now - started) / 1000) / 1048576;
-				ctx.logger.info(
-					`1fichier: "${source.fileName}" ${percent}% (${transferred} of ${source.size} bytes, ${rate.toFixed(1)} MiB/s)`,
-				);
-			}
-			callback(null, chunk);
-		},
-	});
-}
-
 /**
  * Reads end.pl. It answers JSON only with the `JSON: 1` header; while the node still processes the
  * file (antivirus) it answers an HTML "Veuillez patienter" / "Please wait" page, so we wait and ask
@@ -372,61 +225,4 @@ function verifySize(
 		);
 	}
 	return { url: link.download, filename: link.filename, size: storedSize, checksum: link.whirlpool };
-}
-
-// ---- download ------------------------------------------------------------------------------
-
-export interface DownloadedStream {
-	stream: Readable;
-	contentType?: string;
-	contentLength?: number;
-}
-
-/** Opens a download token URL as a stream. The token needs no key, so none is sent. */
-export async function openDownload(ctx: IExecuteFunctions, tokenUrl: string, itemIndex: number): Promise<DownloadedStream> {
-	let response: ByteResponse;
-	try {
-		response = await sendBytes(ctx, { method: 'GET', url: tokenUrl, headers: {}, authenticated: false });
-	} catch (error) {
-		throwIfCancelled(ctx);
-		throw toNodeApiError(
-			ctx.getNode(),
-			{ endpoint: 'download token', message: (error as Error).message ?? 'connection lost', kind: 'retryable' },
-			itemIndex,
-		);
-	}
-	if (response.statusCode !== 200) {
-		const text = await readSmallBody(response.body);
-		throw toNodeApiError(
-			ctx.getNode(),
-			{
-				endpoint: 'download token',
-				httpCode: response.statusCode,
-				message: messageFromBody(text, response.statusCode),
-				kind: 'fatal',
-			},
-			itemIndex,
-		);
-	}
-	return {
-		stream: response.body,
-		contentType: headerValue(response.headers['content-type']),
-		contentLength: toNumber(headerValue(response.headers['content-length'])),
-	};
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-	return Array.isArray(value) ? value[0] : value;
-}
-
-async function readSmallBody(stream: Readable): Promise<string> {
-	const chunks: Buffer[] = [];
-	let length = 0;
-	for await (const chunk of stream) {
-		chunks.push(chunk as Buffer);
-		length += (chunk as Buffer).length;
-		if (length > 4096) break;
-	}
-	stream.destroy();
-	return Buffer.concat(chunks).toString('utf8');
 }
