@@ -1,11 +1,4 @@
-import type {
-	IAuthenticateGeneric,
-	IAuthenticateRuleResponseCode,
-	Icon,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 export class OneFichierApi implements ICredentialType {
 	name = 'oneFichierApi';
@@ -25,7 +18,7 @@ export class OneFichierApi implements ICredentialType {
 			default: '',
 			required: true,
 			description:
-				'The key from your 1fichier console (Parameters > API Key). A Premium or Access account is required to use the API.',
+				'The key from your 1fichier console (Parameters > API Key). A Premium or Access account is required to use the API. The Test button tells a wrong key, a free account\'s key and a rate-limited key apart.',
 		},
 		{
 			displayName: 'Base URL',
@@ -40,48 +33,13 @@ export class OneFichierApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = {
 		type: 'generic',
 		properties: {
-			headers: { Authorization: '=Bearer {{$credentials.apiKey}}' },
+			// Spaces around a pasted key and a pasted `Bearer ` prefix are dropped, as the node does
+			// (normaliseApiKey in nodes/OneFichier/transport/index.ts).
+			headers: { Authorization: '=Bearer {{String($credentials.apiKey || "").trim().replace(/^bearer\\s+/i, "").trim()}}' },
 		},
 	};
 
-	// The test lists the root folder rather than reading user/info.cgi: user/info is limited to one
-	// call a minute per IP and one per five minutes per user, and hammering it gets keys locked,
-	// while folder/ls has only the general limit and still proves the key works.
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/folder/ls.cgi',
-			method: 'POST',
-			body: { folder_id: 0 },
-			json: true,
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message:
-						'1fichier refused the API key (Not authenticated). Copy the key again from the 1fichier console and check that the account is Premium or Access.',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'1fichier is rate-limiting this key or IP ("Flood detected" / "Locked"). The key may be fine: wait a few minutes before testing again.',
-				},
-			},
-			// A KO answer on HTTP 200 (e.g. "No such user"): the key exists but cannot be used.
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'status',
-					value: 'KO',
-					message:
-						'1fichier answered KO for this key (for example "No such user"): the key was revoked or the account is locked.',
-				},
-			},
-		] as unknown as IAuthenticateRuleResponseCode[],
-	};
+	// No declarative `test` here: n8n's test rules can only match a status code, and 1fichier answers
+	// 403 for every kind of refusal. Both nodes name a test function instead (`testedBy`), which reads
+	// 1fichier's answer with the transport's refusal table (nodes/OneFichier/transport/credentialTest.ts).
 }

@@ -57,5 +57,13 @@ export async function applyFault(
 		case 'html403':
 			sendHtml(res, 403, ANTI_BOT_PAGE);
 			return 'answered';
+		case 'refusal':
+			sendJson(res, fault.status ?? 403, { status: 'KO', message: fault.message });
+			return 'answered';
+		// end.pl variants shape the real result: server.ts hands them to handleEndPl.
+		case 'endHtml':
+		case 'endNoLinks':
+		case 'endSeveralLinks':
+			return 'continue';
 	}
 }

@@ -1,6 +1,18 @@
 import type { Fault, FaultInjector, FaultKind } from './types';
 
-const KINDS: readonly FaultKind[] = ['5xx', 'flood', 'drop', 'slow', 'pleaseWait', 'maintenance', 'html403'];
+const KINDS: readonly FaultKind[] = [
+	'5xx',
+	'flood',
+	'drop',
+	'slow',
+	'pleaseWait',
+	'maintenance',
+	'html403',
+	'refusal',
+	'endHtml',
+	'endNoLinks',
+	'endSeveralLinks',
+];
 
 interface ArmedFault extends Fault {
 	remaining: number;
@@ -14,7 +26,8 @@ export class FaultQueue implements FaultInjector {
 		if (!KINDS.includes(fault.kind)) throw new Error(`simulator: unknown fault kind ${String(fault.kind)}`);
 		const times = fault.times ?? 1;
 		if (!Number.isInteger(times) || times < 1) throw new Error('simulator: fault times must be a positive integer');
-		this.armed.push({ ...fault, remaining: times });
+		if (fault.kind === 'refusal' && typeof fault.message !== 'string') throw new Error('simulator: a refusal fault needs a message');
+		this.armed.push({ ...fault, remaining: fault.always ? Number.POSITIVE_INFINITY : times });
 	}
 
 	clear(): void {
@@ -22,10 +35,11 @@ export class FaultQueue implements FaultInjector {
 	}
 
 	pending(): number {
-		return this.armed.reduce((sum, fault) => sum + fault.remaining, 0);
+		// An `always` fault counts once: it is pending until cleared.
+		return this.armed.reduce((sum, fault) => sum + (Number.isFinite(fault.remaining) ? fault.remaining : 1), 0);
 	}
 
-	/** Uses up one application of the first fault matching this path, if any. */
+	/** Uses up one application of the first fault matching this path, if any (`always` faults stay). */
 	take(path: string): Fault | undefined {
 		const fault = this.armed.find((candidate) => !candidate.match || path.includes(candidate.match));
 		if (!fault) return undefined;

@@ -13,6 +13,37 @@ export const REAL = {
 	invalidPassword: 'Resource not allowed: Invalid password. #631',
 	noFileRenamed: 'No file has been renamed #312',
 	mustBeCustomer: 'Must be a customer (Premium, Access) #200',
+	userLocked: 'Flood detected: User Locked #218',
+	noSuchUser: 'No such user #93',
+	otherLocation: 'Only 1 location allowed at a time #887',
+	ownerLocked: 'Owner locked #649',
+} as const;
+
+/**
+ * Every refusal of §4, as the `refusal` fault answers it (`{ kind: 'refusal', ...REFUSAL_ANSWERS.notCustomer }`).
+ * §4 leaves most HTTP codes open; rclone says 1fichier uses 403 for all kinds of errors, so 403 it is.
+ * Texts are real except where marked: only fragments of those are known.
+ */
+export const REFUSAL_ANSWERS = {
+	floodIp: { status: 403, message: REAL.flood },
+	floodUser: { status: 403, message: REAL.userLocked },
+	// JD's regex accepts it; no full answer was ever quoted.
+	floodUserApk: { status: 403, message: 'Flood detected: User APK Locked #218' },
+	// plowshare got a bare `IP Locked` body.
+	ipLocked: { status: 403, message: 'IP Locked' },
+	notAuthenticated: { status: 401, message: REAL.notAuthenticated },
+	noSuchUser: { status: 403, message: REAL.noSuchUser },
+	notCustomer: { status: 403, message: REAL.mustBeCustomer },
+	notAllowed: { status: 403, message: REAL.notAllowed },
+	passwordMissing: { status: 403, message: REAL.passwordNotProvided },
+	passwordInvalid: { status: 403, message: REAL.invalidPassword },
+	otherLocation: { status: 403, message: REAL.otherLocation },
+	// Only the fragment "professional equipment, must have CDN" is known (JD errorVPNUsed).
+	vpn: { status: 403, message: 'Access from professional equipment, must have CDN #950' },
+	ownerLocked: { status: 403, message: REAL.ownerLocked },
+	notFound: { status: 404, message: REAL.notFound },
+	// A text nobody has seen: the client must report it, not wait it out.
+	unknown: { status: 403, message: 'Something 1fichier never said before #951' },
 } as const;
 
 export const INVENTED = {

@@ -176,18 +176,33 @@ export interface SimRemoteJob {
 	done: boolean;
 }
 
-export type FaultKind = '5xx' | 'flood' | 'drop' | 'slow' | 'pleaseWait' | 'maintenance' | 'html403';
+export type FaultKind =
+	| '5xx'
+	| 'flood'
+	| 'drop'
+	| 'slow'
+	| 'pleaseWait'
+	| 'maintenance'
+	| 'html403'
+	| 'refusal'
+	| 'endHtml'
+	| 'endNoLinks'
+	| 'endSeveralLinks';
 
 export interface Fault {
 	/** Path substring, e.g. 'file/ls.cgi', 'upload.cgi', 'end.pl', '/dl/'. Absent = any request. */
 	match?: string;
 	kind: FaultKind;
-	/** For 5xx, default 503. */
+	/** For 5xx, default 503; for refusal, default 403. */
 	status?: number;
+	/** For refusal: 1fichier's text, e.g. `Must be a customer (Premium, Access) #200` (see REFUSAL_ANSWERS). */
+	message?: string;
 	/** For slow. */
 	delayMs?: number;
 	/** Applies to the next `times` matching requests (default 1), then is removed. */
 	times?: number;
+	/** Applies to every matching request until the faults are cleared (`times` is then ignored). */
+	always?: boolean;
 }
 
 export interface FaultInjector {

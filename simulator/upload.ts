@@ -231,15 +231,38 @@ function endResultHtml(files: StoredFile[]): string {
 	);
 }
 
+/**
+ * What real clients met on end.pl (§2.2): the HTML page although JSON was asked (rclone #4382,
+ * #7971), JSON with no link yet (#5152), or several links where one was expected.
+ */
+export type EndVariant = 'endHtml' | 'endNoLinks' | 'endSeveralLinks';
+
 /** `GET /end.pl?xid=<id>`; the result expires after endResultTtlMs ("deleted 2 hours after the end"). */
-export function handleEndPl(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext, query: URLSearchParams): void {
+export function handleEndPl(
+	req: IncomingMessage,
+	res: ServerResponse,
+	ctx: SimulatorContext,
+	query: URLSearchParams,
+	variant?: EndVariant,
+): void {
 	const session = ctx.uploads.get(query.get('xid') ?? '');
 	const result = session?.result;
 	if (!result || result.expiresAt <= ctx.now()) {
 		return sendUploadError(res, 404, 'Upload introuvable ou expiré / Upload not found or expired');
 	}
-	if (wantsJson(req, query)) return sendJson(res, 200, endResultJson(result.files));
-	sendHtml(res, 200, endResultHtml(result.files));
+	if (variant === 'endHtml' || !wantsJson(req, query)) return sendHtml(res, 200, endResultHtml(result.files));
+	const answer = endResultJson(result.files);
+	if (variant === 'endNoLinks') answer.links = [];
+	if (variant === 'endSeveralLinks') answer.links.unshift(...decoyLinks(result.files));
+	sendJson(res, 200, answer);
+}
+
+/** Links that are not the uploaded file: same name with another size, and another name with the same size. */
+function decoyLinks(files: StoredFile[]) {
+	return files.flatMap((file) => [
+		{ download: 'https://1fichier.com/?decoysamename00001', filename: file.filename, size: String(file.size + 1), remove: '', whirlpool: '' },
+		{ download: 'https://1fichier.com/?decoysamesize00001', filename: `other-${file.filename}`, size: String(file.size), remove: '', whirlpool: '' },
+	]);
 }
 
 /** The `drop` fault on upload.cgi: read part of the body, then cut the connection; nothing is stored. */

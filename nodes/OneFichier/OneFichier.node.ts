@@ -5,6 +5,7 @@ import { rateLimitsOption } from './actions/common.descriptions';
 import { resources } from './actions/resources';
 import { router } from './actions/router';
 import { listSearch } from './methods';
+import { oneFichierApiTest } from './transport/credentialTest';
 
 export class OneFichier implements INodeType {
 	// Kept in this file: n8n's lint reads the icon and name from the node class's own file.
@@ -20,7 +21,7 @@ export class OneFichier implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'oneFichierApi', required: true }],
+		credentials: [{ name: 'oneFichierApi', required: true, testedBy: 'oneFichierApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -43,7 +44,7 @@ export class OneFichier implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, credentialTest: { oneFichierApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

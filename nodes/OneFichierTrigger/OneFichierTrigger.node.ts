@@ -4,6 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { rateLimitsOption } from '../OneFichier/actions/common.descriptions';
 import { folderLocator, getFolderId } from '../OneFichier/helpers/locators';
 import { listSearch } from '../OneFichier/methods';
+import { oneFichierApiTest } from '../OneFichier/transport/credentialTest';
 import type { FileAddedSettings } from './fileAdded';
 import { newestFile, pollFileAdded } from './fileAdded';
 import { newestFinishedRequest, pollRemoteUploads } from './remoteUploadFinished';
@@ -41,7 +42,7 @@ export class OneFichierTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'oneFichierApi', required: true }],
+		credentials: [{ name: 'oneFichierApi', required: true, testedBy: 'oneFichierApiTest' }],
 		properties: [
 			{
 				displayName: 'Trigger On',
@@ -108,7 +109,7 @@ export class OneFichierTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, credentialTest: { oneFichierApiTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const event = this.getNodeParameter('event') as string;

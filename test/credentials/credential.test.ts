@@ -1,69 +1,95 @@
 /**
- * The credential's Test button, evaluated as n8n's credentials tester does (send the declared test
- * request with the credential's authentication, then apply its rules), against the simulator.
+ * The credential's Test button, run as n8n's credentials tester runs it: the function the nodes
+ * name in `testedBy`, called on n8n-core's own CredentialTestContext, against the simulator with
+ * each known refusal injected.
  */
+import { CredentialTestContext } from 'n8n-core';
+import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+
 import { OneFichierApi } from '../../credentials/OneFichierApi.credentials';
+import { OneFichier } from '../../nodes/OneFichier/OneFichier.node';
+import { OneFichierTrigger } from '../../nodes/OneFichierTrigger/OneFichierTrigger.node';
+import { REFUSAL_ANSWERS } from '../../simulator';
 import type { Simulator } from '../helpers/simulator';
-import { startTestSimulator } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator } from '../helpers/simulator';
 
-const credential = new OneFichierApi();
+const GOOD_KEY = 'GOOD-FAKE-KEY-000000000000000000';
+const action = new OneFichier();
 
-interface Rule {
-	type: 'responseCode' | 'responseSuccessBody';
-	properties: { value: unknown; message: string; key?: string };
-}
-
-/** Returns n8n's verdict: OK, or the message of the first rule that matches. */
-async function testCredential(apiKey: string, baseUrl: string): Promise<{ status: 'OK' | 'Error'; message: string }> {
-	const request = credential.test.request;
-	const resolvedBase = baseUrl.replace(/\/+$/, '');
-	const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-	for (const [name, value] of Object.entries(credential.authenticate.properties.headers ?? {})) {
-		headers[name] = String(value).replace(/^=/, '').replace('{{$credentials.apiKey}}', apiKey);
-	}
-	const response = await fetch(`${resolvedBase}${request.url}`, {
-		method: request.method,
-		headers,
-		body: JSON.stringify(request.body),
-	});
-	const rules = credential.test.rules as unknown as Rule[];
-	const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-	if (!response.ok) {
-		const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === response.status);
-		return { status: 'Error', message: rule?.properties.message ?? `HTTP ${response.status}` };
-	}
-	const rule = rules.find((r) => r.type === 'responseSuccessBody' && body[r.properties.key!] === r.properties.value);
-	return rule ? { status: 'Error', message: rule.properties.message } : { status: 'OK', message: 'Connection tested successfully' };
+async function testCredential(apiKey: string, baseUrl: string): Promise<INodeCredentialTestResult> {
+	const { testedBy } = action.description.credentials![0];
+	const test = action.methods.credentialTest[testedBy as 'oneFichierApiTest'];
+	const credential = { id: '1', name: '1fichier', type: 'oneFichierApi', data: { apiKey, baseUrl } } as ICredentialsDecrypted;
+	return await test.call(new CredentialTestContext() as unknown as ICredentialTestFunctions, credential);
 }
 
 let sim: Simulator;
 beforeAll(async () => {
-	sim = await startTestSimulator({ keys: ['GOOD-FAKE-KEY-000000000000000000', 'FLOODED-FAKE-KEY-000000000000000'] });
+	sim = await startTestSimulator({ keys: [GOOD_KEY] });
 });
+beforeEach(() => resetSimulator(sim));
 afterAll(async () => await sim.close());
 
-it('uses a real, cheap endpoint rather than the heavily limited user/info', () => {
-	expect(credential.test.request.url).toBe('/folder/ls.cgi');
-	expect(credential.test.request.method).toBe('POST');
+it('is a test function both nodes name, since declarative rules cannot read a 403\'s text', () => {
+	expect(new OneFichierApi().test).toBeUndefined();
+	for (const node of [action, new OneFichierTrigger()]) {
+		expect(node.description.credentials).toEqual([{ name: 'oneFichierApi', required: true, testedBy: 'oneFichierApiTest' }]);
+		expect(typeof node.methods.credentialTest.oneFichierApiTest).toBe('function');
+	}
 });
 
-it('accepts a good key', async () => {
-	expect(await testCredential('GOOD-FAKE-KEY-000000000000000000', sim.baseUrl)).toEqual({
-		status: 'OK',
-		message: 'Connection tested successfully',
-	});
+it('lists the root folder, not the heavily limited user/info', async () => {
+	expect(await testCredential(GOOD_KEY, sim.baseUrl)).toEqual({ status: 'OK', message: 'Connection tested successfully' });
+	expect(sim.stats.byEndpoint).toEqual({ 'folder/ls.cgi': 1 });
 });
 
-it('refuses a wrong key with a message about the key', async () => {
+it('accepts a key pasted with spaces around it or with its "Bearer " prefix', async () => {
+	expect((await testCredential(`  Bearer ${GOOD_KEY} \n`, sim.baseUrl)).status).toBe('OK');
+});
+
+it('refuses a key with spaces inside without calling 1fichier', async () => {
+	const verdict = await testCredential('GOOD-FAKE KEY', sim.baseUrl);
+	expect(verdict).toEqual({ status: 'Error', message: 'The "API Key" contains spaces or line breaks inside the key.' });
+	expect(sim.stats.requests).toBe(0);
+});
+
+it('refuses a wrong key with 1fichier\'s text and advice about the key', async () => {
 	const verdict = await testCredential('WRONG-FAKE-KEY-00000000000000000', sim.baseUrl);
 	expect(verdict.status).toBe('Error');
-	expect(verdict.message).toMatch(/refused the API key/);
+	expect(verdict.message).toContain('Not authenticated #247');
+	expect(verdict.message).toMatch(/does not know this API key/);
 });
 
-it('tells a rate-limited key apart from a wrong one', async () => {
-	sim.faults.add({ kind: 'flood', match: 'folder/ls.cgi' });
-	const verdict = await testCredential('FLOODED-FAKE-KEY-000000000000000', sim.baseUrl);
+// Each refusal on every call: the verdict names the case and does not tell a refused key to wait.
+it.each([
+	['floodIp', /rate-limiting this key or IP: the key may be fine/],
+	['floodUser', /rate-limiting this key or IP/],
+	['noSuchUser', /does not know this API key, or it was revoked/],
+	['notCustomer', /free account: 1fichier's API needs a Premium or Access subscription/],
+	['otherLocation', /in use from another IP address/],
+	['vpn', /"Use CDN"/],
+	['ownerLocked', /locked the account/],
+	['unknown', /^1fichier: Something 1fichier never said before #951 \(HTTP 403\)\.$/],
+] as const)('names the %s refusal', async (refusal, advice) => {
+	sim.faults.add({ kind: 'refusal', ...REFUSAL_ANSWERS[refusal], match: 'folder/ls.cgi', always: true });
+	const verdict = await testCredential(GOOD_KEY, sim.baseUrl);
 	expect(verdict.status).toBe('Error');
-	expect(verdict.message).toMatch(/rate-limiting/);
-	expect(verdict.message).not.toMatch(/refused the API key/);
+	expect(verdict.message).toContain(REFUSAL_ANSWERS[refusal].message);
+	expect(verdict.message).toMatch(advice);
+	if (!refusal.startsWith('flood')) expect(verdict.message).not.toMatch(/wait a few minutes|testing again/i);
+	expect(sim.stats.byEndpoint['folder/ls.cgi']).toBe(1);
+});
+
+it('names the anti-bot front when an HTML 403 page comes back', async () => {
+	sim.faults.add({ kind: 'html403', match: 'folder/ls.cgi' });
+	const verdict = await testCredential(GOOD_KEY, sim.baseUrl);
+	expect(verdict.message).toMatch(/anti-bot front/);
+	expect(verdict.message).not.toMatch(/rate-limit/);
+});
+
+it('never shows the key, even when the server echoes it', async () => {
+	sim.faults.add({ kind: 'refusal', status: 403, message: `Bad key ${GOOD_KEY} #952`, match: 'folder/ls.cgi' });
+	const verdict = await testCredential(GOOD_KEY, sim.baseUrl);
+	expect(verdict.message).not.toContain(GOOD_KEY);
+	expect(verdict.message).toContain('[redacted]');
 });

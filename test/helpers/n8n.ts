@@ -122,10 +122,10 @@ const nodeTypes: INodeTypes = {
 
 const credentialType = new OneFichierApi();
 
-/** Resolves `={{$credentials.x}}` templates of an `authenticate: { type: 'generic' }` like n8n does. */
-function resolveTemplate(value: string, credentials: ICredentialDataDecryptedObject): string {
+/** Resolves an `authenticate: { type: 'generic' }` value with n8n's expression engine, as n8n's CredentialsHelper does. */
+function resolveTemplate(value: string, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode): string {
 	if (!value.startsWith('=')) return value;
-	return value.slice(1).replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_m, key: string) => String(credentials[key] ?? ''));
+	return String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, ''));
 }
 
 class TestCredentialsHelper extends ICredentialsHelper {
@@ -145,10 +145,16 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		_type: string,
+		request: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	) {
 		const headers = { ...(request.headers ?? {}) };
 		const generic = credentialType.authenticate.properties.headers ?? {};
-		for (const [name, value] of Object.entries(generic)) headers[name] = resolveTemplate(String(value), credentials);
+		for (const [name, value] of Object.entries(generic)) headers[name] = resolveTemplate(String(value), credentials, workflow, node);
 		return { ...request, headers };
 	}
 

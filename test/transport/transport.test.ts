@@ -94,6 +94,65 @@ describe('authentication errors', () => {
 	});
 });
 
+describe('refusals: 1fichier answers 403 for every kind, the text decides', () => {
+	it.each([
+		['Must be a customer (Premium, Access) #200', /free account/],
+		['Resource not allowed #631', /the file in "file" is protected by a password or by access rules/i],
+		['Resource not allowed: Password not provided. #631', /has a download password\. Give its password in "options\.password"/],
+		['Resource not allowed: Invalid password. #631', /password given for the file in "file" is wrong/],
+		['Only 1 location allowed at a time #887', /another IP address/],
+		['Access from professional equipment, must have CDN #950', /"Use CDN"/],
+		['Owner locked #649', /locked the account that uploaded the file in "file"/],
+		['Resource not found #469', /The file in "file" does not exist/],
+		['Something 1fichier never said before #951', /^file\/info\.cgi answered HTTP 403\.$/],
+	])('"%s" fails at once, with no retry and its own advice', async (message, advice) => {
+		const scope = nock(BASE).post('/file/info.cgi').once().reply(403, { status: 'KO', message });
+		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }, {
+			subject: { file: 'file', password: 'options.password' },
+		}).catch((e: unknown) => e);
+		expect((error as Error).message).toBe(`1fichier: ${message}`);
+		expect((error as { description: string }).description).toMatch(advice);
+		expect((error as { description: string }).description).not.toMatch(/rate-limited/);
+		expect(time.sleeps.filter((ms) => ms > 1000)).toEqual([]);
+		scope.done();
+	});
+
+	it('says when the operation has no password to give', async () => {
+		nock(BASE).post('/file/info.cgi').reply(403, { status: 'KO', message: 'Resource not allowed: Password not provided. #631' });
+		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }, { subject: { file: 'file' } }).catch(
+			(e: unknown) => e,
+		);
+		expect((error as { description: string }).description).toMatch(/This operation cannot send a password/);
+	});
+
+	it('names the folder parameter for a folder', async () => {
+		nock(BASE).post('/folder/rm.cgi').reply(404, { status: 'KO', message: 'Resource not found #469' });
+		const error = await apiRequest(context(), 'folder/rm.cgi', { folder_id: 5 }, { subject: { folder: 'destinationFolder' } }).catch(
+			(e: unknown) => e,
+		);
+		expect((error as { description: string }).description).toMatch(/The folder in "destinationFolder" does not exist/);
+	});
+
+	it('reports an HTML 403 page as the anti-bot front, once', async () => {
+		const scope = nock(BASE).post('/folder/ls.cgi').once().reply(403, '<html><h1>403 Forbidden</h1></html>', { 'Content-Type': 'text/html' });
+		const error = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
+		expect((error as Error).message).toMatch(/anti-bot front refused the call/);
+		expect((error as { description: string }).description).toMatch(/VPN and datacenter/);
+		expect(time.sleeps.filter((ms) => ms > 1000)).toEqual([]);
+		scope.done();
+	});
+
+	it.each(['Flood detected: IP Locked #374', 'Flood detected: User Locked #218', 'Flood detected: User APK Locked #1', 'IP Locked'])(
+		'"%s" is a rate limit: it is waited out',
+		async (message) => {
+			nock(BASE).post('/folder/ls.cgi').reply(403, { status: 'KO', message });
+			nock(BASE).post('/folder/ls.cgi').reply(200, { status: 'OK', name: 'Root' });
+			await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 });
+			expect(Math.max(...time.sleeps)).toBeGreaterThanOrEqual(24_000);
+		},
+	);
+});
+
 describe('back-off', () => {
 	it('waits at least the flood wait after "Flood detected", pausing the key, then succeeds', async () => {
 		nock(BASE).post('/folder/ls.cgi').reply(403, { status: 'KO', message: 'Flood detected: IP Locked #374' });

@@ -2,10 +2,11 @@
  * Resource locators shared by the action node and the trigger, and the functions that turn a
  * locator value into what the API wants (a file's download URL, a folder's integer id).
  */
-import type { IExecuteFunctions, INodeProperties, INodeParameterResourceLocator, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeProperties, INodeParameterResourceLocator, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../transport';
+import { assertValidName } from './names';
 import type { OneFichierContext } from '../transport';
 import { toNumber } from '../transport/types';
 
@@ -156,6 +157,24 @@ export async function getFolderId(
 	return Number(value);
 }
 
+/**
+ * The parts of a folder path, checked before any call: a leading or trailing slash is fine, an
+ * empty part (`a//b`) or a name 1fichier refuses is an error naming the parameter.
+ */
+export function folderPathParts(node: INode, parameterName: string, path: string, itemIndex?: number): string[] {
+	const trimmed = path.trim().replace(/^\/+|\/+$/g, '');
+	if (trimmed === '') return [];
+	const parts = trimmed.split('/').map((part) => part.trim());
+	if (parts.includes('')) {
+		throw new NodeOperationError(node, `"${parameterName}" path "${path}" has an empty part (two slashes in a row?)`, {
+			itemIndex,
+			description: 'Write folder paths like backups/nas/2026.',
+		});
+	}
+	for (const part of parts) assertValidName(node, parameterName, part, itemIndex);
+	return parts;
+}
+
 export function splitPath(path: string): string[] {
 	return path
 		.split('/')
@@ -174,14 +193,15 @@ export async function resolveFolderPath(
 ): Promise<number> {
 	// Paths resolved with createMissing in this execution are remembered: a batch uploading into one
 	// dated folder walks the path once, not once per item.
-	const cacheKey = `${startFolderId}/${splitPath(path).join('/')}`;
+	const parts = folderPathParts(ctx.getNode(), parameterName, path, itemIndex);
+	const cacheKey = `${startFolderId}/${parts.join('/')}`;
 	const cache = options.createMissing ? resolvedPathCache(ctx) : undefined;
 	const cached = cache?.get(cacheKey);
 	if (cached !== undefined) return cached;
 
 	let folderId = startFolderId;
-	for (const name of splitPath(path)) {
-		const listing = await apiRequest(ctx, 'folder/ls.cgi', { folder_id: folderId }, { itemIndex });
+	for (const name of parts) {
+		const listing = await apiRequest(ctx, 'folder/ls.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: parameterName } });
 		const existing = (listing.sub_folders ?? []).find((folder) => folder.name === name);
 		if (existing) {
 			folderId = toNumber(existing.id) ?? 0;
@@ -192,7 +212,10 @@ export async function resolveFolderPath(
 				itemIndex,
 			});
 		}
-		const created = await apiRequest(ctx, 'folder/mkdir.cgi', { name, folder_id: folderId }, { itemIndex });
+		const created = await apiRequest(ctx, 'folder/mkdir.cgi', { name, folder_id: folderId }, {
+			itemIndex,
+			subject: { folder: parameterName },
+		});
 		folderId = toNumber(created.folder_id) ?? 0;
 	}
 	cache?.set(cacheKey, folderId);

@@ -7,9 +7,19 @@ import { NodeOperationError } from 'n8n-workflow';
  */
 const RESERVED = /[\\<>"'$`\u00B4/]/;
 
+/** 1fichier's name limit (folders, API reference section 5; applied to file names too). */
+export const MAX_NAME_LENGTH = 250;
+
 export function assertValidName(node: INode, parameterName: string, name: string, itemIndex?: number): void {
 	if (name.trim() === '') {
 		throw new NodeOperationError(node, `"${parameterName}" must not be empty`, { itemIndex });
+	}
+	if (name.length > MAX_NAME_LENGTH) {
+		throw new NodeOperationError(
+			node,
+			`"${parameterName}" is ${name.length} characters long; 1fichier allows at most ${MAX_NAME_LENGTH}: "${name.slice(0, 40)}…"`,
+			{ itemIndex },
+		);
 	}
 	const reserved = name.match(RESERVED);
 	if (reserved || name.startsWith(' ')) {

@@ -15,7 +15,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { ApiFailure } from './errors';
+import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
 import type { RateLimitSettings } from './pacer';
 import { DEFAULT_RATE_LIMITS, getClock, pacerFor } from './pacer';
@@ -38,6 +38,8 @@ export interface ApiRequestOptions {
 	 */
 	idempotent?: boolean;
 	itemIndex?: number;
+	/** The parameters this call is about, named in the advice of a refusal. */
+	subject?: CallSubject;
 }
 
 /** Thrown to callers that asked for a non-idempotent call whose outcome is unknown. */
@@ -47,12 +49,33 @@ export class UnknownOutcomeError extends Error {
 	}
 }
 
+export const DEFAULT_BASE_URL = 'https://api.1fichier.com/v1';
+
 export async function getOneFichierCredentials(ctx: OneFichierContext): Promise<OneFichierCredentials> {
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-	return {
-		apiKey: String(credentials.apiKey ?? ''),
-		baseUrl: normaliseBaseUrl(String(credentials.baseUrl || 'https://api.1fichier.com/v1')),
-	};
+	const apiKey = normaliseApiKey(String(credentials.apiKey ?? ''));
+	const problem = apiKeyProblem(apiKey);
+	if (problem) {
+		throw new NodeOperationError(ctx.getNode(), `The 1fichier credential's "API Key" ${problem}`, {
+			description: 'Copy the key again from the 1fichier console (Parameters > API Key).',
+		});
+	}
+	return { apiKey, baseUrl: normaliseBaseUrl(String(credentials.baseUrl || DEFAULT_BASE_URL)) };
+}
+
+/**
+ * A key pasted with spaces around it or with its `Bearer ` prefix works as it is meant to. The
+ * credential's `authenticate` header does the same trimming (an n8n expression cannot import this).
+ */
+export function normaliseApiKey(raw: string): string {
+	return raw.trim().replace(/^bearer\s+/i, '').trim();
+}
+
+/** Why a (normalised) key cannot be sent, or undefined. */
+export function apiKeyProblem(apiKey: string): string | undefined {
+	if (apiKey === '') return 'is empty';
+	if (/\s/.test(apiKey)) return 'contains spaces or line breaks inside the key';
+	return undefined;
 }
 
 export function normaliseBaseUrl(baseUrl: string): string {
@@ -124,12 +147,12 @@ export async function apiRequest<E extends Endpoint>(
 			(failure.kind === 'retryable' && (options.idempotent ?? true));
 		if (!mayRetry) {
 			if (failure.kind === 'retryable') throw new UnknownOutcomeError(failure);
-			throw toNodeApiError(ctx.getNode(), failure, options.itemIndex);
+			throw toNodeApiError(ctx.getNode(), failure, options.itemIndex, options.subject);
 		}
 
 		const delay = backoffDelay(failure.kind as 'flood' | 'retryable', attempt, settings);
 		if (waitedMs + delay > settings.maxRetryWaitMs) {
-			throw toNodeApiError(ctx.getNode(), exhausted(failure, waitedMs), options.itemIndex);
+			throw toNodeApiError(ctx.getNode(), exhausted(failure, waitedMs), options.itemIndex, options.subject);
 		}
 		// A flood locks the whole key: hold back every caller of it, not only this one.
 		if (failure.kind === 'flood') pacer.pauseFor(delay);
@@ -183,7 +206,7 @@ async function sendJson(
 	return checkEnvelope(endpoint, response.statusCode, response.body);
 }
 
-function networkMessage(error: unknown): string {
+export function networkMessage(error: unknown): string {
 	const cause = (error as { cause?: { code?: string; message?: string } }).cause;
 	const code = (error as { code?: string }).code ?? cause?.code;
 	const text = (error as { message?: string }).message ?? cause?.message ?? 'network error';
@@ -195,9 +218,12 @@ export function checkEnvelope(endpoint: Endpoint, httpCode: number, body: unknow
 	const isObject = body !== null && typeof body === 'object';
 	const status = isObject ? (body as { status?: unknown }).status : undefined;
 	if (httpCode >= 200 && httpCode < 300 && isObject && status !== 'KO') return { body };
-	const message = messageFromBody(body, httpCode);
+	const text = messageFromBody(body, httpCode);
 	const effectiveCode = httpCode >= 200 && httpCode < 300 && !isObject ? 502 : httpCode;
-	return { failure: { endpoint, httpCode, message, kind: classifyFailure(effectiveCode, message) } };
+	const isHtmlPage = typeof body === 'string' && body.includes('<');
+	const { kind, cause } = classifyFailure(effectiveCode, text, isHtmlPage);
+	const message = cause === 'antiBot' ? `1fichier's anti-bot front refused the call (an HTML page: "${text}")` : text;
+	return { failure: { endpoint, httpCode, message, kind, cause } };
 }
 
 // ---- user/info, cached ---------------------------------------------------------------------
@@ -226,6 +252,6 @@ export function clearUserInfoCacheForTesting(): void {
 }
 
 export { toNodeApiError } from './errors';
-export type { ApiFailure } from './errors';
+export type { ApiFailure, CallSubject } from './errors';
 export { DEFAULT_RATE_LIMITS } from './pacer';
 export type { RateLimitSettings } from './pacer';

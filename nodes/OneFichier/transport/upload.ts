@@ -58,7 +58,7 @@ export async function uploadFile(
 		const nodeBase = await uploadNodeBase(ctx, server.url);
 		const sent = await postMultipart(ctx, nodeBase, server.id, source, options);
 		// The POST is never retried blindly: end.pl tells whether the file was stored anyway.
-		const stored = await readUploadResult(ctx, nodeBase, server.id, options.itemIndex, sent.failure === undefined);
+		const stored = await readUploadResult(ctx, nodeBase, server.id, source, options.itemIndex, sent.failure === undefined);
 		if (stored) return verifySize(ctx, stored, source, options.itemIndex);
 		lastFailure = sent.failure ?? {
 			endpoint: 'upload.cgi',
@@ -149,14 +149,17 @@ async function postMultipart(
 }
 
 /**
- * Reads end.pl. It answers JSON only with the `JSON: 1` header; while the node still processes the
- * file (antivirus) it answers an HTML "Veuillez patienter" / "Please wait" page, so we wait and ask
- * again, within the node's "Max Wait on Rate Limits" budget.
+ * Reads end.pl until it names the file that was sent. Real nodes have answered an HTML page although
+ * JSON was asked (rclone #4382, #7971), JSON without a link yet (#5152), several links, or "Veuillez
+ * patienter" / "Please wait" while the antivirus runs: each is read or waited out, within the node's
+ * "Max Wait on Rate Limits" budget. Returns undefined only when the POST failed and end.pl knows no
+ * file (the caller then uploads again); never a link that is not the file sent.
  */
 async function readUploadResult(
 	ctx: IExecuteFunctions,
 	nodeBase: string,
 	uploadId: string,
+	source: UploadSource,
 	itemIndex: number,
 	postSucceeded: boolean,
 ): Promise<EndUploadLink | undefined> {
@@ -164,45 +167,104 @@ async function readUploadResult(
 	const clock = getClock();
 	let waitedMs = 0;
 	for (let attempt = 0; ; attempt++) {
-		let response: { statusCode: number; body: unknown };
-		try {
-			response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-				method: 'GET',
-				url: `${nodeBase}/end.pl?xid=${uploadId}`,
-				headers: { JSON: '1' },
-				json: true,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			})) as { statusCode: number; body: unknown };
-		} catch {
-			throwIfCancelled(ctx);
-			response = { statusCode: 0, body: undefined };
-		}
-		const links = (response.body as EndUploadResponse | undefined)?.links;
-		if (response.statusCode === 200 && Array.isArray(links) && links.length > 0) return links[0];
+		const answer = await askEndPl(ctx, nodeBase, uploadId);
+		const link = pickUploadedLink(answer.links, source);
+		if (link) return link;
 		if (!postSucceeded) return undefined;
 
-		const stillProcessing = typeof response.body === 'string' && /patienter|please wait/i.test(response.body);
-		const transient = stillProcessing || response.statusCode === 0 || response.statusCode >= 500;
-		const delay = Math.min(30_000, 2000 * 2 ** attempt);
-		if (!transient || waitedMs + delay > settings.maxRetryWaitMs) {
+		const delay = Math.min(30_000, settings.spacingMs * END_PL_FIRST_WAIT_SPACINGS * 2 ** attempt);
+		if (!answer.worthWaiting || waitedMs + delay > settings.maxRetryWaitMs) {
 			throw toNodeApiError(
 				ctx.getNode(),
 				{
 					endpoint: 'end.pl',
-					httpCode: response.statusCode || undefined,
-					message: stillProcessing
-						? `the upload node was still processing the file after ${Math.round(waitedMs / 1000)} s`
-						: `upload result not found (${messageFromBody(response.body, response.statusCode)})`,
+					httpCode: answer.statusCode || undefined,
+					message: `the upload node did not confirm "${source.fileName}" after ${Math.round(waitedMs / 1000)} s (${answer.state}); check the folder before uploading it again`,
 					kind: 'fatal',
 				},
 				itemIndex,
 			);
 		}
-		ctx.logger.info(`1fichier: upload node still processing, asking end.pl again in ${Math.round(delay / 1000)} s`);
+		ctx.logger.info(`1fichier: end.pl answered ${answer.state}; asking again in ${(delay / 1000).toFixed(1)} s`);
 		await clock.sleep(delay, cancelSignalOf(ctx));
 		waitedMs += delay;
 	}
+}
+
+/** end.pl is asked again after this many request spacings (2 s by default), doubling up to 30 s. */
+const END_PL_FIRST_WAIT_SPACINGS = 4;
+
+interface EndPlAnswer {
+	statusCode: number;
+	links: EndUploadLink[];
+	/** What end.pl said, for the log and the error. */
+	state: string;
+	/** True while the file may still show up: processing, no link yet, a dropped connection, a 5xx. */
+	worthWaiting: boolean;
+}
+
+async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: string): Promise<EndPlAnswer> {
+	let response: { statusCode: number; body: unknown };
+	try {
+		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
+			method: 'GET',
+			url: `${nodeBase}/end.pl?xid=${uploadId}`,
+			headers: { JSON: '1' },
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: unknown };
+	} catch (error) {
+		throwIfCancelled(ctx);
+		return { statusCode: 0, links: [], state: `no answer: ${(error as Error).message}`, worthWaiting: true };
+	}
+	const { statusCode, body } = response;
+	if (statusCode === 0 || statusCode >= 500) {
+		return { statusCode, links: [], state: messageFromBody(body, statusCode), worthWaiting: true };
+	}
+	if (statusCode !== 200) return { statusCode, links: [], state: messageFromBody(body, statusCode), worthWaiting: false };
+	if (typeof body === 'string') {
+		const links = linksFromHtml(body);
+		if (links.length > 0) return { statusCode, links, state: 'the HTML result page', worthWaiting: true };
+		const processing = /patienter|please wait/i.test(body);
+		return { statusCode, links, state: processing ? 'still processing' : messageFromBody(body, statusCode), worthWaiting: processing };
+	}
+	const links = (body as EndUploadResponse | undefined)?.links;
+	if (!Array.isArray(links) || links.length === 0) return { statusCode, links: [], state: 'no link yet', worthWaiting: true };
+	return { statusCode, links, state: `${links.length} links, none of them the file sent`, worthWaiting: true };
+}
+
+/**
+ * The link of the file that was sent. One link is that file (its size is checked afterwards); among
+ * several, the one with the name and size sent, else the only one with that name.
+ */
+export function pickUploadedLink(links: EndUploadLink[], source: Pick<UploadSource, 'fileName' | 'size'>): EndUploadLink | undefined {
+	if (links.length <= 1) return links[0];
+	const named = links.filter((link) => link.filename === source.fileName);
+	return named.find((link) => toNumber(link.size) === source.size) ?? (named.length === 1 ? named[0] : undefined);
+}
+
+/** The HTML result page (`<table class="premium">`, a row per file: name, size, link, removal link). */
+export function linksFromHtml(html: string): EndUploadLink[] {
+	const links: EndUploadLink[] = [];
+	for (const row of html.match(/<tr[^>]*>[\s\S]*?<\/tr>/gi) ?? []) {
+		const cells = [...row.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/gi)].map((cell) => cell[1]);
+		const href = /href="([^"]+)"/i.exec(row)?.[1];
+		if (cells.length < 3 || !href) continue;
+		links.push({ filename: htmlText(cells[0]), size: htmlText(cells[1]), download: htmlText(href) });
+	}
+	return links;
+}
+
+function htmlText(html: string): string {
+	return html
+		.replace(/<[^>]*>/g, '')
+		.replace(/&#(\d+);/g, (_match, code: string) => String.fromCharCode(Number(code)))
+		.replace(/&quot;/g, '"')
+		.replace(/&lt;/g, '<')
+		.replace(/&gt;/g, '>')
+		.replace(/&amp;/g, '&')
+		.trim();
 }
 
 function verifySize(

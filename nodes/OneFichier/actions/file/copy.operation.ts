@@ -33,7 +33,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const request: FileCopyRequest = { urls: [url], folder_id: folderId };
 	if (rename) request.rename = rename;
 	// Not retried after a lost answer: a second cp.cgi would make a second copy.
-	const answer = await apiRequest(this, 'file/cp.cgi', request, { itemIndex, idempotent: false }).catch((error) => {
+	const answer = await apiRequest(this, 'file/cp.cgi', request, { itemIndex, idempotent: false, subject: { file: 'file' } }).catch((error) => {
 		if (!(error instanceof UnknownOutcomeError)) throw error;
 		throw toNodeApiError(
 			this.getNode(),

@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const url = getFileUrl(this, 'file', itemIndex);
-	const answer = await apiRequest(this, 'file/rm.cgi', { files: [{ url }] }, { itemIndex });
+	const answer = await apiRequest(this, 'file/rm.cgi', { files: [{ url }] }, { itemIndex, subject: { file: 'file' } });
 	// rm.cgi answers OK with `removed: 0` for a link that is not (or no longer) the account's.
 	if (toNumber(answer.removed) === 0) {
 		throw toNodeApiError(

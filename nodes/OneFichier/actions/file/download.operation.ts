@@ -47,12 +47,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const { password } = this.getNodeParameter('options', itemIndex, {}) as { password?: string };
 
 	// file/info names the file and its type; the token URL's headers are a fallback only.
-	const info = await getFileInfo(this, url, itemIndex, password || undefined);
+	const info = await getFileInfo(this, url, itemIndex, password || undefined, 'options.password');
 	const token = await apiRequest(
 		this,
 		'download/get_token.cgi',
 		password ? { url, pass: password, single: 1 } : { url, single: 1 },
-		{ itemIndex },
+		{ itemIndex, subject: { file: 'file', password: 'options.password' } },
 	);
 	const download = await openDownload(this, token.url, itemIndex);
 	const mimeType = info['content-type'] || download.contentType?.split(';')[0].trim() || undefined;

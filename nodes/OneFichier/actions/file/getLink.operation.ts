@@ -101,7 +101,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (options.password) request.pass = options.password;
 
 	const requestedAt = getClock().now();
-	const token = await apiRequest(this, 'download/get_token.cgi', request, { itemIndex });
+	const token = await apiRequest(this, 'download/get_token.cgi', request, {
+		itemIndex,
+		subject: { file: 'file', password: 'options.password' },
+	});
 	return [
 		{
 			json: {

@@ -31,7 +31,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const { url, folderId, info, rename } = await readDestination(this, itemIndex);
 	const request: FileMoveRequest = { urls: [url], destination_folder_id: folderId };
 	if (rename) request.rename = rename;
-	const answer = await apiRequest(this, 'file/mv.cgi', request, { itemIndex });
+	const answer = await apiRequest(this, 'file/mv.cgi', request, { itemIndex, subject: { file: 'file' } });
 	return [
 		{
 			json: {

@@ -29,7 +29,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const info = await getFileInfo(this, url, itemIndex);
 	// rename.cgi answers KO "No file has been renamed" when the name does not change.
 	if (info.filename !== newName) {
-		const failure = await apiRequest(this, 'file/rename.cgi', { urls: [{ url, filename: newName }] }, { itemIndex }).then(
+		const failure = await apiRequest(this, 'file/rename.cgi', { urls: [{ url, filename: newName }] }, { itemIndex, subject: { file: 'file' } }).then(
 			() => undefined,
 			(error: Error) => error,
 		);

@@ -152,13 +152,18 @@ export function assertValidPassword(
 	}
 }
 
+/** file/info of the `file` parameter; `passwordParameter` names the parameter the password came from, if the operation has one. */
 export async function getFileInfo(
 	ctx: IExecuteFunctions,
 	url: string,
 	itemIndex: number,
 	password?: string,
+	passwordParameter?: string,
 ): Promise<FileInfoResponse> {
-	return await apiRequest(ctx, 'file/info.cgi', password ? { url, pass: password } : { url }, { itemIndex });
+	return await apiRequest(ctx, 'file/info.cgi', password ? { url, pass: password } : { url }, {
+		itemIndex,
+		subject: { file: 'file', password: passwordParameter },
+	});
 }
 
 /** What move and copy both read: the file, the destination folder, and a new name if it changes the name. */

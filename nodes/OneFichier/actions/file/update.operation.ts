@@ -153,7 +153,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		throw new NodeOperationError(this.getNode(), '"updateFields" is empty: add at least one field to update', { itemIndex });
 	}
 
-	await apiRequest(this, 'file/chattr.cgi', request, { itemIndex });
+	await apiRequest(this, 'file/chattr.cgi', request, { itemIndex, subject: { file: 'file' } });
 	const info = await getFileInfo(this, url, itemIndex, fields.password || undefined);
 	return [{ json: fileItem(info) }];
 }

@@ -1,16 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { folderLocator, splitPath } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { folderLocator, folderPathParts, splitPath } from '../../helpers/locators';
 import { apiRequest } from '../../transport';
 import { toNumber } from '../../transport/types';
 import { ROOT_FOLDER_ID, resolveFolder } from './shared';
 
 const show = { resource: ['folder'], operation: ['create'] };
-
-/** 1fichier's folder name limit (API reference section 5). */
-const MAX_NAME_LENGTH = 250;
 
 export const description: INodeProperties[] = [
 	{
@@ -32,19 +28,9 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const rawName = String(this.getNodeParameter('name', itemIndex, ''));
-	const parts = splitPath(rawName);
+	const parts = folderPathParts(this.getNode(), 'name', rawName, itemIndex);
 	if (parts.length === 0) {
 		throw new NodeOperationError(this.getNode(), '"name" must not be empty', { itemIndex });
-	}
-	for (const part of parts) {
-		assertValidName(this.getNode(), 'name', part, itemIndex);
-		if (part.length > MAX_NAME_LENGTH) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`"name" has a part longer than ${MAX_NAME_LENGTH} characters, which 1fichier does not allow: "${part.slice(0, 40)}…"`,
-				{ itemIndex },
-			);
-		}
 	}
 
 	const parent = await resolveFolder(this, 'parentFolder', itemIndex, { createMissing: true });
@@ -55,14 +41,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let created = false;
 	for (const part of parts) {
 		parentId = folderId;
-		const listing = await apiRequest(this, 'folder/ls.cgi', { folder_id: parentId }, { itemIndex });
+		const listing = await apiRequest(this, 'folder/ls.cgi', { folder_id: parentId }, { itemIndex, subject: { folder: 'parentFolder' } });
 		const existing = (listing.sub_folders ?? []).find((folder) => folder.name === part);
 		if (existing) {
 			folderId = toNumber(existing.id) ?? ROOT_FOLDER_ID;
 			created = false;
 			continue;
 		}
-		const made = await apiRequest(this, 'folder/mkdir.cgi', { name: part, folder_id: parentId }, { itemIndex });
+		const made = await apiRequest(this, 'folder/mkdir.cgi', { name: part, folder_id: parentId }, {
+			itemIndex,
+			subject: { folder: 'parentFolder' },
+		});
 		const newId = toNumber(made.folder_id);
 		if (newId === undefined) {
 			throw new NodeOperationError(this.getNode(), `1fichier did not return the id of the new folder "${part}"`, {

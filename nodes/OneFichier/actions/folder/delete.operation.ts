@@ -64,7 +64,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				},
 			);
 		}
-		await apiRequest(this, 'folder/rm.cgi', { folder_id: folder.id }, { itemIndex });
+		await apiRequest(this, 'folder/rm.cgi', { folder_id: folder.id }, { itemIndex, subject: { folder: 'folder' } });
 		counts.foldersDeleted = 1;
 	}
 	return [{ json: { id: folder.id, deleted: true, ...counts } }];
@@ -92,6 +92,6 @@ async function deleteTree(this: IExecuteFunctions, folderId: number, itemIndex: 
 		}
 		if (files.length < LISTING_CAP) break;
 	}
-	await apiRequest(this, 'folder/rm.cgi', { folder_id: folderId }, { itemIndex });
+	await apiRequest(this, 'folder/rm.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: 'folder' } });
 	counts.foldersDeleted++;
 }

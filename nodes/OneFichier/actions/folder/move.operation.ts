@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this,
 		'folder/mv.cgi',
 		{ folder_id: folder.id, destination_folder_id: destination.id },
-		{ itemIndex },
+		{ itemIndex, subject: { folder: 'folder' } },
 	);
 	const json: IDataObject = { id: folder.id, name: answer.new_name || answer.old_name || null, parentId: destination.id };
 	if (destination.path !== undefined && json.name) json.path = [...splitPath(destination.path), json.name].join('/');

@@ -29,7 +29,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const folder = await resolveFolder(this, 'folder', itemIndex);
 	assertNotRoot(this, folder.id, 'renamed', itemIndex);
 
-	const answer = await apiRequest(this, 'folder/mv.cgi', { folder_id: folder.id, rename: newName }, { itemIndex });
+	const answer = await apiRequest(this, 'folder/mv.cgi', { folder_id: folder.id, rename: newName }, { itemIndex, subject: { folder: 'folder' } });
 	return [
 		{
 			json: {

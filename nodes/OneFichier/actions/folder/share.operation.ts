@@ -123,7 +123,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
-	const answer = await apiRequest(this, 'folder/share.cgi', request, { itemIndex });
+	const answer = await apiRequest(this, 'folder/share.cgi', request, { itemIndex, subject: { folder: 'folder' } });
 	const json: IDataObject = { id: folder.id, public: isPublic, url: answer.url ?? null };
 	if (request.pass) json.passwordProtected = true;
 	if (request.shares) {

@@ -2,7 +2,7 @@
 import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getFolderId, resolveFolderPath, splitPath } from '../../helpers/locators';
+import { folderPathParts, getFolderId, resolveFolderPath } from '../../helpers/locators';
 import { apiRequest } from '../../transport';
 import { toNumber } from '../../transport/types';
 
@@ -31,7 +31,7 @@ export async function resolveFolder(
 	const locator = locatorOf(ctx, parameterName, itemIndex);
 	if (locator?.mode !== 'path') return { id: await getFolderId(ctx, parameterName, itemIndex, options) };
 
-	const parts = splitPath(String(locator.value ?? ''));
+	const parts = folderPathParts(ctx.getNode(), parameterName, String(locator.value ?? ''), itemIndex);
 	if (parts.length === 0) return { id: ROOT_FOLDER_ID, path: '' };
 	const path = parts.join('/');
 	const parentId = await resolveFolderPath(ctx, parameterName, parts.slice(0, -1).join('/'), itemIndex, options);
@@ -54,7 +54,7 @@ export async function listFolder(ctx: IExecuteFunctions, folderId: number, itemI
 		ctx,
 		'folder/ls.cgi',
 		withFiles ? { folder_id: folderId, files: 1 } : { folder_id: folderId },
-		{ itemIndex },
+		{ itemIndex, subject: { folder: 'folder' } },
 	);
 	const subFolders = listing.sub_folders ?? [];
 	const files = listing.items ?? [];
