@@ -1,0 +1,354 @@
+/**
+ * Every fault, refusal and bad input the node is tried against, each as a real n8n workflow
+ * (in-process) against the simulator: what the node does, how many API calls it made, how long it
+ * took, and whether an upload stored its file exactly once. The last test checks the README's
+ * "Reliability" table against these results; `npm run reliability:update` rewrites that table.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+
+import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
+import type { Fault } from '../../simulator';
+import { REFUSAL_ANSWERS } from '../../simulator';
+import type { RunResult, TestItem } from '../helpers/n8n';
+import { runNode } from '../helpers/n8n';
+import type { Simulator } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
+import { README_PATH, renderTable, replaceTable, tableOf, type ReliabilityRow } from './table';
+
+const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+const GOOD_KEY = 'RELIABILITY-FAKE-KEY-00000000000';
+const CONTENT = Buffer.from('reliability check: these bytes must be stored exactly once\n');
+/** "Within seconds": generous, the real figures are in the README table. */
+const WITHIN_SECONDS_MS = 5000;
+
+type Refusal = keyof typeof REFUSAL_ANSWERS;
+
+interface Case {
+	kind: 'refusal' | 'fault' | 'bad input';
+	/** What is tried, as the README shows it. */
+	tried: string;
+	/** What the node does, as the README shows it; the test checks it. */
+	reaction: string;
+	parameters: Record<string, unknown>;
+	faults?: Fault[];
+	items?: number;
+	apiKey?: string;
+	/** The error text the run must end with, or undefined when the run must succeed. */
+	error?: RegExp;
+	/** Advice expected under the error. */
+	advice?: RegExp;
+	maxCalls?: number;
+	minCalls?: number;
+	/** An upload: the file must then be stored exactly once. */
+	upload?: boolean;
+}
+
+const listFolders = { resource: 'folder', operation: 'getMany', folder: rl('id', '0'), returnAll: true };
+const fileLink = () => rl('url', seededUrl);
+const getFile = () => ({ resource: 'file', operation: 'get', file: fileLink() });
+const download = () => ({ resource: 'file', operation: 'download', file: fileLink(), options: { password: 'secret-pass' } });
+const getLink = () => ({ resource: 'file', operation: 'getLink', file: fileLink() });
+const upload = { resource: 'file', operation: 'upload', binaryPropertyName: 'data', folder: rl('id', '0') };
+
+function everyCall(refusal: Refusal, match?: string): Fault[] {
+	return [{ kind: 'refusal', ...REFUSAL_ANSWERS[refusal], always: true, match }];
+}
+
+const refusalCase = (
+	refusal: Refusal,
+	parameters: () => Record<string, unknown>,
+	reaction: string,
+	advice: RegExp,
+): Case => ({
+	kind: 'refusal',
+	tried: `\`${REFUSAL_ANSWERS[refusal].message}\` (HTTP ${REFUSAL_ANSWERS[refusal].status}) on every call`,
+	reaction,
+	get parameters() {
+		return parameters();
+	},
+	faults: everyCall(refusal),
+	items: 2,
+	error: new RegExp(escapeRegExp(REFUSAL_ANSWERS[refusal].message)),
+	advice,
+	maxCalls: 2,
+});
+
+const floodCase = (refusal: Refusal): Case => ({
+	kind: 'refusal',
+	tried: `\`${REFUSAL_ANSWERS[refusal].message}\` on every call`,
+	reaction: 'rate limit: pauses the key 30 s, 60 s, 120 s… then fails after 300 s of waiting',
+	parameters: listFolders,
+	faults: everyCall(refusal),
+	error: /rate-limited/,
+	advice: /Request Spacing/,
+	minCalls: 3,
+});
+
+const CASES: Case[] = [
+	floodCase('floodIp'),
+	floodCase('floodUser'),
+	floodCase('floodUserApk'),
+	floodCase('ipLocked'),
+	refusalCase('notAuthenticated', () => listFolders, 'fails at once: the key is wrong or revoked', /does not know this API key/),
+	refusalCase('noSuchUser', () => listFolders, 'fails at once: the key is wrong or revoked', /does not know this API key/),
+	refusalCase('notCustomer', () => listFolders, 'fails at once: a free account\'s key', /Premium or Access subscription/),
+	refusalCase('notAllowed', getFile, 'fails at once: access rules or password of "file"', /The file in "file" is protected/),
+	refusalCase('passwordMissing', download, 'fails at once: names "options.password"', /Give its password in "options\.password"/),
+	refusalCase('passwordInvalid', download, 'fails at once: names "options.password"', /is wrong\. Give its password in "options\.password"/),
+	refusalCase('otherLocation', () => listFolders, 'fails at once: account in use from another IP', /another IP address/),
+	refusalCase('vpn', getLink, 'fails at once: suggests Get Link\'s "Use CDN"', /"Use CDN"/),
+	refusalCase('ownerLocked', getFile, 'fails at once: the uploader\'s account is locked', /retrying will not help/),
+	refusalCase('notFound', getFile, 'fails at once: "file" does not exist', /The file in "file" does not exist/),
+	refusalCase('unknown', () => listFolders, 'fails at once with 1fichier\'s text', /answered HTTP 403\.$/),
+	{
+		kind: 'refusal',
+		tried: 'HTML 403 page (anti-bot front) on every call',
+		reaction: 'fails at once: names the anti-bot front',
+		parameters: listFolders,
+		faults: [{ kind: 'html403', always: true }],
+		items: 2,
+		error: /anti-bot front/,
+		advice: /VPN and datacenter/,
+		maxCalls: 2,
+	},
+	{
+		kind: 'fault',
+		tried: 'one `Flood detected` answer',
+		reaction: 'waits 30 s, then succeeds',
+		parameters: listFolders,
+		faults: [{ kind: 'refusal', ...REFUSAL_ANSWERS.floodIp }],
+		maxCalls: 2,
+		minCalls: 2,
+	},
+	{
+		kind: 'fault',
+		tried: '2 × HTTP 503 on a listing',
+		reaction: 'retries with back-off, then succeeds',
+		parameters: listFolders,
+		faults: [{ kind: '5xx', match: 'folder/ls.cgi', times: 2 }],
+		maxCalls: 3,
+		minCalls: 3,
+	},
+	{
+		kind: 'fault',
+		tried: '2 × maintenance page (HTTP 503)',
+		reaction: 'retries with back-off, then succeeds',
+		parameters: listFolders,
+		faults: [{ kind: 'maintenance', match: 'folder/ls.cgi', times: 2 }],
+		maxCalls: 3,
+		minCalls: 3,
+	},
+	{
+		kind: 'fault',
+		tried: 'connection dropped on a listing',
+		reaction: 'retries, then succeeds',
+		parameters: listFolders,
+		faults: [{ kind: 'drop', match: 'folder/ls.cgi' }],
+		maxCalls: 2,
+		minCalls: 2,
+	},
+	{
+		kind: 'fault',
+		tried: 'upload connection dropped mid-file',
+		reaction: 'end.pl knows no file: uploads again',
+		parameters: upload,
+		faults: [{ kind: 'drop', match: 'upload.cgi' }],
+		upload: true,
+	},
+	{
+		kind: 'fault',
+		tried: 'upload.cgi answers HTTP 503',
+		reaction: 'end.pl knows no file: uploads again',
+		parameters: upload,
+		faults: [{ kind: '5xx', match: 'upload.cgi' }],
+		upload: true,
+	},
+	{
+		kind: 'fault',
+		tried: 'end.pl: 2 × "Please wait" page',
+		reaction: 'waits, asks again, then succeeds',
+		parameters: upload,
+		faults: [{ kind: 'pleaseWait', match: 'end.pl', times: 2 }],
+		upload: true,
+	},
+	{
+		kind: 'fault',
+		tried: 'end.pl: HTML result page instead of JSON',
+		reaction: 'reads the link from the page',
+		parameters: upload,
+		faults: [{ kind: 'endHtml', match: 'end.pl', always: true }],
+		upload: true,
+	},
+	{
+		kind: 'fault',
+		tried: 'end.pl: 2 × JSON with no link yet',
+		reaction: 'waits, asks again, then succeeds',
+		parameters: upload,
+		faults: [{ kind: 'endNoLinks', match: 'end.pl', times: 2 }],
+		upload: true,
+	},
+	{
+		kind: 'fault',
+		tried: 'end.pl: several links (same name other size, same size other name)',
+		reaction: 'picks the link with the name and size sent',
+		parameters: upload,
+		faults: [{ kind: 'endSeveralLinks', match: 'end.pl', always: true }],
+		upload: true,
+	},
+	{
+		kind: 'fault',
+		tried: 'a listing answered after 1 s',
+		reaction: 'waits for it, succeeds',
+		parameters: listFolders,
+		faults: [{ kind: 'slow', match: 'folder/ls.cgi', delayMs: 1000 }],
+		maxCalls: 1,
+		minCalls: 1,
+	},
+	{
+		kind: 'bad input',
+		tried: 'API key pasted as `  Bearer <key> `',
+		reaction: 'trims it and works',
+		parameters: listFolders,
+		apiKey: `  Bearer ${GOOD_KEY} `,
+		maxCalls: 1,
+		minCalls: 1,
+	},
+	{
+		kind: 'bad input',
+		tried: 'API key with a space inside',
+		reaction: 'error naming "API Key", nothing sent',
+		parameters: listFolders,
+		apiKey: 'RELIABILITY FAKE KEY',
+		error: /"API Key" contains spaces/,
+		maxCalls: 0,
+	},
+	{
+		kind: 'bad input',
+		tried: 'remote upload with an empty URL list',
+		reaction: 'error naming "urls", nothing sent',
+		parameters: { resource: 'remoteUpload', operation: 'create', urls: ' \n ', folder: rl('id', '0') },
+		error: /"urls"/,
+		maxCalls: 0,
+	},
+	{
+		kind: 'bad input',
+		tried: 'folder path `backups//nas`',
+		reaction: 'error naming "folder", nothing sent',
+		parameters: { ...listFolders, folder: rl('path', 'backups//nas') },
+		error: /"folder" path "backups\/\/nas" has an empty part/,
+		maxCalls: 0,
+	},
+	{
+		kind: 'bad input',
+		tried: 'folder name of 251 characters',
+		reaction: 'error naming "name", nothing sent',
+		parameters: { resource: 'folder', operation: 'create', name: 'n'.repeat(251), parentFolder: rl('id', '0') },
+		error: /"name" is 251 characters long; 1fichier allows at most 250/,
+		maxCalls: 0,
+	},
+	{
+		kind: 'bad input',
+		tried: 'folder ID `-1` (from an expression)',
+		reaction: 'error naming "folder", nothing sent',
+		parameters: { ...listFolders, folder: rl('id', '={{ "-1" }}') },
+		error: /"folder" must be a folder ID/,
+		maxCalls: 0,
+	},
+	{
+		kind: 'bad input',
+		tried: 'folder ID `abc` (from an expression)',
+		reaction: 'error naming "folder", nothing sent',
+		parameters: { ...listFolders, folder: rl('id', '={{ "abc" }}') },
+		error: /"folder" must be a folder ID/,
+		maxCalls: 0,
+	},
+];
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+let sim: Simulator;
+let dir: string;
+let seededUrl = '';
+const rows: ReliabilityRow[] = [];
+
+beforeAll(async () => {
+	sim = await startTestSimulator({ keys: [GOOD_KEY] });
+	dir = mkdtempSync(path.join(tmpdir(), 'reliability-'));
+});
+afterAll(async () => {
+	await sim.close();
+	rmSync(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+	resetSimulator(sim);
+	resetPacersForTesting();
+	seededUrl = sim.state.addFile(0, 'seeded.txt', 'seeded').url;
+});
+
+function itemsFor(testCase: Case): TestItem[] {
+	if (!testCase.upload) return Array.from({ length: testCase.items ?? 1 }, () => ({ json: {} }));
+	const file = path.join(dir, `${rows.length}-report.txt`);
+	writeFileSync(file, CONTENT);
+	return [{ files: [{ path: file, fileName: 'report.txt' }] }];
+}
+
+/** Error texts of the run: the failed node's, or each item's under Continue On Fail. */
+function errorsOf(result: RunResult): Array<{ message: string; description?: string }> {
+	if (result.error) return [{ message: result.error.message, description: result.error.description }];
+	return result.items
+		.filter((item) => item.json.error !== undefined)
+		.map((item) => ({ message: String(item.json.error), description: item.json.description as string | undefined }));
+}
+
+describe.each(CASES)('$kind: $tried', (testCase) => {
+	it(`${testCase.reaction}`, async () => {
+		for (const fault of testCase.faults ?? []) sim.faults.add(fault);
+		const started = Date.now();
+		const result = await runNode(sim, testCase.parameters, {
+			items: itemsFor(testCase),
+			apiKey: testCase.apiKey ?? GOOD_KEY,
+			continueOnFail: (testCase.items ?? 1) > 1,
+		});
+		const ms = Date.now() - started;
+		const calls = sim.stats.requests;
+		const errors = errorsOf(result);
+
+		if (testCase.error) {
+			expect(errors).toHaveLength(testCase.items ?? 1);
+			for (const error of errors) {
+				expect(error.message).toMatch(testCase.error);
+				if (testCase.advice) expect(error.description).toMatch(testCase.advice);
+			}
+		} else {
+			expect(errors).toEqual([]);
+		}
+		if (testCase.maxCalls !== undefined) expect(calls).toBeLessThanOrEqual(testCase.maxCalls);
+		if (testCase.minCalls !== undefined) expect(calls).toBeGreaterThanOrEqual(testCase.minCalls);
+		if (testCase.kind === 'refusal' && testCase.maxCalls !== undefined) expect(ms).toBeLessThan(WITHIN_SECONDS_MS);
+
+		let storedOnce: boolean | undefined;
+		if (testCase.upload) {
+			const stored = sim.state.listFiles(0).filter((file) => file.filename === 'report.txt');
+			storedOnce = stored.length === 1 && sim.state.readFile(stored[0].url).equals(CONTENT);
+			expect(storedOnce).toBe(true);
+			expect(result.items[0]?.json.url).toBe(stored[0].url);
+		}
+		rows.push({ kind: testCase.kind, tried: testCase.tried, reaction: testCase.reaction, calls, ms, storedOnce });
+	});
+});
+
+it('the README\'s Reliability table matches these results', () => {
+	expect(rows).toHaveLength(CASES.length);
+	const table = renderTable(rows, TEST_TIME_SCALE);
+	mkdirSync('test-artifacts', { recursive: true });
+	writeFileSync(path.join('test-artifacts', 'reliability.json'), JSON.stringify(rows, null, '\t'));
+	const readme = readFileSync(README_PATH, 'utf8');
+	if (process.env.UPDATE_RELIABILITY === '1') writeFileSync(README_PATH, replaceTable(readme, table));
+	// Times vary from run to run; everything else must be what the suite just saw.
+	const withoutTimes = (markdown: string) => markdown.split('\n').map((line) => line.replace(/\| [^|]* s \|$/, '|'));
+	expect(withoutTimes(tableOf(readFileSync(README_PATH, 'utf8')))).toEqual(withoutTimes(table));
+});

@@ -1,0 +1,46 @@
+/** The README's "Reliability" table: rendered from the reliability suite's results, found between two markers. */
+import path from 'path';
+
+export const README_PATH = path.join(__dirname, '..', '..', 'README.md');
+
+const START = '<!-- reliability-table:start (written by npm run reliability:update) -->';
+const END = '<!-- reliability-table:end -->';
+
+export interface ReliabilityRow {
+	kind: 'refusal' | 'fault' | 'bad input';
+	tried: string;
+	reaction: string;
+	/** API calls the simulator counted (byte transfers to the upload node are not API calls). */
+	calls: number;
+	ms: number;
+	/** Uploads only: exactly one file with the bytes sent. */
+	storedOnce?: boolean;
+}
+
+export function renderTable(rows: ReliabilityRow[], timeScale: number): string {
+	const lines = [
+		`Waits run ${Math.round(1 / timeScale)} times faster in the suite than in production (the simulator's limits and the node's Rate Limits are scaled alike), so a 30 s flood pause takes ${(30 * timeScale).toFixed(1)} s there.`,
+		'',
+		'| kind | what 1fichier (or the user) does | what the node does | API calls | stored exactly once | time in the last run |',
+		'|---|---|---|---|---|---|',
+		...rows.map(
+			(row) =>
+				`| ${row.kind} | ${row.tried} | ${row.reaction} | ${row.calls} | ${row.storedOnce === undefined ? '—' : row.storedOnce ? 'yes' : 'NO'} | ${(row.ms / 1000).toFixed(2)} s |`,
+		),
+	];
+	return lines.join('\n');
+}
+
+export function tableOf(readme: string): string {
+	const start = readme.indexOf(START);
+	const end = readme.indexOf(END);
+	if (start < 0 || end < start) return '';
+	return readme.slice(start + START.length, end).trim();
+}
+
+export function replaceTable(readme: string, table: string): string {
+	const start = readme.indexOf(START);
+	const end = readme.indexOf(END);
+	if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} markers`);
+	return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+}
