@@ -233,6 +233,15 @@ export function credentialsFor(sim: Simulator, apiKey?: string): Record<string, 
 
 /** Runs Test Input → 1fichier with the given parameters and returns the 1fichier node's output. */
 export async function runNode(sim: Simulator, parameters: INodeParameters, options: RunOptions = {}): Promise<RunResult> {
+	return await runNodeWith(credentialsFor(sim, options.apiKey).oneFichierApi, parameters, options);
+}
+
+/** The same, with any credential (the live smoke test runs it against the real service). */
+export async function runNodeWith(
+	credential: ICredentialDataDecryptedObject,
+	parameters: INodeParameters,
+	options: RunOptions = {},
+): Promise<RunResult> {
 	await ensureBinaryDataService();
 	const nodes: INode[] = [
 		{
@@ -255,7 +264,7 @@ export async function runNode(sim: Simulator, parameters: INodeParameters, optio
 		},
 	];
 	const connections = { 'Test Input': { main: [[{ node: '1fichier', type: NodeConnectionTypes.Main, index: 0 }]] } };
-	const run = await executeWorkflow(nodes, connections, credentialsFor(sim, options.apiKey), options.onStart);
+	const run = await executeWorkflow(nodes, connections, { oneFichierApi: credential }, options.onStart);
 	const taskData = run.data.resultData.runData['1fichier']?.[0];
 	const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
 	return { items: taskData?.data?.main?.[0] ?? [], error, run };
