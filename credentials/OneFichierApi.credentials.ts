@@ -1,4 +1,12 @@
-import type { IAuthenticateGeneric, Icon, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	Icon,
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { normaliseApiKey } from '../nodes/OneFichier/transport/apiKey';
 
 export class OneFichierApi implements ICredentialType {
 	name = 'oneFichierApi';
@@ -30,14 +38,14 @@ export class OneFichierApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			// Spaces around a pasted key and a pasted `Bearer ` prefix are dropped, as the node does
-			// (normaliseApiKey in nodes/OneFichier/transport/index.ts).
-			headers: { Authorization: '=Bearer {{String($credentials.apiKey || "").trim().replace(/^bearer\\s+/i, "").trim()}}' },
-		},
-	};
+	// A function rather than a `Bearer {{$credentials.apiKey}}` template: spaces around a pasted key
+	// and a pasted `Bearer ` prefix are dropped, exactly as the node and its credential test do.
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, Authorization: `Bearer ${normaliseApiKey(credentials.apiKey)}` },
+		};
+	}
 
 	// No declarative `test` here: n8n's test rules can only match a status code, and 1fichier answers
 	// 403 for every kind of refusal. Both nodes name a test function instead (`testedBy`), which reads

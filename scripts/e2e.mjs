@@ -220,6 +220,26 @@ async function main() {
 		const missing = [FICHIER, FICHIER_TRIGGER].filter((x) => !names.has(x));
 		record('node types are loaded (oneFichier, oneFichierTrigger)', missing.length === 0, Date.now() - tc, missing.length ? `missing: ${missing.join(', ')}` : '');
 
+		// The credential's Test button as the editor calls it: n8n must find the function the nodes
+		// name in `testedBy`, and a free account's key must be told so, not told to wait.
+		const tt = Date.now();
+		try {
+			const testCredential = (apiKey) =>
+				api('POST', '/rest/credentials/test', {
+					credentials: { ...SIM_CREDENTIAL, type: 'oneFichierApi', data: { apiKey, baseUrl: sim.baseUrl } },
+				});
+			const good = await testCredential(` Bearer ${sim.apiKey} `);
+			if (good?.status !== 'OK') throw new Error(`a good key (pasted with "Bearer "): ${JSON.stringify(good)}`);
+			await ctx.sim.faults({ kind: 'refusal', status: 403, message: 'Must be a customer (Premium, Access) #200', match: 'folder/ls.cgi' });
+			const free = await testCredential(sim.apiKey);
+			if (free?.status !== 'Error' || !/free account/.test(free.message) || /wait a few minutes/i.test(free.message)) {
+				throw new Error(`a free account's key: ${JSON.stringify(free)}`);
+			}
+			record('credential Test button: good key OK, a free account\'s key named', true, Date.now() - tt);
+		} catch (e) {
+			record('credential Test button: good key OK, a free account\'s key named', false, Date.now() - tt, e.message);
+		}
+
 		// The trigger example: activate it, then drop a file into "incoming" and expect one execution.
 		const triggerWf = examples[TRIGGER_EXAMPLE];
 		let landedFile;

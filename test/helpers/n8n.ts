@@ -122,12 +122,6 @@ const nodeTypes: INodeTypes = {
 
 const credentialType = new OneFichierApi();
 
-/** Resolves an `authenticate: { type: 'generic' }` value with n8n's expression engine, as n8n's CredentialsHelper does. */
-function resolveTemplate(value: string, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode): string {
-	if (!value.startsWith('=')) return value;
-	return String(workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, ''));
-}
-
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly credentials: Record<string, ICredentialDataDecryptedObject>) {
 		super();
@@ -145,17 +139,9 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return undefined;
 	}
 
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		_type: string,
-		request: IHttpRequestOptions,
-		workflow: Workflow,
-		node: INode,
-	) {
-		const headers = { ...(request.headers ?? {}) };
-		const generic = credentialType.authenticate.properties.headers ?? {};
-		for (const [name, value] of Object.entries(generic)) headers[name] = resolveTemplate(String(value), credentials, workflow, node);
-		return { ...request, headers };
+	/** The credential's own `authenticate` function, as n8n's CredentialsHelper calls it. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, _type: string, request: IHttpRequestOptions) {
+		return await credentialType.authenticate(credentials, request);
 	}
 
 	async preAuthentication() {

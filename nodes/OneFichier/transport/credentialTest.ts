@@ -7,7 +7,8 @@
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
 import { hintFor, redactSecrets } from './errors';
-import { apiKeyProblem, checkEnvelope, DEFAULT_BASE_URL, networkMessage, normaliseApiKey, normaliseBaseUrl } from './index';
+import { apiKeyProblem, normaliseApiKey } from './apiKey';
+import { checkEnvelope, DEFAULT_BASE_URL, networkMessage, normaliseBaseUrl } from './index';
 
 const FLOODED_KEY_HINT =
 	'1fichier is rate-limiting this key or IP: the key may be fine. Wait a few minutes before testing again.';
@@ -20,7 +21,7 @@ export async function oneFichierApiTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
 ): Promise<INodeCredentialTestResult> {
-	const apiKey = normaliseApiKey(String(credential.data?.apiKey ?? ''));
+	const apiKey = normaliseApiKey(credential.data?.apiKey);
 	const problem = apiKeyProblem(apiKey);
 	if (problem) return { status: 'Error', message: `The "API Key" ${problem}.` };
 	const baseUrl = normaliseBaseUrl(String(credential.data?.baseUrl || DEFAULT_BASE_URL));

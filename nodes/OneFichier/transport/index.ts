@@ -15,6 +15,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { apiKeyProblem, normaliseApiKey } from './apiKey';
 import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
 import type { RateLimitSettings } from './pacer';
@@ -53,7 +54,7 @@ export const DEFAULT_BASE_URL = 'https://api.1fichier.com/v1';
 
 export async function getOneFichierCredentials(ctx: OneFichierContext): Promise<OneFichierCredentials> {
 	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-	const apiKey = normaliseApiKey(String(credentials.apiKey ?? ''));
+	const apiKey = normaliseApiKey(credentials.apiKey);
 	const problem = apiKeyProblem(apiKey);
 	if (problem) {
 		throw new NodeOperationError(ctx.getNode(), `The 1fichier credential's "API Key" ${problem}`, {
@@ -63,20 +64,6 @@ export async function getOneFichierCredentials(ctx: OneFichierContext): Promise<
 	return { apiKey, baseUrl: normaliseBaseUrl(String(credentials.baseUrl || DEFAULT_BASE_URL)) };
 }
 
-/**
- * A key pasted with spaces around it or with its `Bearer ` prefix works as it is meant to. The
- * credential's `authenticate` header does the same trimming (an n8n expression cannot import this).
- */
-export function normaliseApiKey(raw: string): string {
-	return raw.trim().replace(/^bearer\s+/i, '').trim();
-}
-
-/** Why a (normalised) key cannot be sent, or undefined. */
-export function apiKeyProblem(apiKey: string): string | undefined {
-	if (apiKey === '') return 'is empty';
-	if (/\s/.test(apiKey)) return 'contains spaces or line breaks inside the key';
-	return undefined;
-}
 
 export function normaliseBaseUrl(baseUrl: string): string {
 	return baseUrl.trim().replace(/\/+$/, '');
@@ -251,6 +238,7 @@ export function clearUserInfoCacheForTesting(): void {
 	userInfoCache.clear();
 }
 
+export { apiKeyProblem, normaliseApiKey } from './apiKey';
 export { toNodeApiError } from './errors';
 export type { ApiFailure, CallSubject } from './errors';
 export { DEFAULT_RATE_LIMITS } from './pacer';
