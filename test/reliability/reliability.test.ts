@@ -4,8 +4,7 @@
  * took, and whether an upload stored its file exactly once. The last test checks the README's
  * "Reliability" table against these results; `npm run reliability:update` rewrites that table.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'fs';
-import { tmpdir } from 'os';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 
 import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
@@ -248,22 +247,17 @@ const CASES: Case[] = [
 		error: /"name" is 251 characters long; 1fichier allows at most 250/,
 		maxCalls: 0,
 	},
-	{
-		kind: 'bad input',
-		tried: 'folder ID `-1` (from an expression)',
-		reaction: 'error naming "folder", nothing sent',
-		parameters: { ...listFolders, folder: rl('id', '={{ "-1" }}') },
-		error: /"folder" must be a folder ID/,
-		maxCalls: 0,
-	},
-	{
-		kind: 'bad input',
-		tried: 'folder ID `abc` (from an expression)',
-		reaction: 'error naming "folder", nothing sent',
-		parameters: { ...listFolders, folder: rl('id', '={{ "abc" }}') },
-		error: /"folder" must be a folder ID/,
-		maxCalls: 0,
-	},
+	// From an expression: n8n's own check of the "By ID" field only sees typed values.
+	...['-1', 'abc'].map(
+		(id): Case => ({
+			kind: 'bad input',
+			tried: `folder ID \`${id}\` (from an expression)`,
+			reaction: 'error naming "folder", nothing sent',
+			parameters: { ...listFolders, folder: rl('id', `={{ "${id}" }}`) },
+			error: /"folder" must be a folder ID/,
+			maxCalls: 0,
+		}),
+	),
 ];
 
 function escapeRegExp(text: string): string {
@@ -271,18 +265,13 @@ function escapeRegExp(text: string): string {
 }
 
 let sim: Simulator;
-let dir: string;
 let seededUrl = '';
 const rows: ReliabilityRow[] = [];
 
 beforeAll(async () => {
 	sim = await startTestSimulator({ keys: [GOOD_KEY] });
-	dir = mkdtempSync(path.join(tmpdir(), 'reliability-'));
 });
-afterAll(async () => {
-	await sim.close();
-	rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => await sim.close());
 beforeEach(() => {
 	resetSimulator(sim);
 	resetPacersForTesting();
@@ -291,9 +280,7 @@ beforeEach(() => {
 
 function itemsFor(testCase: Case): TestItem[] {
 	if (!testCase.upload) return Array.from({ length: testCase.items ?? 1 }, () => ({ json: {} }));
-	const file = path.join(dir, `${rows.length}-report.txt`);
-	writeFileSync(file, CONTENT);
-	return [{ files: [{ path: file, fileName: 'report.txt' }] }];
+	return [{ inlineBinary: [{ property: 'data', base64: CONTENT.toString('base64'), fileName: 'report.txt', mimeType: 'text/plain' }] }];
 }
 
 /** Error texts of the run: the failed node's, or each item's under Continue On Fail. */
