@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createWhirlpool, type IHasher } from 'hash-wasm';
 import { createWriteStream, mkdirSync, rmSync, unlinkSync, writeFileSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,7 +10,7 @@ export interface Blob {
 	id: number;
 	path: string;
 	size: number;
-	/** 128 lowercase hex. sha512 stands in for whirlpool, which Node's OpenSSL lacks. */
+	/** Whirlpool, 128 lowercase hex (hash-wasm: Node's OpenSSL has no whirlpool). */
 	checksum: string;
 	refs: number;
 }
@@ -23,8 +23,15 @@ export interface BlobWriter {
 	readonly bytesWritten: number;
 }
 
+// hash-wasm only loads asynchronously; startSimulator awaits this before anything is stored.
+let sharedHasher: IHasher | undefined;
+export const whirlpoolReady: Promise<void> = createWhirlpool().then((hasher) => {
+	sharedHasher = hasher;
+});
+
 export function checksumOf(content: Buffer): string {
-	return createHash('sha512').update(content).digest('hex');
+	if (!sharedHasher) throw new Error('simulator: Whirlpool not loaded yet (await whirlpoolReady)');
+	return sharedHasher.init().update(content).digest('hex');
 }
 
 export class BlobStore {
@@ -76,7 +83,7 @@ function removeQuietly(path: string): void {
 
 class StreamingBlobWriter implements BlobWriter {
 	bytesWritten = 0;
-	private readonly hash: Hash = createHash('sha512');
+	private readonly hash: Promise<IHasher> = createWhirlpool();
 	private readonly stream: WriteStream;
 	private failure: Error | undefined;
 
@@ -91,7 +98,7 @@ class StreamingBlobWriter implements BlobWriter {
 	async write(chunk: Buffer): Promise<void> {
 		if (this.failure) throw this.failure;
 		this.bytesWritten += chunk.length;
-		this.hash.update(chunk);
+		(await this.hash).update(chunk);
 		// Wait for the disk when its buffer is full: this is what keeps a 5 GiB upload's memory flat.
 		if (!this.stream.write(chunk)) await this.drained();
 	}
@@ -101,7 +108,7 @@ class StreamingBlobWriter implements BlobWriter {
 			this.stream.end((error?: Error | null) => (error ? reject(error) : resolve()));
 		});
 		if (this.failure) throw this.failure;
-		const checksum = this.hash.digest('hex');
+		const checksum = (await this.hash).digest('hex');
 		return { id: this.id, path: this.path, size: this.bytesWritten, checksum, refs: 0 };
 	}
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { DEFAULT_ACCOUNT_SETTINGS } from './api/account';
-import { BlobStore } from './blobs';
+import { BlobStore, whirlpoolReady } from './blobs';
 import type { SimulatorContext } from './context';
 import { TokenStore } from './download';
 import { FaultQueue } from './faults';
@@ -45,6 +45,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const ownsDataDir = options.dataDir === undefined;
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), '1fichier-sim-'));
 	const now = () => Date.now();
+	await whirlpoolReady;
 	const blobs = new BlobStore(dataDir);
 	const limits = { ...DEFAULT_LIMITS, ...options.limits };
 	let publicUrl = '';

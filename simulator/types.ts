@@ -147,7 +147,7 @@ export interface SimFile {
 	/** ms epoch */
 	createdAt: number;
 	folderId: number;
-	/** 128 lowercase hex; sha512 stands in for whirlpool (Node's OpenSSL has no whirlpool). */
+	/** Whirlpool, 128 lowercase hex. */
 	checksum: string;
 	contentType: string;
 	description: string;
