@@ -182,7 +182,10 @@ export function splitPath(path: string): string[] {
 		.filter((part) => part !== '');
 }
 
-/** Walks a slash-separated path from the root, one folder/ls per level, creating what is missing if asked. */
+/**
+ * Walks a slash-separated path down from `startFolderId` (the root by default), one folder/ls per
+ * level, creating what is missing if asked.
+ */
 export async function resolveFolderPath(
 	ctx: OneFichierContext,
 	parameterName: string,
@@ -191,44 +194,72 @@ export async function resolveFolderPath(
 	options: ResolveFolderOptions = {},
 	startFolderId = 0,
 ): Promise<number> {
-	// Paths resolved with createMissing in this execution are remembered: a batch uploading into one
-	// dated folder walks the path once, not once per item.
 	const parts = folderPathParts(ctx.getNode(), parameterName, path, itemIndex);
-	const cacheKey = `${startFolderId}/${parts.join('/')}`;
-	const cache = options.createMissing ? resolvedPathCache(ctx) : undefined;
-	const cached = cache?.get(cacheKey);
-	if (cached !== undefined) return cached;
-
 	let folderId = startFolderId;
 	for (const name of parts) {
-		const listing = await apiRequest(ctx, 'folder/ls.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: parameterName } });
-		const existing = (listing.sub_folders ?? []).find((folder) => folder.name === name);
-		if (existing) {
-			folderId = toNumber(existing.id) ?? 0;
-			continue;
-		}
-		if (!options.createMissing) {
+		folderId = await childFolderId(ctx, parameterName, folderId, name, itemIndex, options.createMissing === true, () => {
 			throw new NodeOperationError(ctx.getNode(), `Folder "${name}" of "${parameterName}" path "${path}" does not exist`, {
 				itemIndex,
 			});
-		}
-		const created = await apiRequest(ctx, 'folder/mkdir.cgi', { name, folder_id: folderId }, {
-			itemIndex,
-			subject: { folder: parameterName },
 		});
-		folderId = toNumber(created.folder_id) ?? 0;
 	}
-	cache?.set(cacheKey, folderId);
 	return folderId;
 }
 
-const resolvedPaths = new WeakMap<object, Map<string, number>>();
+/**
+ * The id of the sub-folder `name` of `parentId`, created when missing and `createMissing` is set.
+ * With `createMissing` (uploads, folder create), each parent's sub-folders are listed once per
+ * execution and folders made here are added to that memory: a batch uploading a whole directory
+ * tree lists or creates each folder once, not once per file.
+ */
+async function childFolderId(
+	ctx: OneFichierContext,
+	parameterName: string,
+	parentId: number,
+	name: string,
+	itemIndex: number,
+	createMissing: boolean,
+	onMissing: () => never,
+): Promise<number> {
+	const call = { itemIndex, subject: { folder: parameterName } };
+	const children = createMissing ? await knownChildren(ctx, parentId, call) : await listChildren(ctx, parentId, call);
+	const existing = children.get(name);
+	if (existing !== undefined) return existing;
+	if (!createMissing) onMissing();
+	const created = await apiRequest(ctx, 'folder/mkdir.cgi', { name, folder_id: parentId }, call);
+	const id = toNumber(created.folder_id) ?? 0;
+	children.set(name, id);
+	return id;
+}
 
-function resolvedPathCache(ctx: OneFichierContext): Map<string, number> {
-	let cache = resolvedPaths.get(ctx);
-	if (!cache) {
-		cache = new Map();
-		resolvedPaths.set(ctx, cache);
+/** Which item and parameter a folder call serves (errors name them). */
+interface FolderCall {
+	itemIndex: number;
+	subject: { folder: string };
+}
+
+async function listChildren(ctx: OneFichierContext, parentId: number, call: FolderCall): Promise<Map<string, number>> {
+	const listing = await apiRequest(ctx, 'folder/ls.cgi', { folder_id: parentId }, call);
+	const children = new Map<string, number>();
+	for (const folder of listing.sub_folders ?? []) {
+		const id = toNumber(folder.id);
+		if (id !== undefined && !children.has(folder.name)) children.set(folder.name, id);
 	}
-	return cache;
+	return children;
+}
+
+/** Sub-folders by name, per parent, for the current execution (keyed by its context). */
+const executionFolders = new WeakMap<object, Map<number, Promise<Map<string, number>>>>();
+
+async function knownChildren(ctx: OneFichierContext, parentId: number, call: FolderCall): Promise<Map<string, number>> {
+	const parents = executionFolders.get(ctx) ?? new Map<number, Promise<Map<string, number>>>();
+	executionFolders.set(ctx, parents);
+	let children = parents.get(parentId);
+	if (!children) {
+		children = listChildren(ctx, parentId, call);
+		parents.set(parentId, children);
+		// A failed listing is not remembered: the next item asks again.
+		children.catch(() => parents.delete(parentId));
+	}
+	return await children;
 }
