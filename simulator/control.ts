@@ -30,6 +30,7 @@ export function stateSummary(ctx: SimulatorContext) {
 		stats: {
 			requests: ctx.stats.requests,
 			byEndpoint: ctx.stats.byEndpoint,
+			transfers: ctx.stats.transfers,
 			floodEvents: ctx.stats.floodEvents,
 			rateLimitEvents: ctx.stats.rateLimitEvents,
 		},

@@ -53,12 +53,19 @@ function failRequest(res: ServerResponse, error: unknown): void {
 	sendJson(res, 500, { status: 'KO', message: `Simulator internal error: ${error instanceof Error ? error.message : String(error)} #999` });
 }
 
+/** Byte transfers are counted apart, so a test can tell "nothing was uploaded" from the stats. */
+function countTransfer(ctx: SimulatorContext, req: IncomingMessage, path: string): void {
+	if (path === '/upload.cgi' || path === '/end.pl') ctx.stats.countTransfer(path.slice(1));
+	else if (path.startsWith('/dl/') && req.method === 'GET') ctx.stats.countTransfer('download');
+}
+
 async function route(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext, url: URL): Promise<void> {
 	const path = url.pathname;
 	const isApi = path.startsWith(API_PREFIX);
 	const endpoint = path.slice(API_PREFIX.length);
 	// Byte transfers (upload.cgi, end.pl, /dl/) are not API calls: not counted, not paced (§3).
 	if (isApi) ctx.stats.countRequest(endpoint);
+	else countTransfer(ctx, req, path);
 	const fault = ctx.faults.take(path);
 	if (fault) {
 		const key = bearerKey(req);

@@ -77,6 +77,8 @@ export interface SimulatorStats {
 	requests: number;
 	/** e.g. 'file/ls.cgi': 3 */
 	byEndpoint: Record<string, number>;
+	/** Byte transfers on the upload node and download host: 'upload.cgi', 'end.pl', 'download'. */
+	transfers: Record<string, number>;
 	/** Times a flood/lock answer was sent (any rate-limit refusal or flood fault counts). */
 	floodEvents: number;
 	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }>;
