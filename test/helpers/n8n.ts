@@ -63,7 +63,10 @@ const INPUT_TYPE = 'test.input';
 
 interface InputFile {
 	path: string;
-	fileName: string;
+	/** Ignored with `readFromDisk`, where the name comes from the path. */
+	fileName?: string;
+	/** As n8n's Read/Write Files from Disk does: the binary records the file's `directory` and name from `path`. */
+	readFromDisk?: boolean;
 	mimeType?: string;
 	property?: string;
 }
@@ -92,7 +95,7 @@ class TestInput implements INodeType {
 				out.binary ??= {};
 				out.binary[file.property ?? 'data'] = await this.helpers.prepareBinaryData(
 					createReadStream(file.path),
-					file.fileName,
+					file.readFromDisk ? file.path : file.fileName,
 					file.mimeType,
 				);
 			}

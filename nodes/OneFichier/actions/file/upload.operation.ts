@@ -3,7 +3,7 @@ import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'stream';
 
 import { fileItem } from '../../helpers/items';
-import { folderLocator, getFolderId } from '../../helpers/locators';
+import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
 import { apiRequest } from '../../transport';
 import type { StoredUpload, UploadSource } from '../../transport/upload';
@@ -11,7 +11,9 @@ import { TRANSFER_CHUNK_BYTES } from '../../transport/streams';
 import { MAX_FILE_SIZE, uploadFile } from '../../transport/upload';
 import type { ApiFile } from '../../transport/types';
 import { toNumber } from '../../transport/types';
-import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, show } from './shared';
+import { findUnchangedCopy } from './incremental';
+import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, newestFirst, show } from './shared';
+import { subPathBelowBase, uploadFolderId } from './tree';
 
 export const description: INodeProperties[] = [
 	{
@@ -39,6 +41,15 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: show('upload'),
 		options: [
+			{
+				displayName: 'Base Directory',
+				name: 'baseDirectory',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. /mnt/nas/export',
+				description:
+					'Keep the folder tree: the part of each file\'s directory (as recorded by Read/Write Files from Disk) below this directory is added to Folder, and missing folders are created. Empty: every file goes into Folder itself.',
+			},
 			{
 				displayName: 'File Name',
 				name: 'fileName',
@@ -68,6 +79,12 @@ export const description: INodeProperties[] = [
 						value: 'skip',
 						description: 'Do not upload; return the existing file with skipped: true',
 					},
+					{
+						name: 'Update',
+						value: 'update',
+						description:
+							'Skip when the folder holds this file with the same size and Whirlpool checksum (skipped: true, unchanged: true); otherwise upload, then delete the older files of that name',
+					},
 				],
 			},
 			listingIntervalOption(),
@@ -86,8 +103,9 @@ export const description: INodeProperties[] = [
 interface UploadOptionValues extends IDataObject {
 	fileName?: string;
 	password?: string;
-	ifExists?: 'keepBoth' | 'skip' | 'replace';
+	ifExists?: 'keepBoth' | 'skip' | 'replace' | 'update';
 	listingIntervalSeconds?: number;
+	baseDirectory?: string;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -107,10 +125,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	assertValidName(this.getNode(), options.fileName ? 'fileName' : `${binaryPropertyName} (file name)`, fileName, itemIndex);
 	if (password !== '') assertValidPassword(this, 'password', password, itemIndex, false);
+	const subPath = subPathBelowBase(this, binary, options.baseDirectory, binaryPropertyName, itemIndex);
 	const source = await uploadSource(this, binary, fileName);
 	assertUploadableSize(this, binaryPropertyName, source.size, itemIndex);
 
-	const folderId = await getFolderId(this, 'folder', itemIndex, { createMissing: true });
+	const folderId = await uploadFolderId(this, subPath, itemIndex);
 
 	let sameName: ApiFile[] = [];
 	let listing: ApiFile[] = [];
@@ -118,8 +137,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		listing = await folderListing(this, folderId, itemIndex, listingIntervalMs(options));
 		sameName = listing.filter((file) => file.filename === fileName);
 		if (ifExists === 'skip' && sameName.length > 0) {
-			const newest = sameName.reduce((a, b) => (b.date > a.date ? b : a));
-			return [{ json: { ...fileItem(newest, folderId), skipped: true } }];
+			return [{ json: { ...fileItem([...sameName].sort(newestFirst)[0], folderId), skipped: true } }];
+		}
+		if (ifExists === 'update') {
+			const unchanged = await findUnchangedCopy(this, sameName, source);
+			// Its Whirlpool was just compared with the local bytes' own: a verified copy.
+			if (unchanged) return [{ json: { ...fileItem(unchanged, folderId), skipped: true, unchanged: true, verified: true } }];
 		}
 	}
 
@@ -129,7 +152,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const json: IDataObject = uploadItem(stored, folderId);
-	if (ifExists === 'replace') {
+	if (replacesOlder(ifExists)) {
 		json.replaced = await deleteOlder(this, sameName, stored, itemIndex);
 	}
 	if (ifExists !== 'keepBoth') recordUpload(listing, stored, sameName, ifExists);
@@ -157,8 +180,10 @@ async function folderListing(ctx: IExecuteFunctions, folderId: number, itemIndex
 	return listing;
 }
 
+const replacesOlder = (ifExists: string) => ifExists === 'replace' || ifExists === 'update';
+
 function recordUpload(listing: ApiFile[], stored: StoredUpload, sameName: ApiFile[], ifExists: string): void {
-	if (ifExists === 'replace') {
+	if (replacesOlder(ifExists)) {
 		const replaced = new Set(sameName.map((file) => file.url));
 		for (let index = listing.length - 1; index >= 0; index--) {
 			if (replaced.has(listing[index].url)) listing.splice(index, 1);
