@@ -132,3 +132,28 @@ export function maxDate(a: string | undefined, b: string | undefined): string | 
 	if (b === undefined) return a;
 	return a >= b ? a : b;
 }
+
+/**
+ * A date carried by a name (`nas-2026-11-30`, `20261130`, `2026-11-30T02-00`, `2026-11-30_02:00:00`),
+ * read as wall-clock time in `timeZone` (names are usually made with n8n's `$now`, in the workflow's
+ * zone) → epoch ms; undefined when the name carries no valid date. The first date in the name wins.
+ */
+export function dateInName(name: string, timeZone: string): number | undefined {
+	const pattern = /(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?:[T _-](\d{2})[-:h.]?(\d{2})(?:[-:.]?(\d{2}))?)?(?!\d)/g;
+	for (const match of name.matchAll(pattern)) {
+		const [, y, , mo, d, h = '0', mi = '0', s = '0'] = match;
+		const fields = [+y, +mo, +d, +h, +mi, +s];
+		const wall = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5]);
+		const back = new Date(wall);
+		const valid =
+			back.getUTCFullYear() === fields[0] &&
+			back.getUTCMonth() === fields[1] - 1 &&
+			back.getUTCDate() === fields[2] &&
+			fields[3] < 24 &&
+			fields[4] < 60 &&
+			fields[5] < 60 &&
+			fields[0] >= 1970;
+		if (valid) return zonedWallTimeToEpoch(wall, timeZone);
+	}
+	return undefined;
+}

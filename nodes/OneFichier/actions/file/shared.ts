@@ -79,6 +79,59 @@ export async function listFolderFiles(
 	}
 }
 
+export interface WalkOptions {
+	sentAfter?: string;
+	sentBefore?: string;
+	limit: number;
+	itemIndex: number;
+	intervalMs: number;
+}
+
+/**
+ * file/ls has no paging: it answers at most 5,000 files (the newest ones). To go past that, ask
+ * again for the files sent before the oldest one seen, until an answer is not full. The boundary
+ * second is asked for again (several files may share it, some beyond the cap), and files are
+ * de-duplicated by link, so each is returned exactly once. The same folder may be listed once per
+ * 30 s only, so `listFolderFiles` waits between windows.
+ */
+export async function walkFolder(ctx: IExecuteFunctions, folderId: number, options: WalkOptions): Promise<ApiFile[]> {
+	const seen = new Map<string, ApiFile>();
+	let sentBefore = options.sentBefore;
+	for (let window = 1; ; window++) {
+		const items = await listFolderFiles(
+			ctx,
+			folderId,
+			{ sentBefore, sentAfter: options.sentAfter },
+			{ itemIndex: options.itemIndex, intervalMs: options.intervalMs },
+		);
+		let added = 0;
+		for (const file of items) {
+			if (!seen.has(file.url)) {
+				seen.set(file.url, file);
+				added++;
+			}
+		}
+		if (items.length < FILE_LS_CAP || seen.size >= options.limit) break;
+
+		const oldest = items.reduce((min, file) => (file.date < min ? file.date : min), items[0].date);
+		let next = addSecondsToFichierDate(oldest, 1);
+		if (added === 0) {
+			// More than 5,000 files share the oldest second: asking again gives the same answer.
+			ctx.logger.warn(
+				`1fichier: more than ${FILE_LS_CAP} files of folder ${folderId} were uploaded within the second ${oldest}; files of that second beyond the cap may be missing`,
+			);
+			next = oldest;
+			if (sentBefore === next) break;
+		}
+		if (sentBefore !== undefined && next > sentBefore) next = sentBefore;
+		ctx.logger.info(
+			`1fichier: folder ${folderId} holds more than ${FILE_LS_CAP} matching files (${seen.size} so far); listing window ${window + 1}, files sent before ${next}`,
+		);
+		sentBefore = next;
+	}
+	return [...seen.values()].sort(newestFirst).slice(0, options.limit);
+}
+
 export function listingIntervalMs(options: IDataObject): number {
 	const seconds = options.listingIntervalSeconds;
 	return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : DEFAULT_LISTING_INTERVAL_SECONDS * 1000;

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../types';
+import * as cleanUp from './cleanUp.operation';
 import * as create from './create.operation';
 import * as deleteFolder from './delete.operation';
 import * as get from './get.operation';
@@ -16,6 +17,12 @@ const operationSelector: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['folder'] } },
 	options: [
+		{
+			name: 'Clean Up',
+			value: 'cleanUp',
+			description: 'Keep the newest sub-folders or files of a folder and remove the older ones (retention)',
+			action: 'Clean up a folder',
+		},
 		{
 			name: 'Create',
 			value: 'create',
@@ -52,6 +59,7 @@ export const folder: Resource = {
 		...move.description,
 		...deleteFolder.description,
 		...share.description,
+		...cleanUp.description,
 	],
-	operations: { create, getMany, get, rename, move, delete: deleteFolder, share },
+	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp },
 };

@@ -3,15 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../transport';
-import { toNumber } from '../../transport/types';
-import { assertNotRoot, listFolder, resolveFolder } from './shared';
+import type { DeletedCounts } from './shared';
+import { assertNotRoot, deleteFolderTree, listFolder, resolveFolder } from './shared';
 
 const show = { resource: ['folder'], operation: ['delete'] };
-
-/** URLs per file/rm call. */
-const REMOVE_BATCH = 100;
-/** file/ls caps answers at 5,000 items; a listing that long may hide more files, so it is read again after deleting. */
-const LISTING_CAP = 5000;
 
 export const description: INodeProperties[] = [
 	{
@@ -38,19 +33,14 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-interface Counts {
-	filesDeleted: number;
-	foldersDeleted: number;
-}
-
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as { deleteContents?: boolean };
 	const folder = await resolveFolder(this, 'folder', itemIndex);
 	assertNotRoot(this, folder.id, 'deleted', itemIndex);
 
-	const counts: Counts = { filesDeleted: 0, foldersDeleted: 0 };
+	const counts: DeletedCounts = { filesDeleted: 0, foldersDeleted: 0 };
 	if (options.deleteContents) {
-		await deleteTree.call(this, folder.id, itemIndex, counts);
+		await deleteFolderTree(this, folder.id, itemIndex, counts);
 	} else {
 		const { subFolders, fileCount, files } = await listFolder(this, folder.id, itemIndex, true);
 		const fileTotal = Math.max(fileCount, files.length);
@@ -68,30 +58,4 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		counts.foldersDeleted = 1;
 	}
 	return [{ json: { id: folder.id, deleted: true, ...counts } }];
-}
-
-/** Bottom-up: the sub-folders (recursively), then this folder's files, then the folder. */
-async function deleteTree(this: IExecuteFunctions, folderId: number, itemIndex: number, counts: Counts): Promise<void> {
-	for (let pass = 0; ; pass++) {
-		const { subFolders, files } = await listFolder(this, folderId, itemIndex, true);
-		if (pass === 0) {
-			for (const sub of subFolders) {
-				const subId = toNumber(sub.id);
-				if (subId !== undefined) await deleteTree.call(this, subId, itemIndex, counts);
-			}
-		}
-		for (let start = 0; start < files.length; start += REMOVE_BATCH) {
-			const batch = files.slice(start, start + REMOVE_BATCH);
-			const answer = await apiRequest(
-				this,
-				'file/rm.cgi',
-				{ files: batch.map((file) => ({ url: file.url })) },
-				{ itemIndex },
-			);
-			counts.filesDeleted += toNumber(answer.removed) ?? batch.length;
-		}
-		if (files.length < LISTING_CAP) break;
-	}
-	await apiRequest(this, 'folder/rm.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: 'folder' } });
-	counts.foldersDeleted++;
 }

@@ -61,3 +61,46 @@ export async function listFolder(ctx: IExecuteFunctions, folderId: number, itemI
 	const fileCount = toNumber(listing.files) ?? files.length;
 	return { listing, subFolders, files, fileCount };
 }
+
+/** URLs per file/rm call. */
+const REMOVE_BATCH = 100;
+/** folder/ls may cap its file list like file/ls (5,000); a listing that long is read again after deleting. */
+const LISTING_CAP = 5000;
+
+export interface DeletedCounts {
+	filesDeleted: number;
+	foldersDeleted: number;
+}
+
+/** file/rm in batches; returns how many 1fichier says it removed. */
+export async function removeFiles(ctx: IExecuteFunctions, urls: string[], itemIndex: number): Promise<number> {
+	let removed = 0;
+	for (let start = 0; start < urls.length; start += REMOVE_BATCH) {
+		const batch = urls.slice(start, start + REMOVE_BATCH);
+		const answer = await apiRequest(ctx, 'file/rm.cgi', { files: batch.map((url) => ({ url })) }, { itemIndex });
+		removed += toNumber(answer.removed) ?? batch.length;
+	}
+	return removed;
+}
+
+/** Bottom-up: the sub-folders (recursively), then the folder's files, then the folder itself. */
+export async function deleteFolderTree(
+	ctx: IExecuteFunctions,
+	folderId: number,
+	itemIndex: number,
+	counts: DeletedCounts,
+): Promise<void> {
+	for (let pass = 0; ; pass++) {
+		const { subFolders, files } = await listFolder(ctx, folderId, itemIndex, true);
+		if (pass === 0) {
+			for (const sub of subFolders) {
+				const subId = toNumber(sub.id);
+				if (subId !== undefined) await deleteFolderTree(ctx, subId, itemIndex, counts);
+			}
+		}
+		counts.filesDeleted += await removeFiles(ctx, files.map((file) => file.url), itemIndex);
+		if (files.length < LISTING_CAP) break;
+	}
+	await apiRequest(ctx, 'folder/rm.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: 'folder' } });
+	counts.foldersDeleted++;
+}

@@ -1,0 +1,426 @@
+/**
+ * Backups as real n8n workflows against the simulator: incremental uploads (`ifExists: update`),
+ * directory trees (`options.baseDirectory`) and retention (folder `cleanUp`).
+ */
+import { randomBytes } from 'crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+
+import * as whirlpool from '../../nodes/OneFichier/helpers/whirlpool';
+import { clearListingGateForTesting } from '../../nodes/OneFichier/helpers/listingGate';
+import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
+import { checksumOf } from '../../simulator/blobs';
+import type { TestItem } from '../helpers/n8n';
+import { runNode } from '../helpers/n8n';
+import type { Simulator } from '../helpers/simulator';
+import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
+
+const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+/** The simulator's 30 s listing limit, scaled like the rest of its limits. */
+const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
+
+let sim: Simulator;
+let dir: string;
+
+beforeAll(async () => {
+	sim = await startTestSimulator();
+});
+afterAll(async () => {
+	await sim.close();
+});
+beforeEach(() => {
+	resetSimulator(sim);
+	resetPacersForTesting();
+	clearListingGateForTesting();
+	dir = mkdtempSync(path.join(tmpdir(), 'backup-'));
+});
+afterEach(() => {
+	rmSync(dir, { recursive: true, force: true });
+	jest.restoreAllMocks();
+});
+
+/** Writes files under the temp dir (`{'a/b.txt': 'content'}`) and returns their absolute paths. */
+function writeTree(files: Record<string, string | Buffer>): string[] {
+	return Object.entries(files).map(([relative, content]) => {
+		const file = path.join(dir, 'nas', relative);
+		mkdirSync(path.dirname(file), { recursive: true });
+		writeFileSync(file, content);
+		return file;
+	});
+}
+
+/** One item per file, read the way n8n's Read/Write Files from Disk node reads them. */
+const readFromDisk = (paths: string[]): TestItem[] => paths.map((file) => ({ files: [{ path: file, readFromDisk: true }] }));
+
+function uploadParams(options: Record<string, unknown>, folder = rl('path', 'backups/nas')) {
+	return {
+		resource: 'file',
+		operation: 'upload',
+		binaryPropertyName: 'data',
+		folder,
+		options: { listingIntervalSeconds: LISTING_INTERVAL, ...options },
+	};
+}
+
+const updateParams = (extra: Record<string, unknown> = {}) => uploadParams({ ifExists: 'update', ...extra });
+const uploads = () => sim.stats.transfers['upload.cgi'] ?? 0;
+
+function folderAt(folderPath: string): number {
+	let id = 0;
+	for (const name of folderPath.split('/')) {
+		const next = sim.state.listFolders(id).find((folder) => folder.name === name);
+		if (!next) throw new Error(`no folder ${folderPath}`);
+		id = next.id;
+	}
+	return id;
+}
+
+const namesIn = (folderId: number) => sim.state.listFiles(folderId).map((file) => file.filename).sort();
+
+describe('file upload, ifExists: update', () => {
+	it('a second run over unchanged files uploads nothing and says each one is unchanged', async () => {
+		const paths = writeTree({ 'a.txt': 'alpha', 'b.bin': randomBytes(300_000) });
+		const first = await runNode(sim, updateParams(), { items: readFromDisk(paths) });
+		expect(first.error).toBeUndefined();
+		expect(first.items.map((item) => item.json.replaced)).toEqual([0, 0]);
+		expect(uploads()).toBe(2);
+
+		sim.stats.reset();
+		clearListingGateForTesting();
+		const second = await runNode(sim, updateParams(), { items: readFromDisk(paths) });
+		expect(second.error).toBeUndefined();
+		expect(uploads()).toBe(0);
+		expect(sim.stats.byEndpoint['upload/get_upload_server.cgi']).toBeUndefined();
+		expect(second.items.map((item) => item.json)).toEqual([
+			expect.objectContaining({ filename: 'a.txt', skipped: true, unchanged: true, verified: true, url: first.items[0].json.url }),
+			expect.objectContaining({ filename: 'b.bin', skipped: true, unchanged: true, verified: true, url: first.items[1].json.url }),
+		]);
+		expect(second.items[1].json.checksum).toBe(checksumOf(Buffer.from(sim.state.readFile(first.items[1].json.url as string))));
+		expect(namesIn(folderAt('backups/nas'))).toEqual(['a.txt', 'b.bin']);
+	});
+
+	it('replaces a same-name copy in the target folder: size difference decides without hashing', async () => {
+		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const old = sim.state.addFile(nas.id, 'notes.txt', 'short');
+		const [notes] = writeTree({ 'notes.txt': 'a longer version' });
+		const hashes = jest.spyOn(whirlpool, 'whirlpoolOfStream');
+		const result = await runNode(sim, updateParams(), { items: readFromDisk([notes]) });
+		expect(result.error).toBeUndefined();
+		expect(hashes).not.toHaveBeenCalled();
+		expect(result.items[0].json).toMatchObject({ filename: 'notes.txt', replaced: 1 });
+		expect(sim.state.findFile(old.url)).toBeUndefined();
+		expect(sim.state.listFiles(nas.id).map((file) => sim.state.readFile(file.url).toString())).toEqual(['a longer version']);
+	});
+
+	it('a same-size file whose bytes differ is re-sent and the old copy removed', async () => {
+		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const old = sim.state.addFile(nas.id, 'db.dump', 'AAAA-1');
+		const [dump] = writeTree({ 'db.dump': 'AAAA-2' });
+		const hashes = jest.spyOn(whirlpool, 'whirlpoolOfStream');
+		const result = await runNode(sim, updateParams(), { items: readFromDisk([dump]) });
+		expect(result.error).toBeUndefined();
+		expect(hashes).toHaveBeenCalledTimes(1);
+		expect(result.items[0].json).toMatchObject({ replaced: 1 });
+		expect(uploads()).toBe(1);
+		expect(sim.state.findFile(old.url)).toBeUndefined();
+		expect(sim.state.listFiles(nas.id).map((file) => sim.state.readFile(file.url).toString())).toEqual(['AAAA-2']);
+	});
+
+	it('uploads when 1fichier gives no checksum for the copy of the same size (no guessing)', async () => {
+		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const old = sim.state.addFile(nas.id, 'same.txt', 'same bytes');
+		sim.state.findFile(old.url)!.checksum = '';
+		const [same] = writeTree({ 'same.txt': 'same bytes' });
+		const hashes = jest.spyOn(whirlpool, 'whirlpoolOfStream');
+		const result = await runNode(sim, updateParams(), { items: readFromDisk([same]) });
+		expect(result.error).toBeUndefined();
+		expect(hashes).not.toHaveBeenCalled();
+		expect(result.items[0].json).toMatchObject({ replaced: 1 });
+		expect(uploads()).toBe(1);
+		expect(sim.state.findFile(old.url)).toBeUndefined();
+	});
+
+	it('compares checksums case-insensitively and skips when one of several same-name copies matches', async () => {
+		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const stale = sim.state.addFile(nas.id, 'x.txt', 'other!');
+		const match = sim.state.addFile(nas.id, 'x.txt', 'match!');
+		sim.state.findFile(match.url)!.checksum = match.checksum.toUpperCase();
+		const [x] = writeTree({ 'x.txt': 'match!' });
+		const result = await runNode(sim, updateParams(), { items: readFromDisk([x]) });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ url: match.url, skipped: true, unchanged: true });
+		expect(uploads()).toBe(0);
+		// A skip changes nothing: the other copy stays too.
+		expect(sim.state.findFile(stale.url)).toBeDefined();
+	});
+
+	it('adds a new file next to unchanged ones, and an item that fails does not stop the others with continueOnFail', async () => {
+		const paths = writeTree({ 'keep.txt': 'keep' });
+		await runNode(sim, updateParams(), { items: readFromDisk(paths) });
+		clearListingGateForTesting();
+		sim.stats.reset();
+		const [added] = writeTree({ 'added.txt': 'new file' });
+		const [empty] = writeTree({ 'empty.txt': '' });
+		const result = await runNode(sim, updateParams(), { items: readFromDisk([paths[0], empty, added]), continueOnFail: true });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({ filename: 'keep.txt', unchanged: true });
+		expect(result.items[1].json.error).toMatch(/empty/);
+		expect(result.items[1].pairedItem).toEqual({ item: 1 });
+		expect(result.items[2].json).toMatchObject({ filename: 'added.txt', replaced: 0 });
+		expect(uploads()).toBe(1);
+		expect(namesIn(folderAt('backups/nas'))).toEqual(['added.txt', 'keep.txt']);
+	});
+});
+
+describe('file upload, options.baseDirectory', () => {
+	it('a nested tree arrives as the same tree, each folder listed or created once', async () => {
+		const paths = writeTree({
+			'top.txt': 'top',
+			'photos/2026/a.jpg': 'a',
+			'photos/2026/b.jpg': 'b',
+			'photos/2025/c.jpg': 'c',
+			'docs/deep/er/d.pdf': 'd',
+		});
+		const base = path.join(dir, 'nas');
+		const result = await runNode(sim, uploadParams({ baseDirectory: base }), { items: readFromDisk(paths) });
+		expect(result.error).toBeUndefined();
+		expect(namesIn(folderAt('backups/nas'))).toEqual(['top.txt']);
+		expect(namesIn(folderAt('backups/nas/photos/2026'))).toEqual(['a.jpg', 'b.jpg']);
+		expect(namesIn(folderAt('backups/nas/photos/2025'))).toEqual(['c.jpg']);
+		expect(namesIn(folderAt('backups/nas/docs/deep/er'))).toEqual(['d.pdf']);
+		expect(result.items.map((item) => item.json.folderId)).toEqual([
+			folderAt('backups/nas'),
+			folderAt('backups/nas/photos/2026'),
+			folderAt('backups/nas/photos/2026'),
+			folderAt('backups/nas/photos/2025'),
+			folderAt('backups/nas/docs/deep/er'),
+		]);
+		// Created once each: backups, nas, photos, 2026, 2025, docs, deep, er. Listed once each: the
+		// parents walked through (a folder is created only after its parent's listing lacked it).
+		expect(sim.stats.byEndpoint['folder/mkdir.cgi']).toBe(8);
+		const parentsWalked = ['root', 'backups', 'nas', 'photos', 'docs', 'deep'].length;
+		expect(sim.stats.byEndpoint['folder/ls.cgi']).toBe(parentsWalked);
+	});
+
+	it('incremental over a tree: second run uploads nothing; a changed and a new file are sent', async () => {
+		const paths = writeTree({ 'a.txt': 'one', 'sub/b.txt': 'two', 'sub/deeper/c.txt': 'three' });
+		const params = updateParams({ baseDirectory: path.join(dir, 'nas') });
+		expect((await runNode(sim, params, { items: readFromDisk(paths) })).error).toBeUndefined();
+
+		clearListingGateForTesting();
+		sim.stats.reset();
+		const again = await runNode(sim, params, { items: readFromDisk(paths) });
+		expect(again.items.map((item) => item.json.unchanged)).toEqual([true, true, true]);
+		expect(uploads()).toBe(0);
+		expect(sim.stats.byEndpoint['folder/mkdir.cgi']).toBeUndefined();
+
+		writeFileSync(paths[1], 'TWO');
+		const [added] = writeTree({ 'sub/deeper/new.txt': 'new' });
+		clearListingGateForTesting();
+		sim.stats.reset();
+		const third = await runNode(sim, params, { items: readFromDisk([...paths, added]) });
+		expect(third.error).toBeUndefined();
+		expect(third.items.map((item) => [item.json.filename, item.json.unchanged ?? false, item.json.replaced])).toEqual([
+			['a.txt', true, undefined],
+			['b.txt', false, 1],
+			['c.txt', true, undefined],
+			['new.txt', false, 0],
+		]);
+		expect(uploads()).toBe(2);
+		const sub = folderAt('backups/nas/sub');
+		expect(sim.state.listFiles(sub).map((file) => sim.state.readFile(file.url).toString())).toEqual(['TWO']);
+		expect(namesIn(folderAt('backups/nas/sub/deeper'))).toEqual(['c.txt', 'new.txt']);
+	});
+
+	it('accepts a base directory with a trailing slash or backslashes, and a folder given by ID', async () => {
+		const paths = writeTree({ 'x/y.txt': 'y' });
+		const target = sim.state.createFolder(0, 'target');
+		const base = `${path.join(dir, 'nas').replace(/\//g, '\\')}\\`;
+		const result = await runNode(sim, uploadParams({ baseDirectory: base }, rl('id', String(target.id))), {
+			items: readFromDisk(paths),
+		});
+		expect(result.error).toBeUndefined();
+		expect(namesIn(folderAt('target/x'))).toEqual(['y.txt']);
+	});
+
+	it('refuses a file outside the base directory before any call, naming baseDirectory', async () => {
+		const paths = writeTree({ 'a.txt': 'a' });
+		const result = await runNode(sim, uploadParams({ baseDirectory: '/somewhere/else' }), { items: readFromDisk(paths) });
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toContain('"baseDirectory"');
+		expect(result.error?.message).toContain(path.join(dir, 'nas'));
+		expect(sim.stats.requests).toBe(0);
+	});
+
+	it('refuses a binary without a directory (not read from disk), with continueOnFail per item', async () => {
+		const [good] = writeTree({ 'good.txt': 'good' });
+		const result = await runNode(sim, uploadParams({ baseDirectory: path.join(dir, 'nas') }), {
+			continueOnFail: true,
+			items: [
+				{ inlineBinary: [{ property: 'data', base64: Buffer.from('x').toString('base64'), fileName: 'x.txt', mimeType: 'text/plain' }] },
+				...readFromDisk([good]),
+			],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.error).toMatch(/no directory.*"baseDirectory"/);
+		expect(result.items[1].json).toMatchObject({ filename: 'good.txt', folderId: folderAt('backups/nas') });
+	});
+
+	it('refuses a sub-folder name 1fichier forbids, before any call', async () => {
+		const paths = writeTree({ "it's/a.txt": 'a' });
+		const result = await runNode(sim, uploadParams({ baseDirectory: path.join(dir, 'nas') }), { items: readFromDisk(paths) });
+		expect(result.error?.message).toMatch(/data \(directory\)/);
+		expect(sim.stats.requests).toBe(0);
+	});
+});
+
+describe('folder cleanUp', () => {
+	const cleanUp = (extra: Record<string, unknown> = {}, folder = rl('path', 'backups/nas')) => ({
+		resource: 'folder',
+		operation: 'cleanUp',
+		folder,
+		...extra,
+	});
+
+	/** backups/nas with a dated sub-folder per day, each holding a file and a sub-folder. */
+	function datedFolders(days: string[]): number {
+		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		for (const day of days) {
+			const folder = sim.state.createFolder(nas.id, day);
+			sim.state.addFile(folder.id, 'dump.sql', `dump of ${day}`);
+			sim.state.addFile(sim.state.createFolder(folder.id, 'photos').id, 'p.jpg', 'jpg');
+		}
+		return nas.id;
+	}
+
+	const subNames = (id: number) => sim.state.listFolders(id).map((folder) => folder.name).sort();
+
+	it('keeps the newest N sub-folders by the date in their name and removes the rest with their contents', async () => {
+		const days = ['2026-11-21', '2026-11-22', '20261123', '2026-11-24T02-00', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-28', '2026-11-29'];
+		const nas = datedFolders(days);
+		const filesBefore = sim.state.listFiles(0).length;
+		const result = await runNode(sim, cleanUp({ keepNewest: 7 }));
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.name)).toEqual(['2026-11-22', '2026-11-21']);
+		expect(result.items[0].json).toMatchObject({
+			removed: true,
+			dryRun: false,
+			retentionDateFrom: 'name',
+			filesDeleted: 2,
+			foldersDeleted: 2,
+			parentId: nas,
+		});
+		expect(subNames(nas)).toEqual(days.slice(2).sort());
+		expect(sim.state.listFiles(0)).toHaveLength(filesBefore);
+		expect(sim.state.getFolder(nas)).toBeDefined();
+	});
+
+	it('ranks folders without a date in their name by creation date', async () => {
+		const nas = datedFolders([]);
+		const make = (name: string, created: string) => (sim.state.createFolder(nas, name).createDate = created);
+		make('oldest', '2025-01-01 10:00:00');
+		make('2025-06-01', '2025-06-10 10:00:00');
+		make('newer', '2025-07-01 10:00:00');
+		const result = await runNode(sim, cleanUp({ keepNewest: 2 }));
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.name, item.json.retentionDateFrom])).toEqual([['oldest', 'created']]);
+		expect(subNames(nas)).toEqual(['2025-06-01', 'newer']);
+	});
+
+	it('dry run outputs what would go and removes nothing', async () => {
+		const nas = datedFolders(['2026-01-01', '2026-01-02', '2026-01-03']);
+		sim.stats.reset();
+		const result = await runNode(sim, cleanUp({ keepNewest: 1, options: { dryRun: true } }));
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => [item.json.name, item.json.removed, item.json.dryRun])).toEqual([
+			['2026-01-02', false, true],
+			['2026-01-01', false, true],
+		]);
+		expect(subNames(nas)).toEqual(['2026-01-01', '2026-01-02', '2026-01-03']);
+		expect(sim.stats.byEndpoint['folder/rm.cgi']).toBeUndefined();
+		expect(sim.stats.byEndpoint['file/rm.cgi']).toBeUndefined();
+	});
+
+	it('olderThanDays removes only entries beyond keepNewest that are also older than that', async () => {
+		const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86400_000).toISOString().slice(0, 10);
+		const nas = datedFolders([day(1), day(2), day(3), day(40), day(50)]);
+		const result = await runNode(sim, cleanUp({ keepNewest: 2, options: { olderThanDays: 30 } }));
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.name)).toEqual([day(40), day(50)]);
+		expect(subNames(nas)).toEqual([day(1), day(2), day(3)].sort());
+	});
+
+	it('target files: keeps the newest files by name date, else by upload date; never touches sub-folders', async () => {
+		const folder = sim.state.createFolder(0, 'dumps');
+		const keepFolder = sim.state.createFolder(folder.id, 'keep-me');
+		const at = (iso: string) => ({ date: new Date(iso) });
+		sim.state.addFile(folder.id, 'db-2026-11-28.sql', 'x', at('2026-11-30T00:00:00Z'));
+		sim.state.addFile(folder.id, 'db-2026-11-29.sql', 'x', at('2026-11-01T00:00:00Z'));
+		sim.state.addFile(folder.id, 'db-2026-11-30.sql', 'x', at('2026-11-02T00:00:00Z'));
+		sim.state.addFile(folder.id, 'undated-old.sql', 'x', at('2026-10-01T00:00:00Z'));
+		sim.state.addFile(folder.id, 'undated-new.sql', 'x', at('2026-12-01T00:00:00Z'));
+		const result = await runNode(
+			sim,
+			cleanUp({ target: 'files', keepNewest: 3, options: { listingIntervalSeconds: LISTING_INTERVAL } }, rl('id', String(folder.id))),
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.filename)).toEqual(['db-2026-11-28.sql', 'undated-old.sql']);
+		expect(result.items[0].json).toMatchObject({ removed: true, retentionDateFrom: 'name', folderId: folder.id });
+		expect(namesIn(folder.id)).toEqual(['db-2026-11-29.sql', 'db-2026-11-30.sql', 'undated-new.sql']);
+		expect(sim.state.getFolder(keepFolder.id)).toBeDefined();
+	});
+
+	it('outputs nothing and removes nothing when there are no more entries than keepNewest', async () => {
+		datedFolders(['2026-01-01', '2026-01-02']);
+		const result = await runNode(sim, cleanUp({ keepNewest: 7 }));
+		expect(result.error).toBeUndefined();
+		expect(result.items).toEqual([]);
+		expect(sim.stats.byEndpoint['folder/rm.cgi']).toBeUndefined();
+	});
+
+	it.each([0, -1, 2.5])('refuses keepNewest %p before any call', async (keepNewest) => {
+		datedFolders(['2026-01-01']);
+		sim.stats.reset();
+		const result = await runNode(sim, cleanUp({ keepNewest }));
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toContain('"keepNewest"');
+		expect(sim.stats.requests).toBe(0);
+	});
+
+	it('refuses a negative olderThanDays and the root folder', async () => {
+		const negative = await runNode(sim, cleanUp({ keepNewest: 3, options: { olderThanDays: -2 } }));
+		expect(negative.error?.message).toContain('"olderThanDays"');
+		const root = await runNode(sim, cleanUp({ keepNewest: 3 }, rl('id', '0')));
+		expect(root.error?.message).toMatch(/root folder cannot be cleaned up/);
+	});
+
+	it('continueOnFail: a missing folder gives an error item, the next item still runs', async () => {
+		const nas = datedFolders(['2026-01-01', '2026-01-02']);
+		const result = await runNode(sim, cleanUp({ keepNewest: 1 }, rl('path', '={{ $json.folder }}')), {
+			continueOnFail: true,
+			items: [{ json: { folder: 'backups/missing' } }, { json: { folder: 'backups/nas' } }],
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json.error).toMatch(/does not exist/);
+		expect(result.items[0].pairedItem).toEqual({ item: 0 });
+		expect(result.items[1].json).toMatchObject({ name: '2026-01-01', removed: true });
+		expect(result.items[1].pairedItem).toEqual({ item: 1 });
+		expect(subNames(nas)).toEqual(['2026-01-02']);
+	});
+
+	it('says what was already removed when a removal fails part-way', async () => {
+		const nas = datedFolders([]);
+		for (const day of ['2026-01-01', '2026-01-02', '2026-01-03']) sim.state.createFolder(nas, day);
+		// 2026-01-02 goes first (newest of the two) and is empty; 2026-01-01's file removal then fails.
+		sim.state.addFile(sim.state.listFolders(nas).find((f) => f.name === '2026-01-01')!.id, 'a.txt', 'a');
+		// A flood answer that lasts longer than the node may wait.
+		sim.faults.add({ match: 'file/rm.cgi', kind: 'html403', times: 50 });
+		const result = await runNode(sim, cleanUp({ keepNewest: 1 }), {
+			rateLimits: { requestSpacingMs: 10, floodWaitSeconds: 0.05, maxRetryWaitSeconds: 0.3 },
+		});
+		expect(result.error?.message).toMatch(/removed 1 of 2 entries, then failed/);
+		expect(result.error?.description).toContain('Already removed: 2026-01-02');
+		expect(subNames(nas)).toEqual(['2026-01-01', '2026-01-03']);
+	});
+});
