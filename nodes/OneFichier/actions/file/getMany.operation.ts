@@ -3,11 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fileItem } from '../../helpers/items';
 import { folderLocator, getFolderId } from '../../helpers/locators';
+import { apiRequest } from '../../transport';
+import { toNumber } from '../../transport/types';
 import { limitOption, returnAllOption } from '../common.descriptions';
 import { listingIntervalMs, listingIntervalOption, parseDateParameter, show, toFichierDate, walkFolder } from './shared';
 
 export const description: INodeProperties[] = [
-	{ ...folderLocator('folder', 'Folder', 'The folder whose files to list (not its sub-folders)'), displayOptions: show('getMany') },
+	{ ...folderLocator('folder', 'Folder', 'The folder whose files to list (and those of its sub-folders with Include Subfolders)'), displayOptions: show('getMany') },
 	returnAllOption('file', 'getMany'),
 	limitOption('file', 'getMany'),
 	{
@@ -41,7 +43,17 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: show('getMany'),
-		options: [listingIntervalOption()],
+		options: [
+			{
+				displayName: 'Include Subfolders',
+				name: 'includeSubfolders',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to list the files of every folder below too (one listing per folder). Each file then has subfolderPath, its folder\'s path below this one, to restore a tree.',
+			},
+			listingIntervalOption(),
+		],
 	},
 ];
 
@@ -63,7 +75,38 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 	const folderId = await getFolderId(this, 'folder', itemIndex);
+	const walk = { sentAfter, sentBefore, limit, itemIndex, intervalMs: listingIntervalMs(options) };
 
-	const files = await walkFolder(this, folderId, { sentAfter, sentBefore, limit, itemIndex, intervalMs: listingIntervalMs(options) });
-	return files.map((file) => ({ json: fileItem(file, folderId) }));
+	if (!options.includeSubfolders) {
+		const files = await walkFolder(this, folderId, walk);
+		return files.map((file) => ({ json: fileItem(file, folderId) }));
+	}
+	const output: INodeExecutionData[] = [];
+	for await (const folder of foldersBelow(this, folderId, itemIndex)) {
+		const files = await walkFolder(this, folder.id, { ...walk, limit: limit - output.length });
+		for (const file of files) output.push({ json: { ...fileItem(file, folder.id), subfolderPath: folder.path } });
+		if (output.length >= limit) break;
+	}
+	return output;
+}
+
+/** The folder, then every folder below it, breadth first, each with its path below the first (folder/ls). */
+async function* foldersBelow(
+	ctx: IExecuteFunctions,
+	rootId: number,
+	itemIndex: number,
+): AsyncGenerator<{ id: number; path: string }> {
+	const queue = [{ id: rootId, path: '' }];
+	const seen = new Set([rootId]);
+	for (let index = 0; index < queue.length; index++) {
+		const folder = queue[index];
+		yield folder;
+		const listing = await apiRequest(ctx, 'folder/ls.cgi', { folder_id: folder.id }, { itemIndex });
+		for (const sub of listing.sub_folders ?? []) {
+			const id = toNumber(sub.id);
+			if (id === undefined || seen.has(id)) continue;
+			seen.add(id);
+			queue.push({ id, path: folder.path ? `${folder.path}/${sub.name}` : sub.name });
+		}
+	}
 }
