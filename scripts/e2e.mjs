@@ -57,7 +57,16 @@ function startFixtureServer(port) {
 }
 
 /** Helpers the cases use to set up and inspect the simulator. */
-function makeContext(sim, fixturePort, nasDir) {
+/** Every file below `dir`, as sorted slash-separated paths relative to it. */
+function localTree(dir) {
+	return fs
+		.readdirSync(dir, { recursive: true, withFileTypes: true })
+		.filter((entry) => entry.isFile())
+		.map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)).split(path.sep).join('/'))
+		.sort();
+}
+
+function makeContext(sim, fixturePort, nasDir, restoreDir) {
 	const ctl = simulatorControl(sim.origin);
 	const state = () => ctl.state();
 	const list = (v) => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : []);
@@ -67,7 +76,8 @@ function makeContext(sim, fixturePort, nasDir) {
 	const ctx = {
 		sim: ctl,
 		nasDir,
-		nasFiles: fs.readdirSync(nasDir).sort(),
+		restoreDir,
+		localTree,
 		folderById: async (id) => (await folders()).find((f) => f.id === id),
 		foldersNamed: async (name) => (await folders()).filter((f) => f.name === name),
 		subFolders: async (id) => (await folders()).filter((f) => f.parentId === id),
@@ -93,6 +103,20 @@ function makeContext(sim, fixturePort, nasDir) {
 		filesIn: async (folderId) =>
 			(await files()).filter((f) => f.folderId === folderId).sort((a, b) => a.filename.localeCompare(b.filename)),
 		fileByUrl: async (url) => (await files()).find((f) => f.url === url),
+		/** Every file below a folder: `{ path: 'a/b/name', file }`, sorted by path. */
+		treeOf: async (folderId) => {
+			const allFolders = await folders();
+			const allFiles = await files();
+			const out = [];
+			const walk = (id, prefix) => {
+				for (const f of allFiles.filter((x) => x.folderId === id)) out.push({ path: `${prefix}${f.filename}`, file: f });
+				for (const sub of allFolders.filter((x) => x.parentId === id)) walk(sub.id, `${prefix}${sub.name}/`);
+			};
+			walk(folderId, '');
+			return out.sort((a, b) => a.path.localeCompare(b.path));
+		},
+		/** Byte transfers the simulator has seen (upload.cgi, end.pl, download). */
+		transfers: async () => (await state()).stats?.transfers ?? {},
 		/** A file's bytes, through the simulator's own API (token, then download). */
 		fileContent: async (file) => {
 			const res = await fetch(`${sim.baseUrl}/download/get_token.cgi`, {
@@ -155,12 +179,17 @@ async function main() {
 	const sim = await startSimulator({ port: simPort, seed: 'demo', timeScale: 0.02, logFile: path.join(artifacts, 'simulator.log') });
 	const fixturePort = await freePort(0);
 	const fixtureServer = await startFixtureServer(fixturePort);
-	const nasDir = path.join(fixtures, 'nas');
-	const ctx = makeContext(sim, fixturePort, nasDir);
+	// The backup cases change files of the NAS tree and restore into it: they work on a copy.
+	const nasDir = path.join(artifacts, 'nas');
+	fs.cpSync(path.join(fixtures, 'nas'), nasDir, { recursive: true });
+	const restoreDir = path.join(artifacts, 'restore');
+	fs.mkdirSync(restoreDir, { recursive: true });
+	const ctx = makeContext(sim, fixturePort, nasDir, restoreDir);
 	log(`simulator ${sim.baseUrl} (time scale 0.02)`);
 
 	// Workflows: one per case, the examples as shipped, and the examples run through a webhook.
 	const examples = Object.fromEntries(loadExamples().map((e) => [e.file, bindCredential(e.workflow, SIM_CREDENTIAL)]));
+	ctx.example = (file) => examples[file];
 	const selected = cases.filter((c) => !only || c.name.includes(only));
 	const planned = selected.map((c, i) => {
 		const n = String(i + 1).padStart(2, '0');
@@ -199,7 +228,7 @@ async function main() {
 		credential: SIM_CREDENTIAL,
 		apiKey: sim.apiKey,
 		credBaseUrl: sim.baseUrl,
-		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: nasDir, EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' },
+		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `${nasDir};${restoreDir}`, EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' },
 		importExamples: false,
 	});
 	await importWorkflows(n8n, env, [...planned.map((p) => p.wf), ...shipped]);

@@ -38,13 +38,14 @@ async function shutdown(code = 0) {
 process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
-/** A local folder standing in for the NAS of the nightly backup example, with two sample files. */
+/** A local folder standing in for the NAS of the nightly backup example: a small tree of sample files. */
 function demoNasFolder() {
 	const dir = path.join(userFolder, 'nas-export');
 	if (!fs.existsSync(dir)) {
-		fs.mkdirSync(dir, { recursive: true });
+		fs.mkdirSync(path.join(dir, 'photos', '2026'), { recursive: true });
 		fs.writeFileSync(path.join(dir, 'notes.txt'), 'Sample file standing in for a NAS export.\n');
 		fs.writeFileSync(path.join(dir, 'inventory.csv'), 'item,count\ndisks,4\nswitches,1\n');
+		fs.writeFileSync(path.join(dir, 'photos', '2026', 'summer.txt'), 'A sub-folder of the tree: it is kept on 1fichier.\n');
 	}
 	return dir;
 }
@@ -86,10 +87,10 @@ async function main() {
 		// Read/Write Files from Disk may only touch this folder (n8n's file access restriction).
 		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: nas },
 		examplesTransform: (wf) => {
-			// Point the backup example at the demo NAS folder.
+			// Point the backup and restore examples at the demo NAS folder.
 			for (const node of wf.nodes) {
 				for (const a of node.parameters?.assignments?.assignments ?? []) {
-					if (a.name === 'nasFiles') a.value = `${nas}/*`;
+					if (a.name === 'nasDirectory' || a.name === 'restoreTo') a.value = nas;
 				}
 			}
 			return wf;
