@@ -2,6 +2,8 @@
  * Starts the local 1fichier simulator for a test file, with its limits sped up by `timeScale`,
  * and gives the node options that keep the client within those scaled limits.
  */
+import { clearListingGateForTesting } from '../../nodes/OneFichier/helpers/listingGate';
+import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
 import type { Simulator, SimulatorOptions } from '../../simulator';
 import { startSimulator } from '../../simulator';
 
@@ -32,4 +34,24 @@ export function resetSimulator(sim: Simulator): void {
 	sim.resetLimits();
 	sim.stats.reset();
 	sim.faults.clear();
+}
+
+/**
+ * One simulator for the test file, started before its tests and closed after them; before each
+ * test the simulator is reset and the node forgets its pacing and listing times. Returns a getter.
+ */
+export function useTestSimulator(): () => Simulator {
+	let sim: Simulator | undefined;
+	beforeAll(async () => {
+		sim = await startTestSimulator();
+	});
+	afterAll(async () => {
+		await sim?.close();
+	});
+	beforeEach(() => {
+		resetSimulator(sim!);
+		resetPacersForTesting();
+		clearListingGateForTesting();
+	});
+	return () => sim!;
 }

@@ -9,30 +9,22 @@ import path from 'path';
 
 import * as whirlpool from '../../nodes/OneFichier/helpers/whirlpool';
 import { clearListingGateForTesting } from '../../nodes/OneFichier/helpers/listingGate';
-import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
 import { checksumOf } from '../../simulator/blobs';
 import type { TestItem } from '../helpers/n8n';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
-import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
+import { TEST_TIME_SCALE, useTestSimulator } from '../helpers/simulator';
 
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 /** The simulator's 30 s listing limit, scaled like the rest of its limits. */
 const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
 
+const simulator = useTestSimulator();
 let sim: Simulator;
 let dir: string;
 
-beforeAll(async () => {
-	sim = await startTestSimulator();
-});
-afterAll(async () => {
-	await sim.close();
-});
 beforeEach(() => {
-	resetSimulator(sim);
-	resetPacersForTesting();
-	clearListingGateForTesting();
+	sim = simulator();
 	dir = mkdtempSync(path.join(tmpdir(), 'backup-'));
 });
 afterEach(() => {
@@ -76,6 +68,9 @@ function folderAt(folderPath: string): number {
 	return id;
 }
 
+/** backups/nas, made before the run. */
+const nasFolder = () => sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+
 const namesIn = (folderId: number) => sim.state.listFiles(folderId).map((file) => file.filename).sort();
 
 describe('file upload, ifExists: update', () => {
@@ -101,7 +96,7 @@ describe('file upload, ifExists: update', () => {
 	});
 
 	it('replaces a same-name copy in the target folder: size difference decides without hashing', async () => {
-		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const nas = nasFolder();
 		const old = sim.state.addFile(nas.id, 'notes.txt', 'short');
 		const [notes] = writeTree({ 'notes.txt': 'a longer version' });
 		const hashes = jest.spyOn(whirlpool, 'whirlpoolOfStream');
@@ -114,7 +109,7 @@ describe('file upload, ifExists: update', () => {
 	});
 
 	it('a same-size file whose bytes differ is re-sent and the old copy removed', async () => {
-		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const nas = nasFolder();
 		const old = sim.state.addFile(nas.id, 'db.dump', 'AAAA-1');
 		const [dump] = writeTree({ 'db.dump': 'AAAA-2' });
 		const hashes = jest.spyOn(whirlpool, 'whirlpoolOfStream');
@@ -128,7 +123,7 @@ describe('file upload, ifExists: update', () => {
 	});
 
 	it('uploads when 1fichier gives no checksum for the copy of the same size (no guessing)', async () => {
-		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const nas = nasFolder();
 		const old = sim.state.addFile(nas.id, 'same.txt', 'same bytes');
 		sim.state.findFile(old.url)!.checksum = '';
 		const [same] = writeTree({ 'same.txt': 'same bytes' });
@@ -142,7 +137,7 @@ describe('file upload, ifExists: update', () => {
 	});
 
 	it('compares checksums case-insensitively and skips when one of several same-name copies matches', async () => {
-		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const nas = nasFolder();
 		const stale = sim.state.addFile(nas.id, 'x.txt', 'other!');
 		const match = sim.state.addFile(nas.id, 'x.txt', 'match!');
 		sim.state.findFile(match.url)!.checksum = match.checksum.toUpperCase();
@@ -285,7 +280,7 @@ describe('folder cleanUp', () => {
 
 	/** backups/nas with a dated sub-folder per day, each holding a file and a sub-folder. */
 	function datedFolders(days: string[]): number {
-		const nas = sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
+		const nas = nasFolder();
 		for (const day of days) {
 			const folder = sim.state.createFolder(nas.id, day);
 			sim.state.addFile(folder.id, 'dump.sql', `dump of ${day}`);
