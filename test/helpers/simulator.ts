@@ -2,7 +2,6 @@
  * Starts the local 1fichier simulator for a test file, with its limits sped up by `timeScale`,
  * and gives the node options that keep the client within those scaled limits.
  */
-import { clearListingGateForTesting } from '../../nodes/OneFichier/helpers/listingGate';
 import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
 import type { Simulator, SimulatorOptions } from '../../simulator';
 import { startSimulator } from '../../simulator';
@@ -37,21 +36,18 @@ export function resetSimulator(sim: Simulator): void {
 }
 
 /**
- * One simulator for the test file, started before its tests and closed after them; before each
- * test the simulator is reset and the node forgets its pacing and listing times. Returns a getter.
+ * One simulator for the whole test file, reset before each test together with the node's pacers.
+ * Returns a getter: the simulator exists once beforeAll has run.
  */
-export function useTestSimulator(): () => Simulator {
+export function useTestSimulator(options: SimulatorOptions = {}): () => Simulator {
 	let sim: Simulator | undefined;
 	beforeAll(async () => {
-		sim = await startTestSimulator();
+		sim = await startTestSimulator(options);
 	});
-	afterAll(async () => {
-		await sim?.close();
-	});
+	afterAll(async () => await sim?.close());
 	beforeEach(() => {
 		resetSimulator(sim!);
 		resetPacersForTesting();
-		clearListingGateForTesting();
 	});
 	return () => sim!;
 }
