@@ -227,7 +227,11 @@ async function childFolderId(
 	if (existing !== undefined) return existing;
 	if (!createMissing) onMissing();
 	const created = await apiRequest(ctx, 'folder/mkdir.cgi', { name, folder_id: parentId }, call);
-	const id = toNumber(created.folder_id) ?? 0;
+	const id = toNumber(created.folder_id);
+	// Never fall back to the root: files meant for the new folder would land in the wrong place.
+	if (id === undefined) {
+		throw new NodeOperationError(ctx.getNode(), `1fichier did not return the id of the new folder "${name}"`, { itemIndex });
+	}
 	children.set(name, id);
 	return id;
 }
