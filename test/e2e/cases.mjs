@@ -481,6 +481,8 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		check: async (out, ctx) => {
 			const local = ctx.localTree(ctx.nasDir);
 			assert.equal(out.length, local.length, 'one item per file');
+			// Downloads say whether their Whirlpool matched 1fichier's (options.verifyChecksum, on by default).
+			assert.deepEqual(out.filter((o) => o.verified === false).map((o) => o.filename), [], 'no unverified download');
 			assert.deepEqual(ctx.localTree(ctx.restoreDir), local);
 			for (const file of local) {
 				assert.ok(
