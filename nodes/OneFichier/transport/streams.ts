@@ -1,34 +1,86 @@
-/** Stream stages shared by uploads and downloads: chunk sizes, regrouping, progress logging. */
+/**
+ * Stream stages shared by uploads and downloads: the reusable chunk ring, reading a file into it,
+ * progress logging.
+ *
+ * Why a ring: inside n8n every freshly allocated chunk counts as V8 "external memory", and each
+ * 30-60 MiB of it starts a full mark-compact of n8n's whole heap (150 MiB of live objects, 0.3-0.5 s
+ * each on a small machine). Moving 1 GiB in fresh chunks (what Node's socket and file streams do)
+ * thus cost 20-40 full GCs, most of the transfer's time (bench/README: `BENCH_PROFILE=gc`). The
+ * transfers move bytes through one ring of slots allocated once, so they allocate nothing per
+ * chunk.
+ *
+ * The contract for any stage between a ring source and its sink (a progress counter, a hash): it is
+ * done with a chunk once it has passed it on (or called back); it never keeps a chunk, or a view
+ * of it, for later, and never transfers its ArrayBuffer. A stage that needs the bytes later copies
+ * them. The ring holds RING_SLOTS chunks, many more than the streams between source and sink ever
+ * buffer (each stage stops taking chunks past its highWaterMark), so a slot is overwritten only
+ * long after its chunk was written out.
+ */
 import type { IExecuteFunctions } from 'n8n-workflow';
-import { Transform } from 'stream';
+import type { FileHandle } from 'fs/promises';
+import { open } from 'fs/promises';
+import { Readable, Transform } from 'stream';
 
 import { getClock } from './pacer';
 
-/** Read size for binaries streamed from n8n's store: 1 MiB chunks keep per-chunk overhead low. */
+/** Chunk size of transfers: 1 MiB keeps per-chunk costs (one store write, one socket write) low. */
 export const TRANSFER_CHUNK_BYTES = 1 << 20;
 
-/**
- * Regroups small network chunks (16-64 KiB) into 1 MiB ones: n8n's binary store awaits one disk
- * write per chunk, so fewer, larger chunks make a download into n8n markedly faster.
- */
-export function chunkCoalescer(targetBytes = TRANSFER_CHUNK_BYTES): Transform {
-	let pending: Buffer[] = [];
-	let pendingBytes = 0;
-	return new Transform({
-		readableHighWaterMark: targetBytes,
-		transform(chunk: Buffer, _encoding, callback) {
-			pending.push(chunk);
-			pendingBytes += chunk.length;
-			if (pendingBytes >= targetBytes) {
-				this.push(Buffer.concat(pending, pendingBytes));
-				pending = [];
-				pendingBytes = 0;
+/** 16 slots of 1 MiB: 16 MiB per running transfer, allocated once. */
+export const RING_SLOTS = 16;
+
+/** Equal slots of one buffer, handed out in turn. */
+export class SlotRing {
+	private readonly memory: Buffer;
+	private index = 0;
+
+	constructor(
+		readonly slotBytes = TRANSFER_CHUNK_BYTES,
+		readonly slots = RING_SLOTS,
+	) {
+		this.memory = Buffer.allocUnsafeSlow(slotBytes * slots);
+	}
+
+	/** The next slot; its previous contents are overwritten by whoever fills it. */
+	next(): Buffer {
+		const start = this.index * this.slotBytes;
+		this.index = (this.index + 1) % this.slots;
+		return this.memory.subarray(start, start + this.slotBytes);
+	}
+}
+
+/** Streams a file from disk through a ring: 1 MiB reads, no allocation per chunk. */
+export function ringFileStream(path: string, ring = new SlotRing()): Readable {
+	let handle: FileHandle | undefined;
+	let position = 0;
+	return new Readable({
+		highWaterMark: ring.slotBytes,
+		async construct(callback) {
+			try {
+				handle = await open(path, 'r');
+				callback();
+			} catch (error) {
+				callback(error as Error);
 			}
-			callback();
 		},
-		flush(callback) {
-			if (pendingBytes > 0) this.push(Buffer.concat(pending, pendingBytes));
-			callback();
+		async read() {
+			try {
+				const slot = ring.next();
+				const { bytesRead } = await handle!.read(slot, 0, slot.length, position);
+				position += bytesRead;
+				this.push(bytesRead > 0 ? slot.subarray(0, bytesRead) : null);
+			} catch (error) {
+				this.destroy(error as Error);
+			}
+		},
+		destroy(error, callback) {
+			const closing = handle?.close();
+			handle = undefined;
+			if (!closing) return callback(error);
+			closing.then(
+				() => callback(error),
+				() => callback(error),
+			);
 		},
 	});
 }

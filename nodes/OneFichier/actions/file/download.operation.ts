@@ -1,12 +1,13 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { fileTypeFromMimeType } from 'n8n-workflow';
 
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { pipeline, Transform } from 'stream';
 
-import { apiRequest, toNodeApiError } from '../../transport';
+import { apiRequest, throwIfCancelled, toNodeApiError } from '../../transport';
 import { openDownload } from '../../transport/download';
-import { chunkCoalescer, progressLogger } from '../../transport/streams';
+import { progressLogger } from '../../transport/streams';
 import { toNumber } from '../../transport/types';
 import { getFileInfo, show } from './shared';
 
@@ -46,8 +47,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
 	const { password } = this.getNodeParameter('options', itemIndex, {}) as { password?: string };
 
-	// file/info names the file and its type; the token URL's headers are a fallback only.
-	const info = await getFileInfo(this, url, itemIndex, password || undefined, 'options.password');
+	// The token first, so the bytes start flowing at once; file/info (the item's details and the
+	// size to verify) is asked meanwhile, 500 ms later as pacing wants. A missing file or a wrong
+	// password fails on get_token, before any byte.
 	const token = await apiRequest(
 		this,
 		'download/get_token.cgi',
@@ -55,8 +57,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ itemIndex, subject: { file: 'file', password: 'options.password' } },
 	);
 	const download = await openDownload(this, token.url, itemIndex);
-	const mimeType = info['content-type'] || download.contentType?.split(';')[0].trim() || undefined;
-	const expectedSize = toNumber(info.size) ?? download.contentLength;
+	const infoRequest = getFileInfo(this, url, itemIndex, password || undefined, 'options.password');
+	// If file/info fails, the transfer stops too (prepareBinaryData then rejects).
+	infoRequest.catch(() => download.stream.destroy());
 
 	// Counted on the way through, so a connection cut short is an error, not a truncated file.
 	let received = 0;
@@ -66,20 +69,50 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			callback(null, chunk);
 		},
 	});
-	const progress = progressLogger(this, { fileName: info.filename, size: expectedSize ?? 0 });
+	const headerName = download.fileName || 'file';
+	const progress = progressLogger(this, { fileName: headerName, size: download.contentLength ?? 0 });
 	// pipeline() destroys the last stream with the source's error, so prepareBinaryData sees it.
-	const stream = pipeline(download.stream, counter, progress, chunkCoalescer(), () => {});
-	const binary = await this.helpers.prepareBinaryData(stream, info.filename, mimeType);
-	if (expectedSize !== undefined && received !== expectedSize) {
+	const stream = pipeline(download.stream, counter, progress, () => {});
+	let binary: IBinaryData;
+	try {
+		binary = await this.helpers.prepareBinaryData(stream, headerName, download.contentType?.split(';')[0].trim() || undefined);
+	} catch (error) {
+		await infoRequest; // a file/info failure is the cause worth reporting
+		throwIfCancelled(this);
+		throw toNodeApiError(
+			this.getNode(),
+			{ endpoint: 'download token', message: (error as Error).message || 'connection lost', kind: 'retryable' },
+			itemIndex,
+		);
+	}
+	const info = await infoRequest;
+	const expectedSize = toNumber(info.size) ?? download.contentLength;
+	const short = [expectedSize, download.contentLength].some((size) => size !== undefined && size !== received);
+	if (short) {
 		throw toNodeApiError(
 			this.getNode(),
 			{
 				endpoint: 'download token',
-				message: `the download of "${info.filename}" stopped after ${received} of ${expectedSize} bytes`,
+				message: `the download of "${info.filename}" stopped after ${received} of ${expectedSize ?? download.contentLength} bytes`,
 				kind: 'fatal',
 			},
 			itemIndex,
 		);
 	}
+	describeBinary(binary, info.filename, info['content-type']);
 	return [{ json: fileItem(info), binary: { [binaryPropertyName]: binary } }];
+}
+
+/** The name and type 1fichier knows the file by (the download's headers may lack or differ). */
+function describeBinary(binary: IBinaryData, fileName: string, mimeType: string | undefined): void {
+	if (fileName && binary.fileName !== fileName) {
+		binary.fileName = fileName;
+		const extension = /\.([^./]+)$/.exec(fileName)?.[1];
+		if (extension) binary.fileExtension = extension;
+		else delete binary.fileExtension;
+	}
+	if (mimeType && binary.mimeType !== mimeType) {
+		binary.mimeType = mimeType;
+		binary.fileType = fileTypeFromMimeType(mimeType);
+	}
 }
