@@ -51,16 +51,17 @@ const uploadCalls = () => sim.stats.byEndpoint['upload/get_upload_server.cgi'] ?
 describe('file: upload', () => {
 	it('streams a several-MiB id-backed binary and 1fichier stores the same bytes', async () => {
 		const content = randomBytes(6 * MiB + 123);
-		// The id-backed binary must be streamed from n8n's store, never loaded whole.
+		// The id-backed binary must be streamed from n8n's store, never loaded whole: in filesystem
+		// mode straight from the stored file.
 		const getAsBuffer = jest.spyOn(Container.get(BinaryDataService), 'getAsBuffer');
-		const getAsStream = jest.spyOn(Container.get(BinaryDataService), 'getAsStream');
+		const getPath = jest.spyOn(Container.get(BinaryDataService), 'getPath');
 		const result = await runNode(sim, uploadParams(), {
 			items: [{ files: [{ path: tempFile('big.bin', content), fileName: 'big.bin' }] }],
 		});
 		expect(getAsBuffer).not.toHaveBeenCalled();
-		expect(getAsStream).toHaveBeenCalled();
+		expect(getPath).toHaveBeenCalled();
 		getAsBuffer.mockRestore();
-		getAsStream.mockRestore();
+		getPath.mockRestore();
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(1);
 		const json = result.items[0].json;

@@ -7,7 +7,7 @@ import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
 import { apiRequest } from '../../transport';
 import type { StoredUpload, UploadSource } from '../../transport/upload';
-import { TRANSFER_CHUNK_BYTES } from '../../transport/streams';
+import { ringFileStream, TRANSFER_CHUNK_BYTES } from '../../transport/streams';
 import { MAX_FILE_SIZE, uploadFile } from '../../transport/upload';
 import type { ApiFile } from '../../transport/types';
 import { toNumber } from '../../transport/types';
@@ -203,14 +203,21 @@ function uploadItem(stored: StoredUpload, folderId: number): IDataObject {
 }
 
 /**
- * The bytes to send. A binary with an id lives in n8n's binary store (filesystem, S3): it is
- * streamed from there and never loaded whole. An inline binary is already in memory as base64.
+ * The bytes to send. A binary with an id lives in n8n's binary store: it is streamed from there and
+ * never loaded whole. In filesystem mode the stored file is read through a reusable ring (n8n's
+ * getBinaryStream allocates a chunk per read, see streams.ts); other stores (S3, database) go
+ * through getBinaryStream. An inline binary is already in memory as base64.
  */
 async function uploadSource(ctx: IExecuteFunctions, binary: IBinaryData, fileName: string): Promise<UploadSource> {
 	if (binary.id) {
 		const id = binary.id;
 		const metadata = await ctx.helpers.getBinaryMetadata(id);
-		return { fileName, size: metadata.fileSize, open: async () => await ctx.helpers.getBinaryStream(id, TRANSFER_CHUNK_BYTES) };
+		const storedFile = /^filesystem(-v2)?:/.test(id) ? ctx.helpers.getBinaryPath(id) : undefined;
+		return {
+			fileName,
+			size: metadata.fileSize,
+			open: async () => (storedFile ? ringFileStream(storedFile) : await ctx.helpers.getBinaryStream(id, TRANSFER_CHUNK_BYTES)),
+		};
 	}
 	const buffer = Buffer.from(binary.data, BINARY_ENCODING);
 	return { fileName, size: buffer.length, open: async () => Readable.from([buffer]) };
