@@ -66,10 +66,29 @@ class MultipartParser {
 	}
 
 	async push(chunk: Buffer): Promise<void> {
-		this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+		this.pending = await this.join(chunk);
 		while (await this.step()) {
 			// each step consumes what it can and says whether another step may progress
 		}
+	}
+
+	/**
+	 * The unread bytes followed by `chunk`. In a part's body the unread bytes are only the tail that
+	 * might begin a delimiter: unless one really starts there, they are data, and the chunk is
+	 * taken as it is rather than copied behind them (a copy of every byte of an upload).
+	 */
+	private async join(chunk: Buffer): Promise<Buffer> {
+		if (this.pending.length === 0) return chunk;
+		const seamFits = chunk.length >= this.delimiter.length - 1;
+		if (this.stage === 'body' && this.pending.length < this.delimiter.length && seamFits) {
+			const seam = Buffer.concat([this.pending, chunk.subarray(0, this.delimiter.length - 1)]);
+			const at = seam.indexOf(this.delimiter);
+			if (at < 0 || at >= this.pending.length) {
+				await this.sink!.write(this.pending);
+				return chunk;
+			}
+		}
+		return Buffer.concat([this.pending, chunk]);
 	}
 
 	finish(): void {

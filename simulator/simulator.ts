@@ -79,7 +79,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			ctx.remote.stop();
 			server.close(() => {
 				if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
-				resolve();
+				void blobs.close().then(resolve);
 			});
 			server.closeAllConnections();
 		});
