@@ -1,0 +1,120 @@
+/**
+ * rawGet: the download client that reads the socket straight into a ring of slots. Served by a raw
+ * TCP server on 127.0.0.1, so every framing the client claims to handle is sent byte for byte, in
+ * small writes that split heads, chunk-size lines and bodies across reads.
+ */
+import { randomBytes } from 'crypto';
+import net from 'net';
+import type { AddressInfo } from 'net';
+
+import { rawGet } from '../../nodes/OneFichier/transport/rawHttp';
+import { SlotRing } from '../../nodes/OneFichier/transport/streams';
+
+let server: net.Server;
+let port: number;
+/** What the server answers next: the raw bytes, written in pieces of `piece` bytes. */
+let answer: { bytes: Buffer; piece: number; hangUp: boolean } = { bytes: Buffer.alloc(0), piece: 1, hangUp: true };
+let lastRequest = '';
+
+beforeAll(async () => {
+	server = net.createServer((socket) => {
+		socket.once('data', async (request) => {
+			lastRequest = request.toString('latin1');
+			const { bytes, piece, hangUp } = answer;
+			for (let at = 0; at < bytes.length && !socket.destroyed; at += piece) {
+				if (!socket.write(bytes.subarray(at, at + piece))) await new Promise((resolve) => socket.once('drain', resolve));
+			}
+			if (hangUp) socket.end();
+		});
+		socket.on('error', () => undefined);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	port = (server.address() as AddressInfo).port;
+});
+afterAll(async () => await new Promise((resolve) => server.close(resolve)));
+
+function serve(head: string, body: Buffer | string = '', piece = 7001, hangUp = true): void {
+	answer = { bytes: Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body)]), piece, hangUp };
+}
+
+async function readAll(url = `http://127.0.0.1:${port}/dl/token?x=1`, signal?: AbortSignal) {
+	const response = await rawGet(new URL(url), { signal, ring: new SlotRing(256 * 1024, 4) });
+	const chunks: Buffer[] = [];
+	for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Buffer));
+	return { ...response, chunks, body: Buffer.concat(chunks) };
+}
+
+it('sends one GET with the path, Host and Connection: close', async () => {
+	serve('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n', 'ok');
+	await readAll();
+	expect(lastRequest).toMatch(/^GET \/dl\/token\?x=1 HTTP\/1\.1\r\n/);
+	expect(lastRequest).toContain(`Host: 127.0.0.1:${port}\r\n`);
+	expect(lastRequest).toContain('Connection: close\r\n');
+});
+
+it('reads a Content-Length body larger than the ring, in slot-sized chunks, byte for byte', async () => {
+	const content = randomBytes(3 * 1024 * 1024 + 5);
+	serve(`HTTP/1.1 200 OK\r\nContent-Type: video/mp4\r\nContent-Length: ${content.length}\r\n\r\n`, content, 65_536);
+	const { statusCode, headers, body, chunks } = await readAll();
+	expect(statusCode).toBe(200);
+	expect(headers['content-type']).toBe('video/mp4');
+	expect(body.equals(content)).toBe(true);
+	expect(Math.max(...chunks.map((c) => c.length))).toBeLessThanOrEqual(256 * 1024);
+});
+
+it('ignores bytes past Content-Length', async () => {
+	serve('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n', 'hello, and more', 3);
+	expect((await readAll()).body.toString()).toBe('hello');
+});
+
+it('decodes a chunked body (extensions, a trailer), split at every awkward place', async () => {
+	const parts = [randomBytes(1), randomBytes(30_000), randomBytes(17), randomBytes(7_000)];
+	const encoded = `${parts.map((p, i) => `${p.length.toString(16)}${i === 1 ? ';name=x' : ''}\r\n${p.toString('latin1')}\r\n`).join('')}0\r\nX-Trailer: y\r\n\r\n`;
+	for (const piece of [1, 3, 4096]) {
+		serve('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n', Buffer.from(encoded, 'latin1'), piece);
+		expect((await readAll()).body.equals(Buffer.concat(parts))).toBe(true);
+	}
+});
+
+it('skips an interim 103 answer', async () => {
+	serve('HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n', 'abc', 5);
+	const { statusCode, body } = await readAll();
+	expect(statusCode).toBe(200);
+	expect(body.toString()).toBe('abc');
+});
+
+it('reads a body without length until the connection ends', async () => {
+	serve('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n', 'until the end');
+	expect((await readAll()).body.toString()).toBe('until the end');
+});
+
+it('ends a body cut short without an error: the caller counts and reports the shortfall', async () => {
+	serve('HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n', 'only this');
+	expect((await readAll()).body.toString()).toBe('only this');
+});
+
+it('gives the status and the body of an error answer', async () => {
+	serve('HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\n\r\n', 'not found');
+	const { statusCode, body } = await readAll();
+	expect(statusCode).toBe(404);
+	expect(body.toString()).toBe('not found');
+});
+
+it('rejects when the server closes before answering', async () => {
+	serve('');
+	await expect(readAll()).rejects.toThrow(/closed the connection/);
+});
+
+it('stops a transfer at once when its signal is aborted', async () => {
+	serve('HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n', randomBytes(1024 * 1024), 65_536, false);
+	const controller = new AbortController();
+	const response = await rawGet(new URL(`http://127.0.0.1:${port}/`), { signal: controller.signal, ring: new SlotRing(256 * 1024, 4) });
+	const started = Date.now();
+	setTimeout(() => controller.abort(), 50);
+	await expect(
+		(async () => {
+			for await (const chunk of response.body) void chunk;
+		})(),
+	).rejects.toThrow(/aborted/);
+	expect(Date.now() - started).toBeLessThan(5000);
+});
