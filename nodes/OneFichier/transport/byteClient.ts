@@ -1,6 +1,7 @@
 /**
- * The byte client: the upload POST to the node and the GET of a download token. Nothing here holds a
- * whole file; the callers in upload.ts and download.ts speak the protocol on top of it.
+ * The byte client: the upload POST to the node, and the GET of a download token through a proxy.
+ * Nothing here holds a whole file; the callers in upload.ts and download.ts speak the protocol on
+ * top of it.
  */
 import type { IncomingMessage } from 'http';
 import http from 'http';
@@ -10,9 +11,9 @@ import { Readable } from 'stream';
 
 import { cancelSignalOf, CREDENTIAL_TYPE, getOneFichierCredentials } from './index';
 
-// Bytes go through Node's own http/https client, not n8n's request helper: on 1 GiB over
-// loopback (bench/transfer.ts) the helper (axios) took 4.3 s to send what plain http sent in
-// 1.2 s. When a proxy is configured in the environment (how n8n is given one), transfers go
+// Uploads go through Node's own http/https client, not n8n's request helper: on 1 GiB over
+// loopback the helper (axios) took 4.3 s to send what plain http sent in 1.2 s. Downloads use
+// rawHttp.ts. When a proxy is configured in the environment (how n8n is given one), transfers go
 // through n8n's helper instead, so its proxy settings still apply. API calls always use it.
 
 export interface ByteResponse {

@@ -1,0 +1,60 @@
+// The benchmark's floor: n8n's binary store moving the same bytes as the 1fichier node, through
+// the same ring of buffers (the installed package's transport/streams), without any HTTP.
+// "into" stores a local file with prepareBinaryData, as a download stores what it receives;
+// "out" reads a stored binary and writes it to a local file, as an upload reads what it sends.
+// Installed into the benchmark's n8n only (bench/transfers.mjs); never part of the package.
+const { open } = require('node:fs/promises');
+const { ringFileStream } = require('n8n-nodes-1fichier/dist/nodes/OneFichier/transport/streams');
+
+class BenchFloor {
+	constructor() {
+		this.description = {
+			displayName: 'Bench Floor',
+			name: 'benchFloor',
+			group: ['transform'],
+			version: 1,
+			description: 'Moves a file into or out of n8n\'s binary store (benchmark floor)',
+			defaults: { name: 'Bench Floor' },
+			inputs: ['main'],
+			outputs: ['main'],
+			properties: [
+				{
+					displayName: 'Direction',
+					name: 'direction',
+					type: 'options',
+					options: [
+						{ name: 'Into the Store', value: 'into' },
+						{ name: 'Out of the Store', value: 'out' },
+					],
+					default: 'into',
+				},
+				{ displayName: 'File', name: 'file', type: 'string', default: '' },
+			],
+		};
+	}
+
+	async execute() {
+		const items = this.getInputData();
+		const out = [];
+		for (let i = 0; i < items.length; i++) {
+			const file = this.getNodeParameter('file', i);
+			if (this.getNodeParameter('direction', i) === 'into') {
+				const binary = await this.helpers.prepareBinaryData(ringFileStream(file), file.split('/').pop(), 'application/octet-stream');
+				out.push({ json: {}, binary: { data: binary }, pairedItem: { item: i } });
+			} else {
+				const binary = this.helpers.assertBinaryData(i, 'data');
+				const handle = await open(file, 'w');
+				try {
+					const source = ringFileStream(this.helpers.getBinaryPath(binary.id));
+					for await (const chunk of source) await handle.write(chunk);
+				} finally {
+					await handle.close();
+				}
+				out.push({ json: { written: file }, pairedItem: { item: i } });
+			}
+		}
+		return [out];
+	}
+}
+
+module.exports = { BenchFloor };
