@@ -1,8 +1,16 @@
-// Copies the non-TypeScript assets n8n loads at runtime (icons, codex JSON) next to the compiled nodes.
+// Copies the non-TypeScript files n8n loads at runtime next to the compiled nodes: icons, codex
+// JSON, the Whirlpool worker (plain JavaScript, see its header) and the hash-wasm build it runs.
 const path = require('path');
-const { task, src, dest } = require('gulp');
+const { finished } = require('stream/promises');
+const { task, src, dest, parallel } = require('gulp');
 
-task('build:icons', copyAssets);
+// The package has no runtime dependencies (n8n's community-node rule): hash-wasm's prebuilt,
+// self-contained Whirlpool file (13 KB, WebAssembly inside) ships in dist with its MIT licence.
+const HASH_WASM_FILES = ['dist/whirlpool.umd.min.js', 'LICENSE'].map((file) =>
+	path.join(path.dirname(require.resolve('hash-wasm/package.json')), file),
+);
+
+task('build:assets', parallel(copyAssets, copyWhirlpool('dist'), copyWhirlpool('build')));
 
 function copyAssets() {
 	const nodeAssets = path.resolve('nodes', '**', '*.{png,svg,json}');
@@ -11,4 +19,17 @@ function copyAssets() {
 	src(icons).pipe(dest(path.resolve('dist', 'icons')));
 	src(credentialAssets).pipe(dest(path.resolve('dist', 'credentials')));
 	return src(nodeAssets, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
+}
+
+/** The worker into `<out>/nodes/…/helpers`, hash-wasm into `helpers/vendor/hash-wasm` beside it. */
+function copyWhirlpool(outDir) {
+	const helpers = path.resolve(outDir, 'nodes', 'OneFichier', 'helpers');
+	const written = (stream) => finished(stream, { readable: false });
+	const copy = () =>
+		Promise.all([
+			written(src(path.resolve('nodes', 'OneFichier', 'helpers', '*.worker.js')).pipe(dest(helpers))),
+			written(src(HASH_WASM_FILES).pipe(dest(path.join(helpers, 'vendor', 'hash-wasm')))),
+		]);
+	copy.displayName = `whirlpool → ${outDir}`;
+	return copy;
 }
