@@ -12,7 +12,7 @@ export interface Blob {
 	id: number;
 	path: string;
 	size: number;
-	/** Whirlpool, 128 lowercase hex (hash-wasm: Node's OpenSSL has no whirlpool). */
+	/** Whirlpool, 128 lowercase hex (hash-wasm: Node's OpenSSL has no whirlpool); empty without checksums. */
 	checksum: string;
 	refs: number;
 }
@@ -44,7 +44,14 @@ export class BlobStore {
 	private readonly directory: string;
 	private hasher: BackgroundHasher | undefined;
 
-	constructor(dataDir: string) {
+	/**
+	 * `checksums: false` stores files without a checksum (as when 1fichier gives none): uploads then
+	 * go as fast as the disk, not at the speed of the hash (raw transfer benchmarks).
+	 */
+	constructor(
+		dataDir: string,
+		private readonly checksums = true,
+	) {
 		this.directory = join(dataDir, 'blobs');
 		mkdirSync(this.directory, { recursive: true });
 	}
@@ -52,12 +59,13 @@ export class BlobStore {
 	fromBuffer(content: Buffer): Blob {
 		const path = this.newPath();
 		writeFileSync(path, content);
-		return { id: this.nextId - 1, path, size: content.length, checksum: checksumOf(content), refs: 0 };
+		const checksum = this.checksums ? checksumOf(content) : '';
+		return { id: this.nextId - 1, path, size: content.length, checksum, refs: 0 };
 	}
 
 	writer(): BlobWriter {
-		this.hasher ??= new BackgroundHasher();
-		return new StreamingBlobWriter(this.newPath(), this.nextId - 1, this.hasher);
+		const hash = this.checksums ? (this.hasher ??= new BackgroundHasher()).open() : new NoChecksum();
+		return new StreamingBlobWriter(this.newPath(), this.nextId - 1, hash);
 	}
 
 	retain(blob: Blob): void {
@@ -197,18 +205,36 @@ class HashJob {
 	}
 }
 
+/** What a writer needs from its hash: a slot to stage bytes in, hashed once full. */
+type SlotHash = Pick<HashJob, 'slot' | 'hashSlot' | 'digest' | 'drop'>;
+
+/** Stands in for a HashJob when the store computes no checksums. */
+class NoChecksum implements SlotHash {
+	private readonly staging = Buffer.allocUnsafe(SLOT_BYTES);
+
+	slot(): Buffer {
+		return this.staging;
+	}
+
+	async hashSlot(): Promise<void> {}
+
+	async digest(): Promise<string> {
+		return '';
+	}
+
+	drop(): void {}
+}
+
 class StreamingBlobWriter implements BlobWriter {
 	bytesWritten = 0;
-	private readonly hash: HashJob;
 	private readonly file: Promise<FileHandle>;
 	private staged = 0;
 
 	constructor(
 		private readonly path: string,
 		private readonly id: number,
-		hasher: BackgroundHasher,
+		private readonly hash: SlotHash,
 	) {
-		this.hash = hasher.open();
 		this.file = open(path, 'w');
 		// A failed open is reported by the first write or by finish(), not as an unhandled rejection.
 		this.file.catch(() => undefined);

@@ -2,7 +2,7 @@
  * `npm run simulator` — a local 1fichier API for manual testing and end-to-end tests.
  *
  *   node build/simulator/cli.js [--port 8765] [--host 127.0.0.1] [--seed demo|empty]
- *        [--time-scale 1] [--data-dir DIR] [--key KEY]... [--quiet]
+ *        [--time-scale 1] [--data-dir DIR] [--key KEY]... [--quiet] [--no-checksums]
  *
  * Environment: SIMULATOR_PORT, SIMULATOR_KEYS (comma-separated). Stops on SIGINT/SIGTERM.
  */
@@ -17,9 +17,10 @@ interface CliOptions {
 	dataDir?: string;
 	keys: string[];
 	quiet: boolean;
+	checksums: boolean;
 }
 
-const USAGE = 'usage: simulator [--port N] [--host H] [--seed demo|empty] [--time-scale X] [--data-dir DIR] [--key KEY]... [--quiet]';
+const USAGE = 'usage: simulator [--port N] [--host H] [--seed demo|empty] [--time-scale X] [--data-dir DIR] [--key KEY]... [--quiet] [--no-checksums]';
 
 function fail(message: string): never {
 	console.error(`simulator: ${message}\n${USAGE}`);
@@ -40,6 +41,7 @@ export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv): CliOp
 		timeScale: 1,
 		keys: (env.SIMULATOR_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean),
 		quiet: false,
+		checksums: true,
 	};
 	const cliKeys: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
@@ -70,6 +72,9 @@ export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv): CliOp
 			case '--quiet':
 				options.quiet = true;
 				break;
+			case '--no-checksums':
+				options.checksums = false;
+				break;
 			case '--help':
 			case '-h':
 				console.log(USAGE);
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
 		timeScale: cli.timeScale,
 		dataDir: cli.dataDir,
 		keys,
+		checksums: cli.checksums,
 		onRequest: cli.quiet ? undefined : logLine,
 	};
 	const simulator = await startSimulator(options);

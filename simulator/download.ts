@@ -3,9 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
 import type { SimulatorContext } from './context';
+import { flipFirstByte } from './damage';
 import { htmlPage, sendHtml, sendNotFound } from './http-util';
 import { newDownloadToken } from './names';
 import type { StoredFile } from './state';
+import type { Fault } from './types';
 
 interface DownloadToken {
 	fileId: string;
@@ -64,7 +66,13 @@ function contentDisposition(filename: string, inline: boolean): string {
 }
 
 /** `GET|HEAD /dl/<token>`: the file's bytes from disk, with Range support (§2.3 token facts). */
-export async function serveDownload(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext, token: string): Promise<void> {
+export async function serveDownload(
+	req: IncomingMessage,
+	res: ServerResponse,
+	ctx: SimulatorContext,
+	token: string,
+	fault?: Fault,
+): Promise<void> {
 	const grant = ctx.tokens.get(token);
 	const file = grant && ctx.state.findFileById(grant.fileId);
 	if (!grant || !file) return sendNotFound(res);
@@ -87,5 +95,7 @@ export async function serveDownload(req: IncomingMessage, res: ServerResponse, c
 	});
 	if (req.method === 'HEAD' || file.size === 0) return void res.end();
 	// 1 MiB reads: a third of the CPU that 64 KiB reads and socket writes cost (1.1 s, not 3 s, per GiB).
-	await pipeline(createReadStream(file.blob.path, { start, end, highWaterMark: 1 << 20 }), res);
+	const bytes = createReadStream(file.blob.path, { start, end, highWaterMark: 1 << 20 });
+	if (fault?.kind === 'corruptDownload') await pipeline(bytes, flipFirstByte(), res);
+	else await pipeline(bytes, res);
 }

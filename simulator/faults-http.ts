@@ -60,10 +60,16 @@ export async function applyFault(
 		case 'refusal':
 			sendJson(res, fault.status ?? 403, { status: 'KO', message: fault.message });
 			return 'answered';
-		// end.pl variants shape the real result: server.ts hands them to handleEndPl.
+		// end.pl variants shape the real result (server.ts hands them to handleEndPl); with the
+		// integrity faults the transfer goes on and its handler damages the bytes or the checksum.
 		case 'endHtml':
 		case 'endNoLinks':
 		case 'endSeveralLinks':
+		case 'endWithoutChecksum':
+		case 'corruptUpload':
+		case 'wrongChecksum':
+		case 'corruptDownload':
 			return 'continue';
 	}
 }
+

@@ -12,7 +12,19 @@ const KINDS: readonly FaultKind[] = [
 	'endHtml',
 	'endNoLinks',
 	'endSeveralLinks',
+	'corruptUpload',
+	'wrongChecksum',
+	'corruptDownload',
+	'endWithoutChecksum',
 ];
+
+/** Integrity faults only make sense on a transfer: they wait for one instead of any request. */
+const DEFAULT_MATCH: Partial<Record<FaultKind, string>> = {
+	corruptUpload: '/upload.cgi',
+	wrongChecksum: '/upload.cgi',
+	corruptDownload: '/dl/',
+	endWithoutChecksum: '/end.pl',
+};
 
 interface ArmedFault extends Fault {
 	remaining: number;
@@ -27,7 +39,8 @@ export class FaultQueue implements FaultInjector {
 		const times = fault.times ?? 1;
 		if (!Number.isInteger(times) || times < 1) throw new Error('simulator: fault times must be a positive integer');
 		if (fault.kind === 'refusal' && typeof fault.message !== 'string') throw new Error('simulator: a refusal fault needs a message');
-		this.armed.push({ ...fault, remaining: fault.always ? Number.POSITIVE_INFINITY : times });
+		const match = fault.match ?? DEFAULT_MATCH[fault.kind];
+		this.armed.push({ ...fault, match, remaining: fault.always ? Number.POSITIVE_INFINITY : times });
 	}
 
 	clear(): void {

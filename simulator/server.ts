@@ -37,7 +37,7 @@ export function createRequestListener(ctx: SimulatorContext, log?: (entry: Reque
 
 function endVariantOf(fault: Fault | undefined): EndVariant | undefined {
 	const kind = fault?.kind;
-	return kind === 'endHtml' || kind === 'endNoLinks' || kind === 'endSeveralLinks' ? kind : undefined;
+	return kind === 'endHtml' || kind === 'endNoLinks' || kind === 'endSeveralLinks' || kind === 'endWithoutChecksum' ? kind : undefined;
 }
 
 function isNodePath(path: string): boolean {
@@ -76,9 +76,9 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: SimulatorCo
 		if ((await applyFault(fault, req, res, path, lockKey)) === 'answered') return;
 	}
 	if (isApi) return handleApi(req, res, ctx, endpoint);
-	if (path === '/upload.cgi') return handleUploadCgi(req, res, ctx, url.searchParams);
+	if (path === '/upload.cgi') return handleUploadCgi(req, res, ctx, url.searchParams, fault);
 	if (path === '/end.pl') return handleEndPl(req, res, ctx, url.searchParams, endVariantOf(fault));
-	if (path.startsWith('/dl/') && (req.method === 'GET' || req.method === 'HEAD')) return serveDownload(req, res, ctx, path.slice(4));
+	if (path.startsWith('/dl/') && (req.method === 'GET' || req.method === 'HEAD')) return serveDownload(req, res, ctx, path.slice(4), fault);
 	if (path.startsWith('/dir/')) return serveSharedFolder(req, res, ctx, `${ctx.publicUrl()}${path}`, url.searchParams);
 	sendNotFound(res);
 }

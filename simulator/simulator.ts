@@ -46,7 +46,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), '1fichier-sim-'));
 	const now = () => Date.now();
 	await whirlpoolReady;
-	const blobs = new BlobStore(dataDir);
+	const blobs = new BlobStore(dataDir, options.checksums ?? true);
 	const limits = { ...DEFAULT_LIMITS, ...options.limits };
 	let publicUrl = '';
 	const ctx: SimulatorContext = {

@@ -19,6 +19,12 @@ export interface SimulatorOptions {
 	limits?: Partial<SimulatorLimits>;
 	/** Account offer reported by user/info (0 free, 1 Premium, 2 Access). Default 1. */
 	offer?: number;
+	/**
+	 * Default true: every file gets its real Whirlpool checksum, hashed as the bytes arrive on a
+	 * worker thread (an upload goes no faster than the hash, about 125 MiB/s). False: no checksums
+	 * (empty, as when 1fichier gives none), for benchmarks of raw transfer speed.
+	 */
+	checksums?: boolean;
 	/** Called once per answered request (API and node transfers, not control calls). Never gets headers. */
 	onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -149,7 +155,7 @@ export interface SimFile {
 	/** ms epoch */
 	createdAt: number;
 	folderId: number;
-	/** Whirlpool, 128 lowercase hex. */
+	/** Whirlpool, 128 lowercase hex (empty when the simulator runs without checksums). */
 	checksum: string;
 	contentType: string;
 	description: string;
@@ -189,10 +195,19 @@ export type FaultKind =
 	| 'refusal'
 	| 'endHtml'
 	| 'endNoLinks'
-	| 'endSeveralLinks';
+	| 'endSeveralLinks'
+	// Integrity faults: the request succeeds but the bytes or the checksum are not right.
+	| 'corruptUpload' // the next upload stores its first byte flipped (checksum of the stored bytes)
+	| 'wrongChecksum' // the next upload stores the right bytes but reports a wrong checksum
+	| 'corruptDownload' // the next download sends its first byte flipped
+	| 'endWithoutChecksum'; // the next end.pl answer has no `whirlpool` (file/info still has the checksum)
 
 export interface Fault {
-	/** Path substring, e.g. 'file/ls.cgi', 'upload.cgi', 'end.pl', '/dl/'. Absent = any request. */
+	/**
+	 * Path substring, e.g. 'file/ls.cgi', 'upload.cgi', 'end.pl', '/dl/'. Absent = any request,
+	 * except for the integrity faults: '/upload.cgi' (corruptUpload, wrongChecksum), '/dl/'
+	 * (corruptDownload), '/end.pl' (endWithoutChecksum).
+	 */
 	match?: string;
 	kind: FaultKind;
 	/** For 5xx, default 503; for refusal, default 403. */

@@ -2,10 +2,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { Blob, BlobWriter } from './blobs';
 import type { SimulatorContext } from './context';
+import { withFirstByteFlipped, wrongChecksum } from './damage';
 import { bearerKey, escapeHtml, headerValue, htmlPage, sendHtml, sendJson } from './http-util';
 import { boundaryOf, MalformedMultipartError, parseMultipart, type PartHeaders, type PartSink } from './multipart';
 import { FILE_DOMAINS, newRemovalCode, newUploadId, reservedCharacterProblem } from './names';
 import { ROOT_FOLDER_ID, type StoredFile } from './state';
+import type { Fault } from './types';
 
 /**
  * Upload step 2 and 3 of §2.2: `POST /upload.cgi?id=<id>` (multipart, field `file[]`) answers
@@ -78,12 +80,17 @@ function fieldSink(name: string, fields: Map<string, string>): PartSink {
 	};
 }
 
-/** A file part streams to a new blob on disk. */
-function fileSink(headers: PartHeaders, received: ReceivedUpload, ctx: SimulatorContext): PartSink {
+/** A file part streams to a new blob on disk (its first byte flipped under the corruptUpload fault). */
+function fileSink(headers: PartHeaders, received: ReceivedUpload, ctx: SimulatorContext, fault?: Fault): PartSink {
 	const file: ReceivedFile = { filename: headers.filename ?? '', contentType: headers.contentType, writer: ctx.blobs.writer() };
 	received.files.push(file);
+	let corrupt = fault?.kind === 'corruptUpload';
 	return {
-		write: (chunk) => file.writer.write(chunk),
+		write: (chunk) => {
+			if (!corrupt || chunk.length === 0) return file.writer.write(chunk);
+			corrupt = false;
+			return file.writer.write(withFirstByteFlipped(chunk));
+		},
 		end: async () => {
 			file.blob = await file.writer.finish();
 		},
@@ -93,11 +100,11 @@ function fileSink(headers: PartHeaders, received: ReceivedUpload, ctx: Simulator
 /** A part that is neither a known field nor a file: read and forget. */
 const discardSink: PartSink = { write() {}, end() {} };
 
-async function receiveUpload(req: IncomingMessage, boundary: string, ctx: SimulatorContext): Promise<ReceivedUpload> {
+async function receiveUpload(req: IncomingMessage, boundary: string, ctx: SimulatorContext, fault?: Fault): Promise<ReceivedUpload> {
 	const received: ReceivedUpload = { fields: new Map(), files: [] };
 	try {
 		await parseMultipart(req as AsyncIterable<Buffer>, boundary, (headers) => {
-			if (headers.filename !== undefined) return fileSink(headers, received, ctx);
+			if (headers.filename !== undefined) return fileSink(headers, received, ctx, fault);
 			if (headers.name) return fieldSink(headers.name, received.fields);
 			return discardSink;
 		});
@@ -141,7 +148,13 @@ function domainIndex(fields: Map<string, string>): number {
 	return Number.isInteger(domain) && domain >= 0 && domain < FILE_DOMAINS.length ? domain : 0;
 }
 
-export async function handleUploadCgi(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext, query: URLSearchParams): Promise<void> {
+export async function handleUploadCgi(
+	req: IncomingMessage,
+	res: ServerResponse,
+	ctx: SimulatorContext,
+	query: URLSearchParams,
+	fault?: Fault,
+): Promise<void> {
 	const session = ctx.uploads.get(query.get('id') ?? '');
 	if (req.method !== 'POST') return sendUploadError(res, 405, 'Méthode invalide / POST expected');
 	if (!session) return sendUploadError(res, 404, 'Identifiant d\u2019upload invalide / Unknown upload id');
@@ -159,7 +172,7 @@ export async function handleUploadCgi(req: IncomingMessage, res: ServerResponse,
 
 	let received: ReceivedUpload;
 	try {
-		received = await receiveUpload(req, boundary, ctx);
+		received = await receiveUpload(req, boundary, ctx, fault);
 	} catch (error) {
 		if (error instanceof MalformedMultipartError) return sendUploadError(res, 400, `Requête invalide / Bad request: ${error.message}`);
 		throw error;
@@ -185,6 +198,7 @@ export async function handleUploadCgi(req: IncomingMessage, res: ServerResponse,
 			removalCode: anonymous ? newRemovalCode() : '',
 		}),
 	);
+	if (fault?.kind === 'wrongChecksum') for (const file of stored) file.checksum = wrongChecksum(file.checksum);
 	session.result = { files: stored, anonymous, expiresAt: ctx.now() + ctx.scaled(ctx.limits.endResultTtlMs) };
 	res.writeHead(302, { Location: `/end.pl?xid=${session.id}`, 'Content-Length': '0' });
 	res.end();
@@ -210,7 +224,7 @@ function endResultJson(files: StoredFile[]) {
 			filename: file.filename,
 			size: String(file.size), // a string in real answers (rclone parses it)
 			remove: removeLink(file),
-			whirlpool: file.checksum,
+			whirlpool: file.checksum as string | undefined,
 		})),
 	};
 }
@@ -233,9 +247,10 @@ function endResultHtml(files: StoredFile[]): string {
 
 /**
  * What real clients met on end.pl (§2.2): the HTML page although JSON was asked (rclone #4382,
- * #7971), JSON with no link yet (#5152), or several links where one was expected.
+ * #7971), JSON with no link yet (#5152), or several links where one was expected; and links
+ * without `whirlpool` (the checksum is "not available", §4).
  */
-export type EndVariant = 'endHtml' | 'endNoLinks' | 'endSeveralLinks';
+export type EndVariant = 'endHtml' | 'endNoLinks' | 'endSeveralLinks' | 'endWithoutChecksum';
 
 /** `GET /end.pl?xid=<id>`; the result expires after endResultTtlMs ("deleted 2 hours after the end"). */
 export function handleEndPl(
@@ -254,6 +269,7 @@ export function handleEndPl(
 	const answer = endResultJson(result.files);
 	if (variant === 'endNoLinks') answer.links = [];
 	if (variant === 'endSeveralLinks') answer.links.unshift(...decoyLinks(result.files));
+	if (variant === 'endWithoutChecksum') for (const link of answer.links) delete link.whirlpool;
 	sendJson(res, 200, answer);
 }
 

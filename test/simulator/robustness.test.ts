@@ -58,7 +58,8 @@ describe('simulator: broken clients', () => {
 
 describe('simulator CLI arguments', () => {
 	it('defaults to port 8765, demo seed, no keys (→ demo key)', () => {
-		expect(parseCliArguments([], {})).toEqual({ port: 8765, host: '127.0.0.1', seed: 'demo', timeScale: 1, keys: [], quiet: false });
+		expect(parseCliArguments([], {})).toEqual({ port: 8765, host: '127.0.0.1', seed: 'demo', timeScale: 1, keys: [], quiet: false, checksums: true });
+		expect(parseCliArguments(['--no-checksums'], {})).toMatchObject({ checksums: false });
 	});
 
 	it('reads the environment and the flags; --key repeats and wins over SIMULATOR_KEYS', () => {

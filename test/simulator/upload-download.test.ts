@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { Simulator } from '../../simulator';
-import { checksumOf } from '../../simulator/blobs';
+import { opensslWhirlpool, opensslWhirlpools } from '../helpers/whirlpool';
 import { api, DEMO_API_KEY, multipartBody, postUpload, rawRequest, sleep, startRelaxed, uploadThroughNode } from './helpers';
 
 describe('simulator: 3-step upload (§2.2)', () => {
@@ -20,7 +20,7 @@ describe('simulator: 3-step upload (§2.2)', () => {
 		const [link] = links;
 		expect(link.download).toMatch(/^https:\/\/1fichier\.com\/\?[a-z0-9]{20}$/);
 		expect(link.size).toBe(String(content.length));
-		expect(link.whirlpool).toBe(checksumOf(content));
+		expect(link.whirlpool).toBe(opensslWhirlpool(content));
 		expect(link.remove).toBe('');
 		const file = sim.state.findFile(link.download);
 		expect(file?.folderId).toBe(folder.id);
@@ -134,6 +134,77 @@ describe('simulator: 3-step upload (§2.2)', () => {
 		expect(links[0].remove).not.toBe('');
 		expect(sim.state.allFiles().length).toBe(accountFiles);
 		expect(sim.state.anonymousFiles().map((file) => file.filename)).toContain('anon.txt');
+	});
+
+	describe('Whirlpool checksums and integrity faults', () => {
+		it('keeps the real Whirlpool of uploaded and added files, the same in end.pl, file/info and file/ls', async () => {
+			const uploaded = randomBytes(3 * 1024 * 1024 + 7);
+			const [link] = await uploadThroughNode(sim, [{ filename: 'w.bin', content: uploaded }]);
+			const added = sim.state.addFile(0, 'added.txt', 'abc');
+			const [uploadedHash, abc] = opensslWhirlpools([uploaded, Buffer.from('abc')]);
+			expect(link.whirlpool).toBe(uploadedHash);
+			expect((await api(sim, 'file/info.cgi', { url: link.download })).json.checksum).toBe(uploadedHash);
+			expect(added.checksum).toBe(abc);
+			const listed = (await api(sim, 'file/ls.cgi', { folder_id: 0 })).json.items as Array<{ url: string; checksum: string }>;
+			expect(listed.find((item) => item.url === added.url)?.checksum).toBe(abc);
+		});
+
+		it('corruptUpload stores the next upload with its first byte flipped, and the checksum of what it stored', async () => {
+			const content = randomBytes(200_000);
+			sim.faults.add({ kind: 'corruptUpload' });
+			// The fault waits for an upload: the API calls before it do not use it up.
+			const [damaged] = await uploadThroughNode(sim, [{ filename: 'bad.bin', content }]);
+			const stored = sim.state.readFile(damaged.download);
+			expect(stored.equals(content)).toBe(false);
+			expect(stored[0]).toBe(content[0] ^ 0xff);
+			expect(stored.subarray(1).equals(content.subarray(1))).toBe(true);
+			const [sent, kept] = opensslWhirlpools([content, stored]);
+			expect(damaged.whirlpool).toBe(kept);
+			expect(damaged.whirlpool).not.toBe(sent);
+			const [next] = await uploadThroughNode(sim, [{ filename: 'good.bin', content }]);
+			expect(next.whirlpool).toBe(sent);
+		});
+
+		it('wrongChecksum stores the right bytes under a wrong checksum, everywhere it is shown', async () => {
+			const content = randomBytes(100_000);
+			sim.faults.add({ kind: 'wrongChecksum' });
+			const [link] = await uploadThroughNode(sim, [{ filename: 'lie.bin', content }]);
+			expect(sim.state.readFile(link.download).equals(content)).toBe(true);
+			const truth = opensslWhirlpool(content);
+			expect(link.whirlpool).toMatch(/^[0-9a-f]{128}$/);
+			expect(link.whirlpool).not.toBe(truth);
+			expect((await api(sim, 'file/info.cgi', { url: link.download })).json.checksum).toBe(link.whirlpool);
+		});
+
+		it('corruptDownload flips the first byte of the next download only', async () => {
+			const content = randomBytes(100_000);
+			const file = sim.state.addFile(0, 'served.bin', content);
+			sim.faults.add({ kind: 'corruptDownload' });
+			const token = await api(sim, 'download/get_token.cgi', { url: file.url });
+			const damaged = await rawRequest(token.json.url, {});
+			expect(damaged.body[0]).toBe(content[0] ^ 0xff);
+			expect(damaged.body.subarray(1).equals(content.subarray(1))).toBe(true);
+			expect((await rawRequest(token.json.url, {})).body.equals(content)).toBe(true);
+		});
+
+		it('endWithoutChecksum leaves whirlpool out of the next end.pl answer; file/info still has it', async () => {
+			const content = randomBytes(50_000);
+			sim.faults.add({ kind: 'endWithoutChecksum' });
+			const [link] = await uploadThroughNode(sim, [{ filename: 'quiet.bin', content }]);
+			expect(link).not.toHaveProperty('whirlpool');
+			expect((await api(sim, 'file/info.cgi', { url: link.download })).json.checksum).toBe(opensslWhirlpool(content));
+		});
+
+		it('computes no checksums when started with checksums: false', async () => {
+			const plain = await startRelaxed({ checksums: false });
+			try {
+				const [link] = await uploadThroughNode(plain, [{ filename: 'n.bin', content: 'no hash' }]);
+				expect(link.whirlpool).toBe('');
+				expect(plain.state.addFile(0, 'm.txt', 'x').checksum).toBe('');
+			} finally {
+				await plain.close();
+			}
+		});
 	});
 });
 
