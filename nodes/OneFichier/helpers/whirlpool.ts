@@ -85,7 +85,8 @@ class HashWorker {
 	readonly thread = new Worker(WORKER_FILE);
 	readonly engine: Promise<string>;
 	private readonly freeBuffers: ArrayBuffer[] = [];
-	private buffersOut = 0;
+	/** Buffers that exist, free or with the worker: at most HASH_BUFFERS_IN_FLIGHT. */
+	private allocated = 0;
 	private session: WorkerSession | undefined;
 	private failure: Error | undefined;
 
@@ -116,8 +117,8 @@ class HashWorker {
 	takeBuffer(): ArrayBuffer | undefined {
 		const buffer = this.freeBuffers.pop();
 		if (buffer) return buffer;
-		if (this.buffersOut + this.freeBuffers.length >= HASH_BUFFERS_IN_FLIGHT) return undefined;
-		this.buffersOut++;
+		if (this.allocated >= HASH_BUFFERS_IN_FLIGHT) return undefined;
+		this.allocated++;
 		return new ArrayBuffer(HASH_BUFFER_BYTES);
 	}
 
@@ -131,7 +132,9 @@ class HashWorker {
 	}
 
 	trimIdleBuffers(): void {
-		this.freeBuffers.length = Math.min(this.freeBuffers.length, IDLE_BUFFERS_KEPT);
+		const dropped = Math.max(0, this.freeBuffers.length - IDLE_BUFFERS_KEPT);
+		this.freeBuffers.length -= dropped;
+		this.allocated -= dropped;
 	}
 
 	private receive(answer: WorkerAnswer): void {
@@ -271,6 +274,9 @@ export async function whirlpoolEngineName(): Promise<string> {
 	}
 }
 
+/** Accepts a digest (undefined) or refuses it with the error to end the stream with. */
+export type WhirlpoolCheck = (checksum: string) => Error | undefined | Promise<Error | undefined>;
+
 /**
  * A pass-through stage that hashes every byte going through it, in a worker. When the stream ends
  * it holds the end back until the digest is known and `check` accepted it: a consumer that stores
@@ -283,7 +289,7 @@ export class WhirlpoolTap extends Transform {
 	checkFailure: Error | undefined;
 	private readonly hashing = startWhirlpool();
 
-	constructor(private readonly check?: (checksum: string) => Error | undefined) {
+	constructor(private readonly check?: WhirlpoolCheck) {
 		super();
 	}
 
@@ -294,11 +300,14 @@ export class WhirlpoolTap extends Transform {
 	}
 
 	override _flush(callback: TransformCallback): void {
-		this.hashing.digest().then((checksum) => {
-			this.checksum = checksum;
-			this.checkFailure = this.check?.(checksum);
-			callback(this.checkFailure ?? null);
-		}, callback);
+		this.hashing
+			.digest()
+			.then(async (checksum) => {
+				this.checksum = checksum;
+				this.checkFailure = await this.check?.(checksum);
+				callback(this.checkFailure ?? null);
+			})
+			.catch(callback);
 	}
 
 	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
