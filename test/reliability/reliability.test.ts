@@ -175,7 +175,7 @@ const CASES: Case[] = [
 	{
 		kind: 'fault',
 		tried: 'end.pl: HTML result page instead of JSON',
-		reaction: 'reads the link from the page',
+		reaction: 'reads the link from the page, the checksum from file/info',
 		parameters: upload,
 		faults: [{ kind: 'endHtml', match: 'end.pl', always: true }],
 		upload: true,

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiFile, ApiSubFolder, FileInfoResponse } from '../transport/types';
 import { toNumber } from '../transport/types';
+import { normaliseChecksum } from './whirlpool';
 
 export function fileItem(file: ApiFile | FileInfoResponse, folderId?: number): IDataObject {
 	const item: IDataObject = {
@@ -10,7 +11,7 @@ export function fileItem(file: ApiFile | FileInfoResponse, folderId?: number): I
 		filename: file.filename,
 		size: toNumber(file.size) ?? null,
 		date: file.date,
-		checksum: file.checksum ?? null,
+		checksum: normaliseChecksum(file.checksum) ?? null,
 		contentType: file['content-type'] ?? null,
 		passwordProtected: toNumber(file.pass) === 1,
 		cdn: toNumber(file.cdn) === 1,

@@ -3,13 +3,16 @@ import { fileTypeFromMimeType } from 'n8n-workflow';
 
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
+import { normaliseChecksum } from '../../helpers/whirlpool';
 import { pipeline, Transform } from 'stream';
 
 import { apiRequest, throwIfCancelled, toNodeApiError } from '../../transport';
 import { openDownload } from '../../transport/download';
 import { progressLogger } from '../../transport/streams';
+import type { FileInfoResponse } from '../../transport/types';
 import { toNumber } from '../../transport/types';
 import { getFileInfo, show } from './shared';
+import { verifyChecksumOption, verifyingStage } from './verify';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to download'), displayOptions: show('download') },
@@ -38,6 +41,9 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: 'The file\'s download password, if it has one',
 			},
+			verifyChecksumOption(
+				'Whether to compare the Whirlpool checksum of the bytes received with the one 1fichier keeps of the file. A download that differs fails and keeps no file.',
+			),
 		],
 	},
 ];
@@ -45,7 +51,10 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const url = getFileUrl(this, 'file', itemIndex);
 	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string;
-	const { password } = this.getNodeParameter('options', itemIndex, {}) as { password?: string };
+	const { password, verifyChecksum = true } = this.getNodeParameter('options', itemIndex, {}) as {
+		password?: string;
+		verifyChecksum?: boolean;
+	};
 
 	// The token first, so the bytes start flowing at once; file/info (the item's details and the
 	// size to verify) is asked meanwhile, 500 ms later as pacing wants. A missing file or a wrong
@@ -71,25 +80,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	});
 	const headerName = download.fileName || 'file';
 	const progress = progressLogger(this, { fileName: headerName, size: download.contentLength ?? 0 });
-	// pipeline() destroys the last stream with the source's error, so prepareBinaryData sees it.
-	const stream = pipeline(download.stream, counter, progress, () => {});
-	let binary: IBinaryData;
-	try {
-		binary = await this.helpers.prepareBinaryData(stream, headerName, download.contentType?.split(';')[0].trim() || undefined);
-	} catch (error) {
-		await infoRequest; // a file/info failure is the cause worth reporting
-		throwIfCancelled(this);
-		throw toNodeApiError(
-			this.getNode(),
-			{ endpoint: 'download token', message: (error as Error).message || 'connection lost', kind: 'retryable' },
-			itemIndex,
-		);
-	}
-	const info = await infoRequest;
-	const expectedSize = toNumber(info.size) ?? download.contentLength;
-	const short = [expectedSize, download.contentLength].some((size) => size !== undefined && size !== received);
-	if (short) {
-		throw toNodeApiError(
+	const cutShort = (info: FileInfoResponse) => {
+		const expectedSize = toNumber(info.size) ?? download.contentLength;
+		const short = [expectedSize, download.contentLength].some((size) => size !== undefined && size !== received);
+		if (!short) return undefined;
+		return toNodeApiError(
 			this.getNode(),
 			{
 				endpoint: 'download token',
@@ -98,9 +93,32 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			},
 			itemIndex,
 		);
+	};
+	// Hashed beside the transfer; a mismatch ends the stream with an error, so nothing is stored.
+	const verifying = verifyChecksum ? verifyingStage(this, itemIndex, infoRequest, cutShort) : undefined;
+	// pipeline() destroys the last stream with the source's error, so prepareBinaryData sees it.
+	const stream = verifying
+		? pipeline(download.stream, counter, progress, verifying, () => {})
+		: pipeline(download.stream, counter, progress, () => {});
+	let binary: IBinaryData;
+	try {
+		binary = await this.helpers.prepareBinaryData(stream, headerName, download.contentType?.split(';')[0].trim() || undefined);
+	} catch (error) {
+		await infoRequest; // a file/info failure is the cause worth reporting
+		throwIfCancelled(this);
+		if (verifying?.checkFailure) throw verifying.checkFailure;
+		throw toNodeApiError(
+			this.getNode(),
+			{ endpoint: 'download token', message: (error as Error).message || 'connection lost', kind: 'retryable' },
+			itemIndex,
+		);
 	}
+	const info = await infoRequest;
+	const short = cutShort(info);
+	if (short) throw short;
 	describeBinary(binary, info.filename, info['content-type']);
-	return [{ json: fileItem(info), binary: { [binaryPropertyName]: binary } }];
+	const verified = verifying !== undefined && verifying.checksum === normaliseChecksum(info.checksum);
+	return [{ json: { ...fileItem(info), verified }, binary: { [binaryPropertyName]: binary } }];
 }
 
 /** The name and type 1fichier knows the file by (the download's headers may lack or differ). */

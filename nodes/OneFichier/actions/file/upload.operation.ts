@@ -8,12 +8,14 @@ import { assertValidName } from '../../helpers/names';
 import { apiRequest } from '../../transport';
 import type { StoredUpload, UploadSource } from '../../transport/upload';
 import { ringFileStream, TRANSFER_CHUNK_BYTES } from '../../transport/streams';
-import { MAX_FILE_SIZE, uploadFile } from '../../transport/upload';
+import { MAX_FILE_SIZE } from '../../transport/upload';
 import type { ApiFile } from '../../transport/types';
 import { toNumber } from '../../transport/types';
 import { findUnchangedCopy } from './incremental';
 import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, newestFirst, show } from './shared';
 import { subPathBelowBase, uploadFolderId } from './tree';
+import type { VerifiedUpload } from './verify';
+import { uploadVerified, verifyChecksumOption } from './verify';
 
 export const description: INodeProperties[] = [
 	{
@@ -96,6 +98,9 @@ export const description: INodeProperties[] = [
 				default: '',
 				description: 'Password needed to download the file (at least 6 characters)',
 			},
+			verifyChecksumOption(
+				'Whether to compare the Whirlpool checksum 1fichier computes with that of the bytes sent. A copy that differs is deleted and the file sent once more.',
+			),
 		],
 	},
 ];
@@ -106,6 +111,7 @@ interface UploadOptionValues extends IDataObject {
 	ifExists?: 'keepBoth' | 'skip' | 'replace' | 'update';
 	listingIntervalSeconds?: number;
 	baseDirectory?: string;
+	verifyChecksum?: boolean;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -146,7 +152,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 
-	const stored = await uploadFile(this, source, { folderId, itemIndex });
+	const stored = await uploadVerified(this, source, { folderId, itemIndex }, options.verifyChecksum ?? true);
 	if (password !== '') {
 		await apiRequest(this, 'file/chattr.cgi', { urls: [stored.url], pass: password }, { itemIndex });
 	}
@@ -192,14 +198,17 @@ function recordUpload(listing: ApiFile[], stored: StoredUpload, sameName: ApiFil
 	listing.push({ url: stored.url, filename: stored.filename, size: stored.size, date: '', checksum: stored.checksum });
 }
 
-function uploadItem(stored: StoredUpload, folderId: number): IDataObject {
-	return {
+function uploadItem(stored: VerifiedUpload, folderId: number): IDataObject {
+	const item: IDataObject = {
 		url: stored.url,
 		filename: stored.filename,
 		size: stored.size,
 		checksum: stored.checksum ?? null,
+		verified: stored.verified,
 		folderId,
 	};
+	if (stored.resent) item.resent = true;
+	return item;
 }
 
 /**
@@ -239,7 +248,7 @@ function assertUploadableSize(ctx: IExecuteFunctions, binaryPropertyName: string
 	}
 }
 
-/** Runs only after the new file is stored and its size verified, so a failed upload loses nothing. */
+/** Runs only after the new file is stored and verified, so a failed upload loses nothing. */
 async function deleteOlder(
 	ctx: IExecuteFunctions,
 	older: ApiFile[],
