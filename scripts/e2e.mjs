@@ -25,6 +25,7 @@ import {
 	stopProcess,
 } from './lib/stack.mjs';
 import { cases } from '../test/e2e/cases.mjs';
+import { rssSampler } from '../test/e2e/files.mjs';
 import { exampleAsWebhook, testWorkflow, FICHIER, FICHIER_TRIGGER } from '../test/e2e/workflow.mjs';
 
 const T0 = Date.now();
@@ -66,7 +67,7 @@ function localTree(dir) {
 		.sort();
 }
 
-function makeContext(sim, fixturePort, nasDir, restoreDir) {
+function makeContext(sim, fixturePort, nasDir, restoreDir, filesDir) {
 	const ctl = simulatorControl(sim.origin);
 	const state = () => ctl.state();
 	const list = (v) => (Array.isArray(v) ? v : v && typeof v === 'object' ? Object.values(v) : []);
@@ -78,6 +79,10 @@ function makeContext(sim, fixturePort, nasDir, restoreDir) {
 		nasDir,
 		restoreDir,
 		localTree,
+		/** A folder n8n's Read/Write Files from Disk node may use, for big files made by the cases. */
+		filesDir,
+		/** Peak RSS growth of the n8n process (its pid is set once n8n runs). */
+		n8nMemory: rssSampler(() => ctx.n8nPid),
 		folderById: async (id) => (await folders()).find((f) => f.id === id),
 		foldersNamed: async (name) => (await folders()).filter((f) => f.name === name),
 		subFolders: async (id) => (await folders()).filter((f) => f.parentId === id),
@@ -184,7 +189,9 @@ async function main() {
 	fs.cpSync(path.join(fixtures, 'nas'), nasDir, { recursive: true });
 	const restoreDir = path.join(artifacts, 'restore');
 	fs.mkdirSync(restoreDir, { recursive: true });
-	const ctx = makeContext(sim, fixturePort, nasDir, restoreDir);
+	const filesDir = path.join(artifacts, 'files');
+	fs.mkdirSync(filesDir, { recursive: true });
+	const ctx = makeContext(sim, fixturePort, nasDir, restoreDir, filesDir);
 	log(`simulator ${sim.baseUrl} (time scale 0.02)`);
 
 	// Workflows: one per case, the examples as shipped, and the examples run through a webhook.
@@ -228,7 +235,7 @@ async function main() {
 		credential: SIM_CREDENTIAL,
 		apiKey: sim.apiKey,
 		credBaseUrl: sim.baseUrl,
-		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `${nasDir};${restoreDir}`, EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' },
+		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `${nasDir};${restoreDir};${filesDir}`, EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all' },
 		importExamples: false,
 	});
 	await importWorkflows(n8n, env, [...planned.map((p) => p.wf), ...shipped]);
@@ -236,6 +243,7 @@ async function main() {
 
 	t = Date.now();
 	const child = await startN8n(n8n, env, { logFile: path.join(artifacts, 'n8n.log') });
+	ctx.n8nPid = child.pid;
 	const base = `http://127.0.0.1:${n8nPort}`;
 	log(`n8n ${n8n.version} ready in ${secs(t)} on ${base}`);
 	try {
@@ -330,7 +338,7 @@ async function main() {
 				}
 				record(c.name, true, Date.now() - tc0);
 			} catch (e) {
-				record(c.name, false, Date.now() - tc0, e.message);
+				record(c.name, false, Date.now() - tc0, e.cause ? `${e.message}: ${e.cause.message ?? e.cause}` : e.message);
 			}
 		}
 
@@ -482,10 +490,25 @@ async function waitForExecution(api, n8nDir, id, timeoutMs = 60_000) {
 async function callWebhook(url, payload) {
 	const t0 = Date.now();
 	for (;;) {
-		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+		const res = await postRetryingStaleSocket(url, payload);
 		if (res.status !== 404 || Date.now() - t0 > 15_000) return res;
 		await res.text();
 		await new Promise((r) => setTimeout(r, 500));
+	}
+}
+
+/**
+ * A POST that a long case setup does not break: after more than n8n's 5 s keep-alive, the pooled
+ * connection may be closed by n8n just as it is reused ("fetch failed", the request never reached
+ * n8n). Only that socket error is retried, once.
+ */
+async function postRetryingStaleSocket(url, payload) {
+	const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+	try {
+		return await post();
+	} catch (e) {
+		if (!['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(e.cause?.code)) throw e;
+		return await post();
 	}
 }
 

@@ -1,11 +1,13 @@
 // End-to-end cases: each runs one workflow in the real n8n (through its webhook) against the
 // simulator and checks both n8n's output and the simulator's state.
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { whirlpool } from 'hash-wasm';
-import { body, binaryFromBody, binaryToJson, code, exampleAsWebhook, fichier, rl } from './workflow.mjs';
+import { whirlpoolOfFile, writeRandomFile } from './files.mjs';
+import { body, binaryFromBody, binaryToJson, code, exampleAsWebhook, fichier, readFromDisk, rl, writeToDisk } from './workflow.mjs';
 
 const b64 = (s) => Buffer.from(s).toString('base64');
 const FILE_URL = /^https:\/\/1fichier\.com\/\?[A-Za-z0-9]+$/;
@@ -209,6 +211,80 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 			assert.ok(out.binary, 'binary data present');
 			assert.equal(Buffer.from(out.binary.base64, 'base64').toString(), 'the bytes of the report');
 			assert.equal(out.binary.fileName, 'report.txt');
+		},
+	},
+	{
+		name: 'file upload and download of 300 MiB, Whirlpool-verified, with flat memory',
+		setup: async (ctx) => {
+			const original = await writeRandomFile(path.join(ctx.filesDir, 'verified-300MiB.bin'), 300);
+			const restored = path.join(ctx.filesDir, 'restored-300MiB.bin');
+			const expected = whirlpoolOfFile(original);
+			ctx.n8nMemory.start();
+			return { original, restored, expected };
+		},
+		steps: [
+			readFromDisk('Read', body('original')),
+			fichier('Upload', { resource: 'file', operation: 'upload', binaryPropertyName: 'data', folder: rl('path', 'e2e/verified'), options: {} }),
+			fichier('Download', { resource: 'file', operation: 'download', file: rl('url', '={{ $json.url }}'), binaryPropertyName: 'data', options: {} }),
+			writeToDisk('Restore', body('restored')),
+			code('Summary', `return [{ json: { upload: $('Upload').first().json, download: $('Download').first().json } }];`),
+		],
+		check: async ([out], ctx, s) => {
+			const growthMiB = ctx.n8nMemory.stop();
+			const size = 300 * 1024 * 1024;
+			assert.deepEqual(
+				[out.upload.verified, out.upload.checksum, out.upload.size],
+				[true, s.expected, size],
+				'the upload is verified with the Whirlpool of the file',
+			);
+			assert.deepEqual([out.download.verified, out.download.checksum, out.download.size], [true, s.expected, size]);
+			const [stored] = await ctx.filesIn((await ctx.folderByPath('e2e/verified')).id);
+			assert.equal(stored.checksum, s.expected, 'the simulator holds the same bytes');
+			assert.equal(whirlpoolOfFile(s.restored), s.expected, 'the file written back from n8n is the original');
+			// Holding the file whole would take 300 MiB at least, twice over.
+			assert.ok(growthMiB < 200, `n8n's peak memory grew by ${growthMiB.toFixed(0)} MiB (flat: under 200)`);
+			console.log(`      300 MiB up and down, verified: n8n peak RSS growth ${growthMiB.toFixed(0)} MiB`);
+		},
+	},
+	{
+		name: 'file upload: a stored copy with different bytes is detected, replaced and reported',
+		setup: async (ctx) => {
+			await ctx.sim.faults({ kind: 'corruptUpload' });
+			const content = crypto.randomBytes(256 * 1024);
+			return { filename: 'corrupted-once.bin', contentBase64: content.toString('base64') };
+		},
+		steps: [
+			binaryFromBody(),
+			fichier('Upload', { resource: 'file', operation: 'upload', binaryPropertyName: 'data', folder: rl('path', 'e2e/corrupted'), options: {} }),
+		],
+		check: async ([up], ctx, s) => {
+			assert.equal(up.verified, true, 'verified after the resend');
+			assert.equal(up.resent, true, 'the output says the file was sent again');
+			const files = await ctx.filesIn((await ctx.folderByPath('e2e/corrupted')).id);
+			assert.deepEqual(files.map((f) => f.url), [up.url], 'the bad copy is gone, the good one stays');
+			assert.equal(files[0].checksum, up.checksum);
+			assert.ok(Buffer.from(await ctx.fileContent(files[0])).equals(Buffer.from(s.contentBase64, 'base64')));
+		},
+	},
+	{
+		name: 'file download: bytes damaged on the way fail the item with no binary',
+		setup: async (ctx) => {
+			const f = await ctx.folder('e2e/damaged-download');
+			const file = await ctx.sim.addFile(f.id, 'damaged.txt', 'bytes that will arrive damaged');
+			await ctx.sim.faults({ kind: 'corruptDownload' });
+			return { url: file.url };
+		},
+		steps: [
+			fichier(
+				'Download',
+				{ resource: 'file', operation: 'download', file: rl('url', body('url')), binaryPropertyName: 'data', options: {} },
+				{ onError: 'continueRegularOutput' },
+			),
+			binaryToJson(),
+		],
+		check: ([out]) => {
+			assert.match(String(out.error), /do not match 1fichier's Whirlpool checksum/);
+			assert.equal(out.binary, null, 'no binary');
 		},
 	},
 	{

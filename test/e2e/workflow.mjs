@@ -34,6 +34,26 @@ export function binaryFromBody(name = 'Make file') {
 	};
 }
 
+/** n8n's Read/Write Files from Disk node: reads `path` into the binary property `data` (streamed). */
+export function readFromDisk(name, filePath) {
+	return {
+		name,
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		parameters: { operation: 'read', fileSelector: filePath, options: { dataPropertyName: 'data' } },
+	};
+}
+
+/** n8n's Read/Write Files from Disk node: writes the binary property `data` to `path` (streamed). */
+export function writeToDisk(name, filePath) {
+	return {
+		name,
+		type: 'n8n-nodes-base.readWriteFile',
+		typeVersion: 1,
+		parameters: { operation: 'write', fileName: filePath, dataPropertyName: 'data', options: {} },
+	};
+}
+
 /** Exposes the binary property `data` as JSON (name, MIME type, base64 bytes). */
 export const binaryToJson = () =>
 	code(
