@@ -164,13 +164,23 @@ async function simulatorProcess(dataDir: string, extraArgs: string[]): Promise<S
 	const cli = path.join(__dirname, '..', 'simulator', 'cli.js');
 	const args = [cli, '--port', '0', '--seed', 'empty', '--data-dir', dataDir, '--key', KEY, '--quiet', ...extraArgs];
 	const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+	// Read to the end (a closed pipe would kill the simulator when it says goodbye).
 	let printed = '';
-	for await (const text of child.stdout!) {
-		printed += String(text);
-		const baseUrl = /Base URL:\s+(\S+)/.exec(printed)?.[1];
-		if (baseUrl) return { child, sim: { keys: [KEY], baseUrl } as Simulator };
-	}
-	throw new Error(`the simulator did not start:\n${printed}`);
+	const baseUrl = await new Promise<string>((resolve, reject) => {
+		child.stdout!.on('data', (text) => {
+			printed += String(text);
+			const found = /Base URL:\s+(\S+)/.exec(printed)?.[1];
+			if (found) resolve(found);
+		});
+		child.once('exit', () => reject(new Error(`the simulator did not start:\n${printed}`)));
+	});
+	return { child, sim: { keys: [KEY], baseUrl } as Simulator };
+}
+
+async function stopSimulator({ child }: SimulatorProcess): Promise<void> {
+	if (child.exitCode !== null) return;
+	child.kill('SIGTERM');
+	await once(child, 'exit');
 }
 
 interface TransferRun {
@@ -192,6 +202,9 @@ function cpuSecondsOf(pid: number): number {
 
 async function transfer({ sim, child }: SimulatorProcess, parameters: INodeParameters, file?: string): Promise<TransferRun> {
 	execFileSync('sync'); // one run's disk writeback must not slow the next
+	// The key's calls are spaced 500 ms apart: a run right after another would wait for the
+	// previous run's last call, whichever setting it measures.
+	await new Promise((resolve) => setTimeout(resolve, 1000));
 	const baseline = process.memoryUsage().rss;
 	let peak = baseline;
 	const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
@@ -281,8 +294,7 @@ async function transfers(work: string): Promise<TransferRow[]> {
 			await compare('download', file, (verify) => transfer(hashing, download(url, verify))),
 		];
 	} finally {
-		hashing.child.kill('SIGTERM');
-		plain.child.kill('SIGTERM');
+		await Promise.all([stopSimulator(hashing), stopSimulator(plain)]);
 	}
 }
 
