@@ -188,6 +188,27 @@ describeWithRedis('queue mode: the pacer shared through Redis', () => {
 		expect(await down.coordination.sharedUserInfo(KEY_ID, async () => ({ offer: 1 }))).toBeUndefined();
 	});
 
+	it('shares again once Redis is back', async () => {
+		const port = await freeLoopbackPort();
+		const p = process_(port);
+		processes.push(p);
+		await p.pacer.waitTurn(10);
+		expect(p.warnings).toHaveLength(1);
+		const late = await startRedisServer({ port });
+		try {
+			const probe = new Redis(port, '127.0.0.1');
+			await eventually(async () => {
+				await p.pacer.waitTurn(10);
+				return (await probe.exists(`${PREFIX}:n8n-nodes-1fichier:{${KEY_ID}}:slot`)) === 1;
+			}, 15_000);
+			probe.disconnect();
+			expect(p.warnings).toHaveLength(1);
+		} finally {
+			p.coordination.close();
+			await late.stop();
+		}
+	});
+
 	it('keeps working, locally, when Redis goes away in the middle', async () => {
 		const own = await startRedisServer();
 		const p = process_(own.port);

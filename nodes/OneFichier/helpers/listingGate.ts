@@ -8,7 +8,7 @@ import type { Logger } from 'n8n-workflow';
 
 import type { OneFichierCredentials } from '../transport';
 import { getClock } from '../transport/clock';
-import { installationCoordination } from '../transport/coordination';
+import { withSharedState } from '../transport/coordination';
 import { keyIdOf } from '../transport/pacer';
 
 const lastListings = new Map<string, number>();
@@ -23,12 +23,14 @@ export async function lastListedAt(
 	logger?: Logger,
 ): Promise<number | undefined> {
 	const keyId = keyIdOf(credentials.baseUrl, credentials.apiKey);
-	const local = () => lastListings.get(slot(keyId, folderId));
-	const coordination = installationCoordination(logger);
-	if (!coordination) return local();
-	const age = await coordination.use(async (state) => await state.listingAge(keyId, folderId), () => null);
-	if (age === null) return local();
-	return age === undefined ? undefined : getClock().now() - age;
+	return await withSharedState(
+		logger,
+		async (state) => {
+			const age = await state.listingAge(keyId, folderId);
+			return age === undefined ? undefined : getClock().now() - age;
+		},
+		() => lastListings.get(slot(keyId, folderId)),
+	);
 }
 
 /**
@@ -42,16 +44,17 @@ export async function claimListing(
 	logger?: Logger,
 ): Promise<number> {
 	const keyId = keyIdOf(credentials.baseUrl, credentials.apiKey);
-	const local = () => {
-		const now = getClock().now();
-		const id = slot(keyId, folderId);
-		const waitMs = Math.max(0, (lastListings.get(id) ?? Number.NEGATIVE_INFINITY) + intervalMs - now);
-		lastListings.set(id, now + waitMs);
-		return waitMs;
-	};
-	const coordination = installationCoordination(logger);
-	if (!coordination) return local();
-	return await coordination.use(async (state) => await state.claimListing(keyId, folderId, intervalMs), local);
+	return await withSharedState(
+		logger,
+		async (state) => await state.claimListing(keyId, folderId, intervalMs),
+		() => {
+			const now = getClock().now();
+			const id = slot(keyId, folderId);
+			const waitMs = Math.max(0, (lastListings.get(id) ?? Number.NEGATIVE_INFINITY) + intervalMs - now);
+			lastListings.set(id, now + waitMs);
+			return waitMs;
+		},
+	);
 }
 
 /** Called after a file/ls answer (or failure): later than the server's own record, so on the safe side. */
@@ -62,15 +65,11 @@ export async function markListed(
 	logger?: Logger,
 ): Promise<void> {
 	const keyId = keyIdOf(credentials.baseUrl, credentials.apiKey);
-	const local = () => {
-		const id = slot(keyId, folderId);
-		lastListings.set(id, Math.max(at, lastListings.get(id) ?? 0));
-	};
-	const coordination = installationCoordination(logger);
-	// Also kept locally: should Redis go away, this process still knows its own listings.
-	local();
-	if (!coordination) return;
-	await coordination.use(async (state) => await state.markListed(keyId, folderId, getClock().now() - at), () => undefined);
+	// Kept in memory in every mode: should Redis go away, this process still knows its own listings.
+	const id = slot(keyId, folderId);
+	lastListings.set(id, Math.max(at, lastListings.get(id) ?? 0));
+	const ageMs = getClock().now() - at;
+	await withSharedState(logger, async (state) => await state.markListed(keyId, folderId, ageMs), () => undefined);
 }
 
 /** For tests only. */

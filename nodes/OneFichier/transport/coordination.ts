@@ -215,6 +215,16 @@ export function installationCoordination(logger?: Logger, env: Environment = pro
 	return installation ?? undefined;
 }
 
+/** Runs `shared` against n8n's Redis in queue mode (`local` when Redis fails), `local` in regular mode. */
+export async function withSharedState<T>(
+	logger: Logger | undefined,
+	shared: (state: SharedState) => Promise<T>,
+	local: () => T | Promise<T>,
+): Promise<T> {
+	const coordination = installationCoordination(logger);
+	return coordination ? await coordination.use(shared, local) : await local();
+}
+
 /** For tests only: closes the installation's coordination; the next call reads the environment again. */
 export function resetCoordinationForTesting(): void {
 	installation?.close();
