@@ -363,7 +363,7 @@ async function inProcessControl(ctx) {
 	const flooded = (await floods(ctx)) - floodsBefore;
 	const ideal = 2 * CONTROL_ITEMS * SPACING_MS;
 	ctx.figures.control = { ms: pair.ms, ideal, flooded, ...figures, failed: !!pair.failures };
-	log(`INFO  control (in-process pacing, not judged): ${2 * CONTROL_ITEMS} calls on ${pair.workers.join(' + ')} took ${secs(pair.ms)} (${(pair.ms / ideal).toFixed(2)}x one pacer), ${flooded} flood events, busiest second ${figures.busiestSecond} calls${pair.failures ? `; failures:\n${pair.failures}` : ''}`);
+	log(`INFO  control (in-process pacing, not judged): ${figures.calls} API calls (${figures.refused.length} refused) on ${pair.workers.join(' + ')} took ${secs(pair.ms)} (${(pair.ms / ideal).toFixed(2)}x one pacer), ${flooded} flood events, busiest second ${figures.busiestSecond} calls${pair.failures ? `; failures:\n${pair.failures}` : ''}`);
 }
 
 // ---- main ----------------------------------------------------------------------------------
@@ -432,7 +432,7 @@ function printFigures({ pair, flood, control }) {
 	log('\nfigures');
 	if (pair) log(`  shared pacing:     ${pair.calls} calls in ${secs(pair.ms)} (${(pair.ms / pair.ideal).toFixed(3)}x of ${secs(pair.ideal)}), ${pair.flooded} flood events, busiest second ${pair.busiestSecond} calls`);
 	if (flood) log(`  flood propagation: ${flood.flooded} flood event, key silent ${flood.silenceMs === undefined ? '?' : secs(flood.silenceMs)} after it on both workers`);
-	if (control) log(`  in-process pacing: ${control.calls} calls in ${secs(control.ms)} (${(control.ms / control.ideal).toFixed(2)}x), ${control.flooded} flood events, busiest second ${control.busiestSecond} calls`);
+	if (control) log(`  in-process pacing: ${control.calls} calls (${control.refused.length} refused) in ${secs(control.ms)} (${(control.ms / control.ideal).toFixed(2)}x), ${control.flooded} flood events, busiest second ${control.busiestSecond} calls`);
 }
 
 main()

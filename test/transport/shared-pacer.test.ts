@@ -201,6 +201,9 @@ describeWithRedis('queue mode: the pacer shared through Redis', () => {
 				await p.pacer.waitTurn(10);
 				return (await probe.exists(`${PREFIX}:n8n-nodes-1fichier:{${KEY_ID}}:slot`)) === 1;
 			}, 15_000);
+			// Its subscription to flood pauses was waiting for the connection too.
+			const channel = `${PREFIX}:n8n-nodes-1fichier:pause`;
+			await eventually(async () => Number(((await probe.pubsub('NUMSUB', channel)) as [string, number])[1]) === 1, 15_000);
 			probe.disconnect();
 			expect(p.warnings).toHaveLength(1);
 		} finally {

@@ -165,13 +165,11 @@ export class Coordination {
 		subscriber.on('message', (_channel: string, keyId: string) => {
 			for (const listener of this.pauseListeners.get(keyId) ?? []) listener();
 		});
+		// Queued until the connection is up (however long that takes), then renewed on every reconnect.
+		// Without it, pauses still reach every process's next reservation; only sleepers miss them.
 		subscriber
-			.connect()
-			.then(async () => await subscriber.subscribe(channel))
-			.catch((error: Error) =>
-				// Without it, pauses still reach every process's next reservation; only sleepers miss them.
-				this.logger?.debug(`1fichier: no subscription to flood pauses yet (${error.message})`),
-			);
+			.subscribe(channel)
+			.catch((error: Error) => this.logger?.debug(`1fichier: no subscription to flood pauses (${error.message})`));
 	}
 
 	private createClient(ioredis: IORedisModule, overrides: RedisOptions): RedisClient {
