@@ -6,7 +6,7 @@
 //      takes at most 1.10x the time one pacer needs for the 200 calls at the key's spacing;
 //   2. a flood answered to one worker pauses the other worker's calls to that key too;
 //   3. database binary mode: a batch upload and a download (bytes verified), and a download too
-//      big for that mode refused before any transfer;
+//      big for that mode refused as soon as its size is known, before its body is read;
 //   4. an activated trigger (polled by the main) emits a new file once;
 //   5. control, reported but not judged: the pair again with ONEFICHIER_SHARED_RATE_LIMITS=false.
 // Prints figures, then `queue: N passed, M failed`. SKIP_BUILD=1 reuses dist/ and build/;
@@ -299,15 +299,17 @@ async function databaseBinaryMode(ctx) {
 	t = Date.now();
 	try {
 		const file = await sim.addFile(ctx.folders.links, 'too-big.bin', crypto.randomBytes(DB_MAX_MIB * 1024 * 1024 + 512 * 1024));
-		const tokensBefore = await endpointCount(ctx, 'download/get_token.cgi');
+		const infosBefore = await endpointCount(ctx, 'file/info.cgi');
 		const res = await callWebhook(`${cluster.base}/webhook/queue-download`, { url: file.url });
 		await res.text();
 		const exec = await lastExecution(api, cluster.n8n.dir, 'queueDownload');
 		const error = exec?.data?.resultData?.runData?.Download?.[0]?.error ?? {};
-		const tokens = (await endpointCount(ctx, 'download/get_token.cgi')) - tokensBefore;
-		const ok = /N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE/.test(error.message) && /Get Link/.test(error.description) && tokens === 0;
+		// The node stops at the download's headers: file/info, asked while the body would flow, never is.
+		const infos = (await endpointCount(ctx, 'file/info.cgi')) - infosBefore;
+		const ok = /N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE/.test(error.message) && /Get Link/.test(error.description) && infos === 0;
 		log(`      refused: ${error.message}`);
-		record('database binary mode: a download over N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE fails before any transfer, naming the setting', ok, Date.now() - t, `${describeFailure(exec)}\ndownload tokens asked: ${tokens}`);
+		record('database binary mode: a download over N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE fails at its headers, naming the setting', ok, Date.now() - t, `${describeFailure(exec)}
+file/info calls: ${infos}`);
 	} catch (e) {
 		record('database binary mode: too-big download refused', false, Date.now() - t, e.message);
 	}

@@ -3,7 +3,9 @@
  * and folder listings go through n8n's Redis (a real redis-server, found through the QUEUE_BULL_*
  * variables n8n reads), and downloads respect the database binary mode's size limit.
  */
+import { Container } from '@n8n/di';
 import Redis from 'ioredis';
+import { BinaryDataService } from 'n8n-core';
 
 import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/transport';
 import { resetCoordinationForTesting } from '../../nodes/OneFichier/transport/coordination';
@@ -50,15 +52,22 @@ describe('database binary data mode', () => {
 		process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
 	});
 
-	it('refuses, before any transfer, a download larger than n8n stores in database mode', async () => {
+	it('refuses a download larger than n8n stores in database mode as soon as its size is known, before reading it', async () => {
 		process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'database';
 		process.env.N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE = '1';
 		const stored = sim.state.addFile(0, 'big.bin', Buffer.alloc(2 * MiB + 1, 7));
-		const result = await runNode(sim, { resource: 'file', operation: 'download', file: rl('url', stored.url), binaryPropertyName: 'data' });
-		expect(result.error?.message).toContain('"big.bin" (2.0 MiB) is larger than n8n stores in its database binary data mode');
-		expect(result.error?.message).toContain('N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE = 1.0 MiB');
-		expect(result.error?.description).toMatch(/Get Link.*Remote Upload.*S3 binary data mode/);
-		expect(sim.stats.byEndpoint['download/get_token.cgi'] ?? 0).toBe(0);
+		const store = jest.spyOn(Container.get(BinaryDataService), 'store');
+		try {
+			const result = await runNode(sim, { resource: 'file', operation: 'download', file: rl('url', stored.url), binaryPropertyName: 'data' });
+			expect(result.error?.message).toContain('"big.bin" (2.0 MiB) is larger than n8n stores in its database binary data mode');
+			expect(result.error?.message).toContain('N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE = 1.0 MiB');
+			expect(result.error?.description).toMatch(/Get Link.*Remote Upload.*S3 binary data mode/);
+			// Stopped at the download's headers: n8n was never handed the bytes, file/info never asked.
+			expect(store).not.toHaveBeenCalled();
+			expect(sim.stats.byEndpoint['file/info.cgi'] ?? 0).toBe(0);
+		} finally {
+			store.mockRestore();
+		}
 	});
 
 	it('queue mode means database mode unless n8n is told otherwise; smaller files download', async () => {
