@@ -36,6 +36,12 @@ export default tseslint.config(
 		},
 	},
 	{
+		// `@n8n/community-nodes/no-runtime-dependencies` stays on: the package has no `dependencies`.
+		// Queue mode needs a Redis client; it uses n8n's own ioredis (n8n puts its node_modules on
+		// NODE_PATH before loading community packages, and has ioredis in queue mode because Bull
+		// needs it), required lazily in nodes/OneFichier/transport/coordination.ts only when
+		// EXECUTIONS_MODE=queue. ioredis is a devDependency, pinned to n8n 2.41.1's version, for
+		// its types and the tests. See README, "Queue mode".
 		files: ['package.json'],
 		extends: [communityNodes],
 		rules: {

@@ -7,10 +7,11 @@
 // SKIP_BUILD=1 uses the existing dist/ and build/.
 import fs from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { freePort, repoRoot } from './lib/n8n.mjs';
 import { log } from './lib/provision.mjs';
+import { createReport } from './lib/report.mjs';
+import { activate, callWebhook, describeFailure, executionById, lastExecution, triggerMessages, waitForExecution } from './lib/n8nApi.mjs';
 import { simulatorControl, startSimulator } from './lib/simulator.mjs';
 import {
 	SIM_CREDENTIAL,
@@ -28,7 +29,6 @@ import { cases } from '../test/e2e/cases.mjs';
 import { rssSampler } from '../test/e2e/files.mjs';
 import { exampleAsWebhook, testWorkflow, FICHIER, FICHIER_TRIGGER } from '../test/e2e/workflow.mjs';
 
-const T0 = Date.now();
 const secs = (t) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
 const artifacts = path.join(repoRoot, 'test-artifacts', 'e2e');
 const userFolder = path.join(artifacts, 'n8n');
@@ -36,12 +36,7 @@ const fixtures = path.join(repoRoot, 'test', 'e2e', 'fixtures');
 const only = process.env.E2E_ONLY;
 const TRIGGER_EXAMPLE = 'file-landed-notification.json';
 
-const results = [];
-function record(name, ok, ms, detail) {
-	results.push({ name, ok });
-	log(`${ok ? 'PASS' : 'FAIL'}  ${name}  (${(ms / 1000).toFixed(1)} s)`);
-	if (!ok && detail) log(detail.replace(/^/gm, '      '));
-}
+const { record, finish } = createReport('e2e');
 
 /** Serves test/e2e/fixtures/remote over loopback for remote uploads (404 for anything else). */
 function startFixtureServer(port) {
@@ -148,29 +143,6 @@ function makeContext(sim, fixturePort, nasDir, restoreDir, filesDir) {
 		fixtureContent: (name) => fs.readFileSync(path.join(fixtures, 'remote', name), 'utf8'),
 	};
 	return ctx;
-}
-
-/** The most recent execution of a workflow, with its data parsed. */
-async function lastExecution(api, n8nDir, workflowId) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const list = await api('GET', `/rest/executions?filter=${filter}&limit=1`);
-	const summary = (list.results ?? list)[0];
-	return summary ? executionById(api, n8nDir, summary.id) : undefined;
-}
-
-/** n8n's own words about a failed execution: workflow error and each failed node's error. */
-function describeFailure(exec) {
-	if (!exec) return 'no execution recorded';
-	const lines = [`execution ${exec.id}: ${exec.status}`];
-	const rd = exec.data?.resultData ?? {};
-	if (rd.error) lines.push(`n8n error: ${rd.error.message}${rd.error.description ? ` — ${rd.error.description}` : ''}`);
-	for (const [node, runs] of Object.entries(rd.runData ?? {})) {
-		for (const run of runs) {
-			if (run.error) lines.push(`node "${node}": ${run.error.message}${run.error.description ? ` — ${run.error.description}` : ''}`);
-		}
-	}
-	if (rd.lastNodeExecuted) lines.push(`last node: ${rd.lastNodeExecuted}`);
-	return lines.join('\n');
 }
 
 async function main() {
@@ -451,80 +423,8 @@ function remoteUploadTriggerWorkflow(fileLanded) {
 	return wf;
 }
 
-/** Every finished execution of the trigger workflow: the composed messages and the failures. */
-async function triggerMessages(api, n8nDir, workflowId) {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const list = await api('GET', `/rest/executions?filter=${filter}&limit=50`);
-	const messages = [];
-	const failedRuns = [];
-	for (const summary of list.results ?? list) {
-		if (summary.status === 'running' || summary.status === 'new') continue;
-		const exec = await executionById(api, n8nDir, summary.id);
-		if (exec.status !== 'success') failedRuns.push(describeFailure(exec));
-		for (const item of exec.data?.resultData?.runData?.['Compose message']?.[0]?.data?.main?.[0] ?? []) {
-			messages.push(item.json.message);
-		}
-	}
-	return { messages, failedRuns };
-}
-
-/** One execution with its data parsed (n8n stores it with flatted). */
-async function executionById(api, n8nDir, id) {
-	const flatted = createRequire(path.join(n8nDir, 'node_modules', 'n8n', 'package.json'))('flatted');
-	const full = await api('GET', `/rest/executions/${id}`);
-	const data = typeof full.data === 'string' ? flatted.parse(full.data) : full.data;
-	return { id, status: full.status, finished: full.finished, data };
-}
-
-async function waitForExecution(api, n8nDir, id, timeoutMs = 60_000) {
-	const t0 = Date.now();
-	for (;;) {
-		const exec = await executionById(api, n8nDir, id).catch(() => undefined);
-		if (exec && !['new', 'running', 'waiting'].includes(exec.status)) return exec;
-		if (Date.now() - t0 > timeoutMs) throw new Error(`execution ${id} did not finish within ${timeoutMs / 1000} s`);
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
-/** POSTs to a production webhook; a just-activated webhook may take a moment to register. */
-async function callWebhook(url, payload) {
-	const t0 = Date.now();
-	for (;;) {
-		const res = await postRetryingStaleSocket(url, payload);
-		if (res.status !== 404 || Date.now() - t0 > 15_000) return res;
-		await res.text();
-		await new Promise((r) => setTimeout(r, 500));
-	}
-}
-
-/**
- * A POST that a long case setup does not break: after more than n8n's 5 s keep-alive, the pooled
- * connection may be closed by n8n just as it is reused ("fetch failed", the request never reached
- * n8n). Only that socket error is retried, once.
- */
-async function postRetryingStaleSocket(url, payload) {
-	const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
-	try {
-		return await post();
-	} catch (e) {
-		if (!['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(e.cause?.code)) throw e;
-		return await post();
-	}
-}
-
-async function activate(api, id) {
-	const wf = await api('GET', `/rest/workflows/${id}`);
-	await api('POST', `/rest/workflows/${id}/activate`, { versionId: wf.versionId });
-}
-
 main()
 	.catch((e) => {
 		record('e2e harness', false, 0, e.stack ?? e.message);
 	})
-	.finally(() => {
-		const passed = results.filter((r) => r.ok).length;
-		const failed = results.length - passed;
-		log(`\ntotal time ${secs(T0)}`);
-		log(`e2e: ${passed} passed, ${failed} failed`);
-		process.exit(failed === 0 && passed > 0 ? 0 : 1);
-	});
+	.finally(finish);

@@ -2,6 +2,8 @@
 // npm start: a real n8n (pinned, Node.js 24, offline) with this package installed as a community
 // package, a credential, the example workflows and an owner account, next to the local 1fichier
 // simulator (or the real 1fichier when ONEFICHIER_API_KEY is set). Ctrl-C stops everything.
+// `npm start -- --queue` (or `npm run start:queue`): the same in n8n's queue mode — Redis,
+// Postgres, a main and two workers (scripts/lib/cluster.mjs), started fresh on every run.
 import fs from 'node:fs';
 import path from 'node:path';
 import { freePort, isPortFree, repoRoot } from './lib/n8n.mjs';
@@ -17,11 +19,13 @@ import {
 	stopProcess,
 } from './lib/stack.mjs';
 import { log } from './lib/provision.mjs';
+import { startQueueCluster } from './lib/cluster.mjs';
 
 const t0 = Date.now();
 const userFolder = path.join(repoRoot, '.n8n-local');
 const n8nPort = Number(process.env.N8N_PORT || 5678);
 const realKey = process.env.ONEFICHIER_API_KEY?.trim();
+const queueMode = process.argv.includes('--queue');
 const children = [];
 let stopping = false;
 
@@ -76,14 +80,7 @@ async function main() {
 	}
 
 	const nas = demoNasFolder();
-	const brokerPort = await freePort(Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679));
-	const { n8n, env } = await prepareN8n({
-		userFolder,
-		port: n8nPort,
-		brokerPort,
-		credential,
-		apiKey,
-		credBaseUrl,
+	const examples = {
 		// Read/Write Files from Disk may only touch this folder (n8n's file access restriction).
 		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: nas },
 		examplesTransform: (wf) => {
@@ -95,20 +92,9 @@ async function main() {
 			}
 			return wf;
 		},
-	});
-
-	log(`Starting n8n ${n8n.version} on port ${n8nPort}…`);
-	const logFile = path.join(userFolder, 'n8n.log');
-	const child = await startN8n(n8n, env, { logFile });
-	children.push({ stop: () => stopProcess(child) });
-	child.on('exit', (code) => {
-		if (!stopping) {
-			log(`n8n exited (code ${code}); see ${logFile}`);
-			shutdown(1);
-		}
-	});
-	const base = `http://127.0.0.1:${n8nPort}`;
-	const owner = await ensureOwner(base, userFolder);
+	};
+	const connection = { credential, apiKey, credBaseUrl };
+	const { base, owner, logs } = queueMode ? await startCluster(connection, examples) : await startSingle(connection, examples);
 	// Lets `npm run test:browser` find and reuse this stack.
 	fs.writeFileSync(
 		stackFile,
@@ -119,13 +105,60 @@ async function main() {
 	log(`n8n is ready after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${base}/`);
 	if (owner.created) {
 		log(`  Sign in as ${owner.email} with password ${owner.password}`);
-		log(`  (saved in ${path.relative(repoRoot, path.join(userFolder, 'owner.json'))}; later runs reuse it)`);
+		log(`  (saved in ${path.relative(repoRoot, owner.file)}${queueMode ? '' : '; later runs reuse it'})`);
 	} else {
-		log(`  Sign in as ${owner.email}; the password is in ${path.relative(repoRoot, path.join(userFolder, 'owner.json'))}`);
+		log(`  Sign in as ${owner.email}; the password is in ${path.relative(repoRoot, owner.file)}`);
 	}
 	log(`  Credential: "${credential.name}"${sim ? ` → ${sim.baseUrl}` : ' → the real 1fichier API'}`);
-	log(`  Example workflows are in Overview; n8n's log: ${path.relative(repoRoot, logFile)}`);
-	log('Press Ctrl-C to stop.');
+	log(`  Example workflows are in Overview; logs: ${logs.map((f) => path.relative(repoRoot, f)).join(', ')}`);
+	log(queueMode ? '  Ctrl-C stops n8n (main and workers), Redis, Postgres and the simulator; all of it starts fresh on the next run.' : 'Press Ctrl-C to stop.');
+}
+
+/** One n8n process (regular mode), its data kept in .n8n-local between runs. */
+async function startSingle(connection, examples) {
+	const brokerPort = await freePort(Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679));
+	const { n8n, env } = await prepareN8n({ userFolder, port: n8nPort, brokerPort, ...connection, ...examples });
+	log(`Starting n8n ${n8n.version} on port ${n8nPort}…`);
+	const logFile = path.join(userFolder, 'n8n.log');
+	const child = await startN8n(n8n, env, { logFile });
+	children.push({ stop: () => stopProcess(child) });
+	exitWith(child, logFile);
+	const base = `http://127.0.0.1:${n8nPort}`;
+	const owner = await ensureOwner(base, userFolder);
+	return { base, owner: { ...owner, file: path.join(userFolder, 'owner.json') }, logs: [logFile] };
+}
+
+/** Queue mode: Redis, Postgres, a main and two workers, fresh in .n8n-queue-local on every run. */
+async function startCluster(connection, examples) {
+	const dir = path.join(repoRoot, '.n8n-queue-local');
+	fs.rmSync(dir, { recursive: true, force: true });
+	log('Queue mode: starting Redis, Postgres, the n8n main and two workers (installing redis-server and postgresql with apt-get if missing)…');
+	const cluster = await startQueueCluster({
+		dir,
+		...connection,
+		mainPort: n8nPort,
+		mainEnv: examples.extraEnv,
+		workerEnv: examples.extraEnv,
+		prepare: { importExamples: true, examplesTransform: examples.examplesTransform },
+	});
+	children.push({ stop: cluster.stop });
+	exitWith(cluster.main, path.join(dir, 'main.log'));
+	for (const worker of cluster.workers) exitWith(worker.child, worker.logFile);
+	log(`  Redis:    127.0.0.1:${cluster.redis.port} (n8n's queue and this package's shared rate limits)`);
+	log(`  Postgres: 127.0.0.1:${cluster.postgres.port}, database ${cluster.postgres.database}, user ${cluster.postgres.user}`);
+	log(`  Main:     ${cluster.base} (editor, webhooks, trigger polls); workers: ${cluster.workers.map((w) => w.name).join(', ')} (run the executions)`);
+	const owner = { ...cluster.owner, file: path.join(cluster.mainFolder, 'owner.json') };
+	return { base: cluster.base, owner, logs: [path.join(dir, 'main.log'), ...cluster.workers.map((w) => w.logFile)] };
+}
+
+/** When a process dies on its own, say where its log is and stop everything. */
+function exitWith(child, logFile) {
+	child.on('exit', (code) => {
+		if (!stopping) {
+			log(`${path.basename(logFile, '.log')} exited (code ${code}); see ${logFile}`);
+			shutdown(1);
+		}
+	});
 }
 
 main().catch(async (e) => {

@@ -75,12 +75,18 @@ async function listFiles(
 		return (listing.items ?? []).filter((file) => file && typeof file.url === 'string' && file.url !== '');
 	} finally {
 		// Even a failed call may have counted on 1fichier's side.
-		markListed(credentials, folderId, getClock().now());
+		await markListed(credentials, folderId, getClock().now(), ctx.logger);
 	}
 }
 
-function lastListing(credentials: OneFichierCredentials, folderId: number, saved?: FolderState): number {
-	return Math.max(saved?.listedAt ?? Number.NEGATIVE_INFINITY, lastListedAt(credentials, folderId) ?? Number.NEGATIVE_INFINITY);
+async function lastListing(
+	ctx: IPollFunctions,
+	credentials: OneFichierCredentials,
+	folderId: number,
+	saved?: FolderState,
+): Promise<number> {
+	const known = await lastListedAt(credentials, folderId, ctx.logger);
+	return Math.max(saved?.listedAt ?? Number.NEGATIVE_INFINITY, known ?? Number.NEGATIVE_INFINITY);
 }
 
 /** file/ls returned as many files as it ever does: some in the window may be missing. */
@@ -138,7 +144,7 @@ export async function pollFileAdded(
 			}
 			break;
 		}
-		if (clock.now() - lastListing(credentials, folderId, previous) < settings.minListingIntervalMs) {
+		if (clock.now() - (await lastListing(ctx, credentials, folderId, previous)) < settings.minListingIntervalMs) {
 			ctx.logger.debug(`1fichier trigger: folder ${folderId} was listed less than ${settings.minListingIntervalMs} ms ago; next poll`);
 			if (previous) folders[key] = previous;
 			continue;
@@ -232,7 +238,8 @@ export async function newestFile(
 	const credentials = await getOneFichierCredentials(ctx);
 	let best: { file: ApiFile; folderId: number; date: string } | undefined;
 	for (const folderId of await watchedFolders(ctx, settings)) {
-		const wait = settings.minListingIntervalMs - (clock.now() - lastListing(credentials, folderId, saved?.folders[String(folderId)]));
+		const listedAt = await lastListing(ctx, credentials, folderId, saved?.folders[String(folderId)]);
+		const wait = settings.minListingIntervalMs - (clock.now() - listedAt);
 		if (wait > 0) await clock.sleep(wait);
 		for (const file of await listFiles(ctx, credentials, folderId)) {
 			const date = normaliseDate(file.date) ?? '';

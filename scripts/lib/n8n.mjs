@@ -17,7 +17,7 @@ export function n8nEnv({ userFolder, port = 5678, brokerPort = 5679, binDir, ext
 	fs.mkdirSync(tmp, { recursive: true });
 	const base = binDir ? node24Env(binDir) : { ...process.env };
 	// Never let an outer n8n configuration leak in.
-	for (const k of Object.keys(base)) if (k.startsWith('N8N_') || k.startsWith('DB_')) delete base[k];
+	for (const k of Object.keys(base)) if (/^(N8N_|DB_|QUEUE_|EXECUTIONS_)/.test(k)) delete base[k];
 	return {
 		...base,
 		N8N_USER_FOLDER: userFolder,
@@ -157,11 +157,14 @@ export async function isPortFree(p) {
 	return (await freePort(p)) === p;
 }
 
-/** Starts `n8n start`; resolves once /healthz/readiness answers 200. Output goes to logFile. */
-export async function startN8n(n8n, env, { logFile, timeoutMs = 180_000, inherit = false } = {}) {
-	const port = Number(env.N8N_PORT);
+/**
+ * Starts `n8n start` (or another command, e.g. `worker`); resolves once /healthz/readiness answers
+ * 200 on `readyPort` (the editor's port by default). Output goes to logFile.
+ */
+export async function startN8n(n8n, env, { logFile, timeoutMs = 180_000, inherit = false, args = ['start'], readyPort } = {}) {
+	const port = Number(readyPort ?? env.N8N_PORT);
 	const out = logFile ? fs.openSync(logFile, 'a') : 'ignore';
-	const child = spawn(n8n.nodeBin, [n8n.n8nMain, 'start'], {
+	const child = spawn(n8n.nodeBin, [n8n.n8nMain, ...args], {
 		env,
 		cwd: env.N8N_USER_FOLDER,
 		stdio: ['ignore', inherit ? 'inherit' : out, inherit ? 'inherit' : out],

@@ -102,6 +102,7 @@ export function simulatorControl(origin) {
 				contentBase64: Buffer.from(content).toString('base64'),
 			}),
 		addFolder: (parentId, name) => call('POST', '/folders', { parentId, name }),
+		seed: (folderId, count, namePrefix) => call('POST', '/seed', { folderId, count, namePrefix }),
 		faults: (spec) => call('POST', '/faults', spec),
 	};
 }

@@ -1,28 +1,75 @@
 /**
  * 1fichier lets a folder be listed with file/ls once per 30 s (API reference §3). The trigger
  * keeps each folder's last listing time in its state (survives restarts) and, here, per API key
- * for the whole n8n process, so a manual test run and the active trigger of the same workflow do
- * not collide on one folder.
+ * for the whole n8n process — in queue mode for every process of the installation, through n8n's
+ * Redis — so a manual test run, the active trigger and the workers do not collide on one folder.
  */
-import { createHash } from 'crypto';
+import type { Logger } from 'n8n-workflow';
 
 import type { OneFichierCredentials } from '../transport';
+import { getClock } from '../transport/clock';
+import { withSharedState } from '../transport/coordination';
+import { keyIdOf } from '../transport/pacer';
 
 const lastListings = new Map<string, number>();
 
-function slot(credentials: OneFichierCredentials, folderId: number): string {
-	const key = createHash('sha256').update(`${credentials.baseUrl}\n${credentials.apiKey}`).digest('hex');
-	return `${key}:${folderId}`;
+function slot(keyId: string, folderId: number): string {
+	return `${keyId}:${folderId}`;
 }
 
-export function lastListedAt(credentials: OneFichierCredentials, folderId: number): number | undefined {
-	return lastListings.get(slot(credentials, folderId));
+export async function lastListedAt(
+	credentials: OneFichierCredentials,
+	folderId: number,
+	logger?: Logger,
+): Promise<number | undefined> {
+	const keyId = keyIdOf(credentials.baseUrl, credentials.apiKey);
+	return await withSharedState(
+		logger,
+		async (state) => {
+			const age = await state.listingAge(keyId, folderId);
+			return age === undefined ? undefined : getClock().now() - age;
+		},
+		() => lastListings.get(slot(keyId, folderId)),
+	);
+}
+
+/**
+ * Claims the next listing of a folder: returns how long to wait before listing it (0 when it may
+ * be listed now) and records the listing as planned, so that a concurrent caller waits for it.
+ */
+export async function claimListing(
+	credentials: OneFichierCredentials,
+	folderId: number,
+	intervalMs: number,
+	logger?: Logger,
+): Promise<number> {
+	const keyId = keyIdOf(credentials.baseUrl, credentials.apiKey);
+	return await withSharedState(
+		logger,
+		async (state) => await state.claimListing(keyId, folderId, intervalMs),
+		() => {
+			const now = getClock().now();
+			const id = slot(keyId, folderId);
+			const waitMs = Math.max(0, (lastListings.get(id) ?? Number.NEGATIVE_INFINITY) + intervalMs - now);
+			lastListings.set(id, now + waitMs);
+			return waitMs;
+		},
+	);
 }
 
 /** Called after a file/ls answer (or failure): later than the server's own record, so on the safe side. */
-export function markListed(credentials: OneFichierCredentials, folderId: number, at: number): void {
-	const id = slot(credentials, folderId);
+export async function markListed(
+	credentials: OneFichierCredentials,
+	folderId: number,
+	at: number,
+	logger?: Logger,
+): Promise<void> {
+	const keyId = keyIdOf(credentials.baseUrl, credentials.apiKey);
+	// Kept in memory in every mode: should Redis go away, this process still knows its own listings.
+	const id = slot(keyId, folderId);
 	lastListings.set(id, Math.max(at, lastListings.get(id) ?? 0));
+	const ageMs = getClock().now() - at;
+	await withSharedState(logger, async (state) => await state.markListed(keyId, folderId, ageMs), () => undefined);
 }
 
 /** For tests only. */

@@ -4,7 +4,6 @@
  * message. Byte transfers live beside it: `byteClient.ts` (the HTTP client for bytes), `upload.ts`
  * (the three-step upload) and `download.ts` (download tokens), with `streams.ts` for their stages.
  */
-import { createHash } from 'crypto';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -19,7 +18,9 @@ import { apiKeyProblem, normaliseApiKey } from './apiKey';
 import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
 import type { RateLimitSettings } from './pacer';
-import { DEFAULT_RATE_LIMITS, getClock, pacerFor } from './pacer';
+import { installationCoordination } from './coordination';
+import { DEFAULT_RATE_LIMITS, getClock, keyIdOf, pacerFor } from './pacer';
+import { USER_INFO_LIFETIME_MS } from './sharedState';
 import type { Endpoint, RequestOf, ResponseOf, UserInfoResponse } from './types';
 
 export type OneFichierContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
@@ -117,7 +118,7 @@ export async function apiRequest<E extends Endpoint>(
 ): Promise<ResponseOf<E>> {
 	const credentials = await getOneFichierCredentials(ctx);
 	const settings = readRateLimits(ctx);
-	const pacer = pacerFor(credentials.baseUrl, credentials.apiKey);
+	const pacer = pacerFor(credentials.baseUrl, credentials.apiKey, ctx.logger);
 	const signal = cancelSignalOf(ctx);
 	const clock = getClock();
 	let waitedMs = 0;
@@ -142,7 +143,7 @@ export async function apiRequest<E extends Endpoint>(
 			throw toNodeApiError(ctx.getNode(), exhausted(failure, waitedMs), options.itemIndex, options.subject);
 		}
 		// A flood locks the whole key: hold back every caller of it, not only this one.
-		if (failure.kind === 'flood') pacer.pauseFor(delay);
+		if (failure.kind === 'flood') await pacer.pauseFor(delay);
 		ctx.logger.warn(
 			`1fichier: ${endpoint} answered "${failure.message}"; waiting ${Math.round(delay / 1000)} s before retry ${attempt + 1} (waited ${Math.round(waitedMs / 1000)} s of ${Math.round(settings.maxRetryWaitMs / 1000)} s allowed)`,
 		);
@@ -215,20 +216,23 @@ export function checkEnvelope(endpoint: Endpoint, httpCode: number, body: unknow
 
 // ---- user/info, cached ---------------------------------------------------------------------
 
-const USER_INFO_TTL_MS = 5 * 60_000;
 const userInfoCache = new Map<string, { at: number; info: UserInfoResponse }>();
 
 /**
  * user/info.cgi is limited to one call a minute per IP and one per five minutes per user, so its
- * answer is kept per key for five minutes and shared by every execution in the process.
+ * answer is kept per key for five minutes and shared by every execution in the process (in queue
+ * mode, by every process of the installation, through n8n's Redis).
  */
 export async function getUserInfo(ctx: OneFichierContext, itemIndex?: number): Promise<UserInfoResponse> {
 	const credentials = await getOneFichierCredentials(ctx);
-	const cacheKey = createHash('sha256').update(`${credentials.baseUrl}\n${credentials.apiKey}`).digest('hex');
+	const cacheKey = keyIdOf(credentials.baseUrl, credentials.apiKey);
+	const fetch = async () => await apiRequest(ctx, 'user/info.cgi', {}, { itemIndex });
+	const shared = await installationCoordination(ctx.logger)?.sharedUserInfo(cacheKey, fetch, cancelSignalOf(ctx));
+	if (shared) return shared;
 	const cached = userInfoCache.get(cacheKey);
 	const now = getClock().now();
-	if (cached && now - cached.at < USER_INFO_TTL_MS) return cached.info;
-	const info = await apiRequest(ctx, 'user/info.cgi', {}, { itemIndex });
+	if (cached && now - cached.at < USER_INFO_LIFETIME_MS) return cached.info;
+	const info = await fetch();
 	userInfoCache.set(cacheKey, { at: now, info });
 	return info;
 }

@@ -1,5 +1,12 @@
 import { createHash } from 'crypto';
-import { sleep } from 'n8n-workflow';
+import type { Logger } from 'n8n-workflow';
+
+import { getClock } from './clock';
+import { installationCoordination } from './coordination';
+import { SharedPacer } from './sharedPacer';
+
+export type { Clock } from './clock';
+export { getClock, systemClock, useClockForTesting } from './clock';
 
 /**
  * Pacing and back-off limits. Defaults come from the API reference (section 3): the documented
@@ -21,37 +28,19 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 	maxRetryWaitMs: 300_000,
 };
 
-/** Time source, replaceable in tests so back-off can be checked without waiting. */
-export interface Clock {
-	now(): number;
-	sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-	now: () => Date.now(),
-	sleep: async (ms, signal) => await sleep(ms, signal),
-};
-
-let activeClock: Clock = systemClock;
-
-export function getClock(): Clock {
-	return activeClock;
-}
-
-/** For tests only: swap the time source (returns a function restoring the previous one). */
-export function useClockForTesting(clock: Clock): () => void {
-	const previous = activeClock;
-	activeClock = clock;
-	return () => {
-		activeClock = previous;
-	};
+/** Spaces the calls made with one API key. */
+export interface Pacer {
+	/** Waits until this caller may send: `spacingMs` after the previous start and after any flood pause. */
+	waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void>;
+	/** Holds every caller of this key back for `ms` (after a flood answer the key is locked). */
+	pauseFor(ms: number): void | Promise<void>;
 }
 
 /**
  * Serialises the start times of API calls for one API key. Every execution in the process that
  * uses the key shares it, so ten parallel workflows still send at most one call per spacing.
  */
-export class KeyPacer {
+export class KeyPacer implements Pacer {
 	private lastStartAt = Number.NEGATIVE_INFINITY;
 
 	private pausedUntil = 0;
@@ -87,14 +76,24 @@ export class KeyPacer {
 	}
 }
 
-const pacers = new Map<string, KeyPacer>();
+const pacers = new Map<string, Pacer>();
 
-/** The keys are hashed so the map never holds an API key in clear. */
-export function pacerFor(baseUrl: string, apiKey: string): KeyPacer {
-	const id = createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
+/** What identifies an API key in memory and in Redis: a hash, so the key itself is never kept. */
+export function keyIdOf(baseUrl: string, apiKey: string): string {
+	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
+}
+
+/**
+ * The pacer of one API key: in this process (regular mode), or shared by every process of a
+ * queue-mode installation through n8n's Redis (`SharedPacer`, which falls back to this process's
+ * own pacing when Redis cannot be reached).
+ */
+export function pacerFor(baseUrl: string, apiKey: string, logger?: Logger): Pacer {
+	const id = keyIdOf(baseUrl, apiKey);
+	const coordination = installationCoordination(logger);
 	let pacer = pacers.get(id);
 	if (!pacer) {
-		pacer = new KeyPacer();
+		pacer = coordination ? new SharedPacer(id, coordination, new KeyPacer()) : new KeyPacer();
 		pacers.set(id, pacer);
 	}
 	return pacer;

@@ -1,6 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { fileTypeFromMimeType } from 'n8n-workflow';
 
+import { refuseIfTooBigForBinaryStore } from '../../helpers/binaryStore';
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { normaliseChecksum } from '../../helpers/whirlpool';
@@ -66,6 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		{ itemIndex, subject: { file: 'file', password: 'options.password' } },
 	);
 	const download = await openDownload(this, token.url, itemIndex);
+	refuseIfTooBigForBinaryStore(this, download, itemIndex);
 	const infoRequest = getFileInfo(this, url, itemIndex, password || undefined, 'options.password');
 	// If file/info fails, the transfer stops too (prepareBinaryData then rejects).
 	infoRequest.catch(() => download.stream.destroy());

@@ -7,7 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 // One memory of folder listings for the whole package: the trigger's polls and these operations
 // must not list the same folder within 30 s of each other.
-import { lastListedAt, markListed } from '../../helpers/listingGate';
+import { claimListing, markListed } from '../../helpers/listingGate';
 import { getFileUrl, getFolderId } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
 import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../transport';
@@ -57,15 +57,12 @@ export async function listFolderFiles(
 ): Promise<ApiFile[]> {
 	const credentials = await getOneFichierCredentials(ctx);
 	const clock = getClock();
-	const last = lastListedAt(credentials, folderId);
-	if (last !== undefined) {
-		const waitMs = last + options.intervalMs - clock.now();
-		if (waitMs > 0) {
-			ctx.logger.info(
-				`1fichier: waiting ${(waitMs / 1000).toFixed(1)} s before listing folder ${folderId} again (1fichier allows one listing of a folder per 30 s)`,
-			);
-			await clock.sleep(waitMs, cancelSignalOf(ctx));
-		}
+	const waitMs = await claimListing(credentials, folderId, options.intervalMs, ctx.logger);
+	if (waitMs > 0) {
+		ctx.logger.info(
+			`1fichier: waiting ${(waitMs / 1000).toFixed(1)} s before listing folder ${folderId} again (1fichier allows one listing of a folder per 30 s)`,
+		);
+		await clock.sleep(waitMs, cancelSignalOf(ctx));
 	}
 	const body: { folder_id: number; sent_before?: string; sent_after?: string } = { folder_id: folderId };
 	if (window.sentBefore) body.sent_before = window.sentBefore;
@@ -75,7 +72,7 @@ export async function listFolderFiles(
 		return answer.items ?? [];
 	} finally {
 		// Counted from the answer, which the server saw after the call began: a safe margin.
-		markListed(credentials, folderId, clock.now());
+		await markListed(credentials, folderId, clock.now(), ctx.logger);
 	}
 }
 

@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, I
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'stream';
 
+import { noteUploadFromDatabaseStore } from '../../helpers/binaryStore';
 import { fileItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
@@ -134,6 +135,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const subPath = subPathBelowBase(this, binary, options.baseDirectory, binaryPropertyName, itemIndex);
 	const source = await uploadSource(this, binary, fileName);
 	assertUploadableSize(this, binaryPropertyName, source.size, itemIndex);
+	noteUploadFromDatabaseStore(this, binary, source.size);
 
 	const folderId = await uploadFolderId(this, subPath, itemIndex);
 
