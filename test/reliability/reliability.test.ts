@@ -190,6 +190,14 @@ const CASES: Case[] = [
 	},
 	{
 		kind: 'fault',
+		tried: 'end.pl: never a link (the file stored all the same)',
+		reaction: 'waits out its budget, finds the file in its folder, succeeds',
+		parameters: upload,
+		faults: [{ kind: 'endNoLinks', match: 'end.pl', always: true }],
+		upload: true,
+	},
+	{
+		kind: 'fault',
 		tried: 'end.pl: several links (same name other size, same size other name)',
 		reaction: 'picks the link with the name and size sent',
 		parameters: upload,

@@ -36,6 +36,12 @@ export interface UploadSource {
 export interface UploadOptions {
 	folderId: number;
 	itemIndex: number;
+	/**
+	 * Asked when the POST went through but end.pl never named the file within the wait budget: looks
+	 * for it in the destination folder (a file of that name and size stored since `sinceMs`), so a
+	 * stored file is not reported as a failure. Given by the operation, which owns listings.
+	 */
+	findStored?: (sinceMs: number) => Promise<EndUploadLink | undefined>;
 }
 
 export interface StoredUpload {
@@ -56,9 +62,11 @@ export async function uploadFile(
 	for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
 		const server = await getUploadServer(ctx, options.itemIndex);
 		const nodeBase = await uploadNodeBase(ctx, server.url);
+		const startedAt = getClock().now();
 		const sent = await postMultipart(ctx, nodeBase, server.id, source, options);
 		// The POST is never retried blindly: end.pl tells whether the file was stored anyway.
-		const stored = await readUploadResult(ctx, nodeBase, server.id, source, options.itemIndex, sent.failure === undefined);
+		const postSucceeded = sent.failure === undefined;
+		const stored = await readUploadResult(ctx, nodeBase, server.id, source, options, postSucceeded, startedAt);
 		if (stored) return verifySize(ctx, stored, source, options.itemIndex);
 		lastFailure = sent.failure ?? {
 			endpoint: 'upload.cgi',
@@ -160,9 +168,11 @@ async function readUploadResult(
 	nodeBase: string,
 	uploadId: string,
 	source: UploadSource,
-	itemIndex: number,
+	options: UploadOptions,
 	postSucceeded: boolean,
+	startedAt: number,
 ): Promise<EndUploadLink | undefined> {
+	const itemIndex = options.itemIndex;
 	const settings = readRateLimits(ctx);
 	const clock = getClock();
 	let waitedMs = 0;
@@ -174,6 +184,13 @@ async function readUploadResult(
 
 		const delay = Math.min(30_000, settings.spacingMs * END_PL_FIRST_WAIT_SPACINGS * 2 ** attempt);
 		if (!answer.worthWaiting || waitedMs + delay > settings.maxRetryWaitMs) {
+			const found = await options.findStored?.(startedAt);
+			if (found) {
+				ctx.logger.warn(
+					`1fichier: end.pl never confirmed "${source.fileName}" (${answer.state}), but the folder holds it: ${found.download}`,
+				);
+				return found;
+			}
 			throw toNodeApiError(
 				ctx.getNode(),
 				{

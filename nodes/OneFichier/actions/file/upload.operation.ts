@@ -3,6 +3,7 @@ import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'stream';
 
 import { noteUploadFromDatabaseStore } from '../../helpers/binaryStore';
+import { formatParisDate } from '../../helpers/dates';
 import { fileItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
@@ -10,7 +11,7 @@ import { apiRequest } from '../../transport';
 import type { StoredUpload, UploadSource } from '../../transport/upload';
 import { ringFileStream, TRANSFER_CHUNK_BYTES } from '../../transport/streams';
 import { MAX_FILE_SIZE } from '../../transport/upload';
-import type { ApiFile } from '../../transport/types';
+import type { ApiFile, EndUploadLink } from '../../transport/types';
 import { toNumber } from '../../transport/types';
 import { findUnchangedCopy } from './incremental';
 import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, newestFirst, show } from './shared';
@@ -154,7 +155,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 
-	const stored = await uploadVerified(this, source, { folderId, itemIndex }, options.verifyChecksum ?? true);
+	const findStored = storedSince(this, folderId, source, itemIndex, listingIntervalMs(options));
+	const stored = await uploadVerified(this, source, { folderId, itemIndex, findStored }, options.verifyChecksum ?? true);
 	if (password !== '') {
 		await apiRequest(this, 'file/chattr.cgi', { urls: [stored.url], pass: password }, { itemIndex });
 	}
@@ -165,6 +167,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (ifExists !== 'keepBoth') recordUpload(listing, stored, sameName, ifExists);
 	return [{ json }];
+}
+
+/**
+ * For an upload whose end.pl never named the file: the newest file of that name and size the folder
+ * received since the upload began (a minute earlier: 1fichier's dates are whole seconds in Paris
+ * time, and clocks differ). Its checksum is then compared with the bytes sent like end.pl's.
+ */
+function storedSince(
+	ctx: IExecuteFunctions,
+	folderId: number,
+	source: UploadSource,
+	itemIndex: number,
+	intervalMs: number,
+): (sinceMs: number) => Promise<EndUploadLink | undefined> {
+	return async (sinceMs) => {
+		const window = { sentAfter: formatParisDate(sinceMs - 60_000) };
+		const files = await listFolderFiles(ctx, folderId, window, { itemIndex, intervalMs });
+		const match = files
+			.filter((file) => file.filename === source.fileName && toNumber(file.size) === source.size)
+			.sort(newestFirst)[0];
+		return match && { download: match.url, filename: match.filename, size: match.size, whirlpool: match.checksum };
+	};
 }
 
 /**
