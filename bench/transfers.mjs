@@ -20,7 +20,7 @@ import path from 'node:path';
 
 import { freePort, repoRoot } from '../scripts/lib/n8n.mjs';
 import { log } from '../scripts/lib/provision.mjs';
-import { startSimulator } from '../scripts/lib/simulator.mjs';
+import { simulatorControl, startSimulator } from '../scripts/lib/simulator.mjs';
 import { SIM_CREDENTIAL, buildPackage, importWorkflows, prepareN8n } from '../scripts/lib/stack.mjs';
 import { downloadedBytes, rowWorkflows, uploadedFile } from './workflows.mjs';
 
@@ -33,7 +33,16 @@ const PROFILE_FLAGS = {
 	heap: (dir) => ['--heap-prof', `--heap-prof-dir=${dir}`],
 	gc: () => ['--trace-gc'],
 };
-const ALL_ROWS = ['store-up', 'files-up', 'node-up', 'http-up', 'curl-up', 'store-down', 'files-down', 'node-down', 'http-down', 'curl-down'];
+const ALL_ROWS = [
+	'store-up', 'files-up', 'node-up', 'http-up', 'curl-up', 'hash', 'nodev-up',
+	'store-down', 'files-down', 'node-down', 'http-down', 'curl-down', 'nodev-down',
+];
+/**
+ * How the simulator gets the Whirlpool of what each upload row sends. 1fichier hashes on its own
+ * servers; on this 2-core host the simulator's hash would take n8n's CPU. Unverified rows get none
+ * (nothing asks for it); the verified upload gets the source's checksum, computed beforehand.
+ */
+const CHECKSUM_MODE = { 'node-up': 'none', 'http-up': 'none', 'curl-up': 'none', 'nodev-up': 'given' };
 const ROWS = process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',') : ALL_ROWS;
 const SAMPLE_MS = 10;
 
@@ -281,6 +290,33 @@ function table(results) {
 	return { markdown: lines.join('\n'), verdicts };
 }
 
+/** Issue 10, item 3: a verified transfer against the longer of the unverified one and the hash alone. */
+function verifiedTable(results) {
+	const lines = [
+		'| | unverified | hash alone | verified | verified ÷ max(unverified, hash alone) | peak RSS growth, verified |',
+		'|---|---|---|---|---|---|',
+	];
+	const verdicts = [];
+	for (const size of SIZES) {
+		const hash = summary(results, 'ms', size, 'hash');
+		for (const direction of ['up', 'down']) {
+			const name = `${direction === 'up' ? 'upload' : 'download'} ${sizeName(size)}`;
+			const plain = summary(results, 'ms', size, `node-${direction}`);
+			const verified = summary(results, 'ms', size, `nodev-${direction}`);
+			if (!verified) continue;
+			const bound = Math.max(plain?.median ?? 0, hash?.median ?? 0);
+			const ratio = bound ? verified.median / bound : undefined;
+			const mib = growth(results, size, `nodev-${direction}`);
+			const cell = (s) => (s ? timeCell(s) : '–');
+			lines.push(
+				`| ${name} | ${cell(plain)} | ${cell(hash)} | ${cell(verified)} | ${ratio ? `${ratio.toFixed(2)}x` : '–'} | ${mib === undefined ? '–' : signed(mib)} |`,
+			);
+			if (ratio) verdicts.push(`${name}, verified: ${ratio <= 1.1 ? 'within' : 'NOT within'} 1.10 × max(unverified, hash alone)`);
+		}
+	}
+	return { markdown: lines.join('\n'), verdicts };
+}
+
 /** Rows to run: upload rows need files-down, their memory reference. */
 function rowsToRun() {
 	const rows = ALL_ROWS.filter((row) => ROWS.includes(row));
@@ -320,7 +356,9 @@ async function main() {
 			const sourceFile = path.join(dataDir, `bench-${size}MiB.bin`);
 			log(`bench: ${size} MiB source file and its copy in the simulator…`);
 			await makeFile(sourceFile, size);
-			sources[size] = { file: sourceFile, url: (await curlUpload(sim, sourceFile, `bench-${size}MiB.bin`)).url };
+			const url = (await curlUpload(sim, sourceFile, `bench-${size}MiB.bin`)).url;
+			const { checksum } = await apiCall(sim, 'file/info.cgi', { url });
+			sources[size] = { file: sourceFile, url, checksum };
 			specs[size] = rowWorkflows({
 				mib: size,
 				sourceFile,
@@ -342,8 +380,10 @@ async function main() {
 					: `  peak RSS ${entry.peakMiB.toFixed(0)} MiB, CPU n8n ${seconds(entry.cpuMs)} s, simulator ${seconds(entry.simCpuMs)} s`;
 			log(`  run ${entry.run} ${String(entry.size).padStart(4)} MiB ${entry.row.padEnd(10)} ${seconds(entry.ms).padStart(7)} s${figures}`);
 		};
+		const control = simulatorControl(sim.origin);
 		const measure = async (run, size, row) => {
 			const label = `${row}-${size}MiB-${run}`;
+			await control.checksums(CHECKSUM_MODE[row] ?? 'compute', sources[size].checksum);
 			if (row === 'curl-up') {
 				const up = await curlUpload(sim, sources[size].file, `curl-${size}MiB.bin`);
 				await apiCall(sim, 'file/rm.cgi', { files: [{ url: up.url }] });
@@ -354,7 +394,11 @@ async function main() {
 			const uploaded = uploadedFile(row, runData);
 			if (uploaded) {
 				if (uploaded.size !== size * MiB) throw new Error(`${label}: uploaded ${uploaded.size} bytes`);
+				if (row === 'nodev-up' && uploaded.verified !== true) throw new Error(`${label}: the upload was not verified`);
 				await apiCall(sim, 'file/rm.cgi', { files: [{ url: uploaded.url }] });
+			}
+			if (row === 'nodev-down' && runData['1fichier'][0].data.main[0][0].json.verified !== true) {
+				throw new Error(`${label}: the download was not verified`);
 			}
 			const bytes = downloadedBytes(row, runData);
 			if (bytes !== undefined && bytes !== size * MiB) throw new Error(`${label}: stored ${bytes} bytes`);
@@ -368,14 +412,21 @@ async function main() {
 		}
 
 		const { markdown, verdicts } = table(results);
+		const verified = verifiedTable(results);
 		const text = [
 			`n8n ${n8n.version}, binary data in filesystem mode; ${RUNS} run(s) of each, one fresh n8n process per run.`,
 			'Time: median (min–max) of the measured nodes\' executionTime in n8n\'s execution data; curl: the byte transfer alone.',
 			'Memory: peak RSS of the n8n process while the measured nodes run, minus the same workflow without them.',
+			'The node with options.verifyChecksum off; the simulator computes no checksum of what these rows upload.',
 			'',
 			markdown,
 			'',
-			...verdicts.map((v) => `- ${v}`),
+			'With options.verifyChecksum on (the default): hash alone = the Whirlpool of the stored binary in the',
+			'package\'s hashing worker; the simulator takes the source\'s checksum computed beforehand.',
+			'',
+			verified.markdown,
+			'',
+			...[...verdicts, ...verified.verdicts].map((v) => `- ${v}`),
 		].join('\n');
 		console.log(`\n${text}`);
 		fs.writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify({ sizes: SIZES, runs: RUNS, results }, null, 2));

@@ -77,6 +77,40 @@ const jsonPost = (url, body) => ({
 export function rowWorkflows({ mib, sourceFile, sourceUrl, outFile, apiBase, credential }) {
 	const id = (row) => `bench${row.replace(/-/g, '')}${mib}`;
 	const serverNode = "$('get_upload_server').item.json";
+	const verifyName = (verify) => (verify ? 'verified' : 'unverified');
+	const nodeUpload = (verify) => ({
+		workflow: workflow(id(verify ? 'nodev-up' : 'node-up'), `bench ${mib} MiB: the node, upload, ${verifyName(verify)}`, [
+			readFile('Read file', sourceFile),
+			fichier(
+				'1fichier',
+				{
+					resource: 'file',
+					operation: 'upload',
+					binaryPropertyName: 'data',
+					folder: { __rl: true, mode: 'id', value: '0' },
+					options: { verifyChecksum: verify },
+				},
+				credential,
+			),
+		]),
+		timed: ['1fichier'],
+	});
+	const nodeDownload = (verify) => ({
+		workflow: workflow(id(verify ? 'nodev-down' : 'node-down'), `bench ${mib} MiB: the node, download, ${verifyName(verify)}`, [
+			fichier(
+				'1fichier',
+				{
+					resource: 'file',
+					operation: 'download',
+					file: { __rl: true, mode: 'url', value: sourceUrl },
+					binaryPropertyName: 'data',
+					options: { verifyChecksum: verify },
+				},
+				credential,
+			),
+		]),
+		timed: ['1fichier'],
+	});
 	return {
 		baseline: {
 			workflow: workflow('benchbaseline', 'bench: baseline (no transfer)', [
@@ -106,27 +140,17 @@ export function rowWorkflows({ mib, sourceFile, sourceUrl, outFile, apiBase, cre
 			workflow: workflow(id('files-down'), `bench ${mib} MiB: Read/Write Files, into the store`, [readFile('Read file', sourceFile)]),
 			timed: ['Read file'],
 		},
-		'node-up': {
-			workflow: workflow(id('node-up'), `bench ${mib} MiB: the node, upload`, [
+		'hash': {
+			workflow: workflow(id('hash'), `bench ${mib} MiB: Whirlpool of the stored binary alone`, [
 				readFile('Read file', sourceFile),
-				fichier(
-					'1fichier',
-					{ resource: 'file', operation: 'upload', binaryPropertyName: 'data', folder: { __rl: true, mode: 'id', value: '0' } },
-					credential,
-				),
+				benchFloor('Hash', 'hash', ''),
 			]),
-			timed: ['1fichier'],
+			timed: ['Hash'],
 		},
-		'node-down': {
-			workflow: workflow(id('node-down'), `bench ${mib} MiB: the node, download`, [
-				fichier(
-					'1fichier',
-					{ resource: 'file', operation: 'download', file: { __rl: true, mode: 'url', value: sourceUrl }, binaryPropertyName: 'data' },
-					credential,
-				),
-			]),
-			timed: ['1fichier'],
-		},
+		'node-up': nodeUpload(false),
+		'nodev-up': nodeUpload(true),
+		'node-down': nodeDownload(false),
+		'nodev-down': nodeDownload(true),
 		'http-up': {
 			// The upload id is read before the file, so the binary reaches the POST as its input item.
 			workflow: workflow(id('http-up'), `bench ${mib} MiB: HTTP Request node, upload`, [
@@ -184,7 +208,10 @@ export function rowWorkflows({ mib, sourceFile, sourceUrl, outFile, apiBase, cre
 /** The URL and size of the file a row uploaded, read from its output. */
 export function uploadedFile(row, runData) {
 	const output = (name) => runData[name]?.[0]?.data?.main?.[0]?.[0]?.json;
-	if (row === 'node-up') return { url: output('1fichier')?.url, size: Number(output('1fichier')?.size) };
+	if (row === 'node-up' || row === 'nodev-up') {
+		const item = output('1fichier');
+		return { url: item?.url, size: Number(item?.size), verified: item?.verified };
+	}
 	if (row === 'http-up') {
 		const link = output('end.pl')?.links?.[0];
 		return { url: link?.download, size: Number(link?.size) };
@@ -194,7 +221,7 @@ export function uploadedFile(row, runData) {
 
 /** The size of the binary a row put into n8n's store. */
 export function downloadedBytes(row, runData) {
-	const name = { 'node-down': '1fichier', 'http-down': 'GET file', 'files-down': 'Read file', 'store-down': 'Into the store' }[row];
+	const name = { 'node-down': '1fichier', 'nodev-down': '1fichier', 'http-down': 'GET file', 'files-down': 'Read file', 'store-down': 'Into the store' }[row];
 	const binary = name && runData[name]?.[0]?.data?.main?.[0]?.[0]?.binary?.data;
 	return binary ? Number(binary.bytes) : undefined;
 }

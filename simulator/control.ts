@@ -68,6 +68,12 @@ const ACTIONS: Record<string, ControlAction> = {
 		return publicFile(ctx.state.addFile(Number(body.folderId ?? 0), String(body.filename), content) as StoredFile);
 	},
 	folders: (ctx, body) => ctx.state.createFolder(Number(body.parentId ?? 0), String(body.name)),
+	checksums: (ctx, body) => {
+		const mode = String(body.mode);
+		if (mode !== 'compute' && mode !== 'none' && mode !== 'given') throw new Error('mode: compute, none or given');
+		ctx.blobs.setChecksumMode(mode, typeof body.checksum === 'string' ? body.checksum : undefined);
+		return { ok: true, mode };
+	},
 };
 
 /** Reset the state, limits, faults, stats, tokens and upload ids (a fresh simulator, same port). */

@@ -1,10 +1,13 @@
 // The benchmark's floor: n8n's binary store moving the same bytes as the 1fichier node, through
 // the same ring of buffers (the installed package's transport/streams), without any HTTP.
 // "into" stores a local file with prepareBinaryData, as a download stores what it receives;
-// "out" reads a stored binary and writes it to a local file, as an upload reads what it sends.
+// "out" reads a stored binary and writes it to a local file, as an upload reads what it sends;
+// "hash" reads a stored binary and computes its Whirlpool the way a verified transfer does (in the
+// package's hashing worker): the hash alone, for the verified rows.
 // Installed into the benchmark's n8n only (bench/transfers.mjs); never part of the package.
 const { open } = require('node:fs/promises');
 const { ringFileStream } = require('n8n-nodes-1fichier/dist/nodes/OneFichier/transport/streams');
+const { whirlpoolOfStream } = require('n8n-nodes-1fichier/dist/nodes/OneFichier/helpers/whirlpool');
 
 class BenchFloor {
 	constructor() {
@@ -25,6 +28,7 @@ class BenchFloor {
 					options: [
 						{ name: 'Into the Store', value: 'into' },
 						{ name: 'Out of the Store', value: 'out' },
+						{ name: 'Whirlpool of the Stored Binary', value: 'hash' },
 					],
 					default: 'into',
 				},
@@ -38,7 +42,12 @@ class BenchFloor {
 		const out = [];
 		for (let i = 0; i < items.length; i++) {
 			const file = this.getNodeParameter('file', i);
-			if (this.getNodeParameter('direction', i) === 'into') {
+			const direction = this.getNodeParameter('direction', i);
+			if (direction === 'hash') {
+				const binary = this.helpers.assertBinaryData(i, 'data');
+				const checksum = await whirlpoolOfStream(ringFileStream(this.helpers.getBinaryPath(binary.id)));
+				out.push({ json: { checksum }, pairedItem: { item: i } });
+			} else if (direction === 'into') {
 				const binary = await this.helpers.prepareBinaryData(ringFileStream(file), file.split('/').pop(), 'application/octet-stream');
 				out.push({ json: {}, binary: { data: binary }, pairedItem: { item: i } });
 			} else {

@@ -104,5 +104,6 @@ export function simulatorControl(origin) {
 		addFolder: (parentId, name) => call('POST', '/folders', { parentId, name }),
 		seed: (folderId, count, namePrefix) => call('POST', '/seed', { folderId, count, namePrefix }),
 		faults: (spec) => call('POST', '/faults', spec),
+		checksums: (mode, checksum) => call('POST', '/checksums', { mode, checksum }),
 	};
 }

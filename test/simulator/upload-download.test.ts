@@ -205,6 +205,30 @@ describe('simulator: 3-step upload (§2.2)', () => {
 				await plain.close();
 			}
 		});
+
+		it('switches how uploads get their checksum over /__simulator/checksums (benchmarks)', async () => {
+			const other = await startRelaxed();
+			const setMode = (body: unknown) =>
+				fetch(`${other.url}/__simulator/checksums`, { method: 'POST', body: JSON.stringify(body) });
+			try {
+				// More than the writer's four 1 MiB slots: each is reused while earlier writes may be in flight.
+				const content = randomBytes(9 * 1024 * 1024 + 5);
+				const given = 'ab'.repeat(64);
+				expect((await setMode({ mode: 'given', checksum: given })).status).toBe(200);
+				const [told] = await uploadThroughNode(other, [{ filename: 'g.bin', content }]);
+				expect(told.whirlpool).toBe(given);
+				await setMode({ mode: 'none' });
+				const [none] = await uploadThroughNode(other, [{ filename: 'n.bin', content }]);
+				expect(none.whirlpool).toBe('');
+				expect(other.state.readFile(none.download).equals(content)).toBe(true);
+				await setMode({ mode: 'compute' });
+				const [hashed] = await uploadThroughNode(other, [{ filename: 'h.bin', content }]);
+				expect(hashed.whirlpool).toBe(opensslWhirlpool(content));
+				expect((await setMode({ mode: 'sometimes' })).status).toBe(400);
+			} finally {
+				await other.close();
+			}
+		});
 	});
 });
 
