@@ -38,11 +38,13 @@ const ALL_ROWS = [
 	'store-down', 'files-down', 'node-down', 'http-down', 'curl-down', 'nodev-down',
 ];
 /**
- * How the simulator gets the Whirlpool of what each upload row sends. 1fichier hashes on its own
- * servers; on this 2-core host the simulator's hash would take n8n's CPU. Unverified rows get none
- * (nothing asks for it); the verified upload gets the source's checksum, computed beforehand.
+ * What the simulator does with what each upload row sends. 1fichier hashes and stores uploads on
+ * its own servers; on this 2-core host the simulator's hash and disk writes would take n8n's CPU.
+ * So upload rows are received, parsed and counted, not written; unverified rows get no checksum
+ * (nothing asks for it), the verified upload gets the source's checksum, computed beforehand.
  */
 const CHECKSUM_MODE = { 'node-up': 'none', 'http-up': 'none', 'curl-up': 'none', 'nodev-up': 'given' };
+const sendsToSimulator = (row) => row in CHECKSUM_MODE;
 const ROWS = process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',') : ALL_ROWS;
 const SAMPLE_MS = 10;
 
@@ -384,6 +386,7 @@ async function main() {
 		const measure = async (run, size, row) => {
 			const label = `${row}-${size}MiB-${run}`;
 			await control.checksums(CHECKSUM_MODE[row] ?? 'compute', sources[size].checksum);
+			await control.uploads(sendsToSimulator(row) ? 'discard' : 'keep');
 			if (row === 'curl-up') {
 				const up = await curlUpload(sim, sources[size].file, `curl-${size}MiB.bin`);
 				await apiCall(sim, 'file/rm.cgi', { files: [{ url: up.url }] });
@@ -417,7 +420,7 @@ async function main() {
 			`n8n ${n8n.version}, binary data in filesystem mode; ${RUNS} run(s) of each, one fresh n8n process per run.`,
 			'Time: median (min–max) of the measured nodes\' executionTime in n8n\'s execution data; curl: the byte transfer alone.',
 			'Memory: peak RSS of the n8n process while the measured nodes run, minus the same workflow without them.',
-			'The node with options.verifyChecksum off; the simulator computes no checksum of what these rows upload.',
+			'The node with options.verifyChecksum off. Uploads: the simulator receives and counts the bytes, neither hashes nor writes them.',
 			'',
 			markdown,
 			'',

@@ -45,15 +45,21 @@ export class BlobStore {
 	private hasher: BackgroundHasher | undefined;
 
 	/**
-	 * `checksums: false` stores files without a checksum (as when 1fichier gives none): uploads then
-	 * go as fast as the disk, not at the speed of the hash (raw transfer benchmarks).
-	 */
-	/**
 	 * Benchmarks only (control action `checksums`): stores every upload with this checksum without
 	 * hashing, as a service that hashes on its own machines, which a 2-core benchmark host cannot be.
 	 */
 	private givenChecksum: string | undefined;
+	/**
+	 * Benchmarks only (control action `uploads`): uploads are received, parsed, counted (and hashed
+	 * if asked) but their bytes are not written, as a service that stores them on its own disks.
+	 * Such files cannot be downloaded.
+	 */
+	private discardUploads = false;
 
+	/**
+	 * `checksums: false` stores files without a checksum (as when 1fichier gives none): uploads then
+	 * go as fast as the disk, not at the speed of the hash (raw transfer benchmarks).
+	 */
 	constructor(
 		dataDir: string,
 		private checksums = true,
@@ -75,11 +81,16 @@ export class BlobStore {
 		this.givenChecksum = mode === 'given' ? (checksum ?? '') : undefined;
 	}
 
+	/** keep: uploads are written to disk (default); discard: received and counted, not written. */
+	setUploadStorage(mode: 'keep' | 'discard'): void {
+		this.discardUploads = mode === 'discard';
+	}
+
 	writer(): BlobWriter {
 		const hash = this.checksums
 			? (this.hasher ??= new BackgroundHasher()).open()
 			: new NoChecksum(this.givenChecksum ?? '');
-		return new StreamingBlobWriter(this.newPath(), this.nextId - 1, hash);
+		return new StreamingBlobWriter(this.newPath(), this.nextId - 1, hash, this.discardUploads);
 	}
 
 	retain(blob: Blob): void {
@@ -251,7 +262,8 @@ class NoChecksum implements SlotHash {
 
 class StreamingBlobWriter implements BlobWriter {
 	bytesWritten = 0;
-	private readonly file: Promise<FileHandle>;
+	/** Undefined when the bytes are discarded (benchmarks). */
+	private readonly file: Promise<FileHandle> | undefined;
 	private staged = 0;
 	/** Where the next slot goes in the file. */
 	private position = 0;
@@ -262,10 +274,11 @@ class StreamingBlobWriter implements BlobWriter {
 		private readonly path: string,
 		private readonly id: number,
 		private readonly hash: SlotHash,
+		discard = false,
 	) {
-		this.file = open(path, 'w');
+		this.file = discard ? undefined : open(path, 'w');
 		// A failed open is reported by the first write or by finish(), not as an unhandled rejection.
-		this.file.catch(() => undefined);
+		this.file?.catch(() => undefined);
 	}
 
 	async write(chunk: Buffer): Promise<void> {
@@ -283,7 +296,7 @@ class StreamingBlobWriter implements BlobWriter {
 	async finish(): Promise<Blob> {
 		await this.flush();
 		await Promise.all(this.writes);
-		await (await this.file).close();
+		await (await this.file)?.close();
 		const checksum = await this.hash.digest();
 		return { id: this.id, path: this.path, size: this.bytesWritten, checksum, refs: 0 };
 	}
@@ -291,7 +304,7 @@ class StreamingBlobWriter implements BlobWriter {
 	async abort(): Promise<void> {
 		this.hash.drop();
 		await Promise.allSettled(this.writes);
-		await (await this.file.catch(() => undefined))?.close().catch(() => undefined);
+		await (await this.file?.catch(() => undefined))?.close().catch(() => undefined);
 		removeQuietly(this.path);
 	}
 
@@ -309,9 +322,11 @@ class StreamingBlobWriter implements BlobWriter {
 		const at = this.position;
 		this.position += length;
 		this.staged = 0;
-		const writing = this.file.then(async (file) => void (await file.write(slot, 0, length, at)));
-		writing.catch(() => undefined); // a failed write is reported where it is awaited, below or in finish()
-		this.writes[index] = writing;
+		if (this.file) {
+			const writing = this.file.then(async (file) => void (await file.write(slot, 0, length, at)));
+			writing.catch(() => undefined); // a failed write is reported where it is awaited, below or in finish()
+			this.writes[index] = writing;
+		}
 		await this.hash.hashSlot(length);
 		await this.writes[this.hash.slotIndex];
 	}

@@ -74,6 +74,12 @@ const ACTIONS: Record<string, ControlAction> = {
 		ctx.blobs.setChecksumMode(mode, typeof body.checksum === 'string' ? body.checksum : undefined);
 		return { ok: true, mode };
 	},
+	uploads: (ctx, body) => {
+		const mode = String(body.mode);
+		if (mode !== 'keep' && mode !== 'discard') throw new Error('mode: keep or discard');
+		ctx.blobs.setUploadStorage(mode);
+		return { ok: true, mode };
+	},
 };
 
 /** Reset the state, limits, faults, stats, tokens and upload ids (a fresh simulator, same port). */

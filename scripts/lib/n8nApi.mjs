@@ -3,6 +3,14 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
+import { Agent, fetch as undiciFetch } from 'undici';
+
+/**
+ * Webhook calls answer when their workflow ends, which under a flood back-off can take longer than
+ * fetch's default 300 s wait for the answer's head: no such limit here (each suite has its own).
+ */
+const patientDispatcher = new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+
 /** The most recent execution of a workflow, with its data parsed. */
 export async function lastExecution(api, n8nDir, workflowId) {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
@@ -61,7 +69,13 @@ export async function callWebhook(url, payload) {
  * n8n). Only that socket error is retried, once.
  */
 async function postRetryingStaleSocket(url, payload) {
-	const post = () => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+	const post = () =>
+		undiciFetch(url, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(payload),
+			dispatcher: patientDispatcher,
+		});
 	try {
 		return await post();
 	} catch (e) {

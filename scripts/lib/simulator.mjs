@@ -105,5 +105,6 @@ export function simulatorControl(origin) {
 		seed: (folderId, count, namePrefix) => call('POST', '/seed', { folderId, count, namePrefix }),
 		faults: (spec) => call('POST', '/faults', spec),
 		checksums: (mode, checksum) => call('POST', '/checksums', { mode, checksum }),
+		uploads: (mode) => call('POST', '/uploads', { mode }),
 	};
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 
 import type { Simulator } from '../../simulator';
 import { opensslWhirlpool, opensslWhirlpools } from '../helpers/whirlpool';
@@ -225,6 +226,26 @@ describe('simulator: 3-step upload (§2.2)', () => {
 				const [hashed] = await uploadThroughNode(other, [{ filename: 'h.bin', content }]);
 				expect(hashed.whirlpool).toBe(opensslWhirlpool(content));
 				expect((await setMode({ mode: 'sometimes' })).status).toBe(400);
+			} finally {
+				await other.close();
+			}
+		});
+
+		it('receives and counts uploads without writing them with /__simulator/uploads discard (benchmarks)', async () => {
+			const other = await startRelaxed();
+			const setUploads = (mode: string) =>
+				fetch(`${other.url}/__simulator/uploads`, { method: 'POST', body: JSON.stringify({ mode }) });
+			try {
+				const content = randomBytes(6 * 1024 * 1024 + 9);
+				expect((await setUploads('discard')).status).toBe(200);
+				const [dropped] = await uploadThroughNode(other, [{ filename: 'd.bin', content }]);
+				expect(dropped.size).toBe(String(content.length));
+				expect(dropped.whirlpool).toBe(opensslWhirlpool(content));
+				expect(existsSync(other.state.filePath(dropped.download))).toBe(false);
+				await setUploads('keep');
+				const [kept] = await uploadThroughNode(other, [{ filename: 'k.bin', content }]);
+				expect(other.state.readFile(kept.download).equals(content)).toBe(true);
+				expect((await setUploads('sometimes')).status).toBe(400);
 			} finally {
 				await other.close();
 			}
