@@ -60,10 +60,13 @@ export class BlobStore {
 	 * `checksums: false` stores files without a checksum (as when 1fichier gives none): uploads then
 	 * go as fast as the disk, not at the speed of the hash (raw transfer benchmarks).
 	 */
+	private checksums: boolean;
+
 	constructor(
 		dataDir: string,
-		private checksums = true,
+		private readonly defaultChecksums = true,
 	) {
+		this.checksums = defaultChecksums;
 		this.directory = join(dataDir, 'blobs');
 		mkdirSync(this.directory, { recursive: true });
 	}
@@ -102,8 +105,11 @@ export class BlobStore {
 		if (blob.refs <= 0) removeQuietly(blob.path);
 	}
 
-	/** Drops every blob file (state reset). */
+	/** Drops every blob file and the benchmark modes (state reset). */
 	clear(): void {
+		this.checksums = this.defaultChecksums;
+		this.givenChecksum = undefined;
+		this.discardUploads = false;
 		rmSync(this.directory, { recursive: true, force: true });
 		mkdirSync(this.directory, { recursive: true });
 	}

@@ -246,6 +246,12 @@ describe('simulator: 3-step upload (§2.2)', () => {
 				const [kept] = await uploadThroughNode(other, [{ filename: 'k.bin', content }]);
 				expect(other.state.readFile(kept.download).equals(content)).toBe(true);
 				expect((await setUploads('sometimes')).status).toBe(400);
+				// A reset is a fresh simulator: uploads kept and hashed again.
+				await setUploads('discard');
+				await fetch(`${other.url}/__simulator/reset`, { method: 'POST', body: '{}' });
+				const [afterReset] = await uploadThroughNode(other, [{ filename: 'r.bin', content }]);
+				expect(afterReset.whirlpool).toBe(opensslWhirlpool(content));
+				expect(other.state.readFile(afterReset.download).equals(content)).toBe(true);
 			} finally {
 				await other.close();
 			}
