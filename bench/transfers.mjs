@@ -22,7 +22,7 @@ import { freePort, repoRoot } from '../scripts/lib/n8n.mjs';
 import { log } from '../scripts/lib/provision.mjs';
 import { simulatorControl, startSimulator } from '../scripts/lib/simulator.mjs';
 import { SIM_CREDENTIAL, buildPackage, importWorkflows, prepareN8n } from '../scripts/lib/stack.mjs';
-import { downloadedBytes, rowWorkflows, uploadedFile } from './workflows.mjs';
+import { downloadedBytes, nodeVerified, rowWorkflows, uploadedFile } from './workflows.mjs';
 
 const SIZES = (process.env.BENCH_MIB ?? '64,1024').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -397,12 +397,9 @@ async function main() {
 			const uploaded = uploadedFile(row, runData);
 			if (uploaded) {
 				if (uploaded.size !== size * MiB) throw new Error(`${label}: uploaded ${uploaded.size} bytes`);
-				if (row === 'nodev-up' && uploaded.verified !== true) throw new Error(`${label}: the upload was not verified`);
 				await apiCall(sim, 'file/rm.cgi', { files: [{ url: uploaded.url }] });
 			}
-			if (row === 'nodev-down' && runData['1fichier'][0].data.main[0][0].json.verified !== true) {
-				throw new Error(`${label}: the download was not verified`);
-			}
+			if (row.startsWith('nodev-') && !nodeVerified(runData)) throw new Error(`${label}: the transfer was not verified`);
 			const bytes = downloadedBytes(row, runData);
 			if (bytes !== undefined && bytes !== size * MiB) throw new Error(`${label}: stored ${bytes} bytes`);
 			fs.rmSync(path.join(dataDir, `written-${size}MiB.bin`), { force: true });

@@ -208,15 +208,17 @@ export function rowWorkflows({ mib, sourceFile, sourceUrl, outFile, apiBase, cre
 /** The URL and size of the file a row uploaded, read from its output. */
 export function uploadedFile(row, runData) {
 	const output = (name) => runData[name]?.[0]?.data?.main?.[0]?.[0]?.json;
-	if (row === 'node-up' || row === 'nodev-up') {
-		const item = output('1fichier');
-		return { url: item?.url, size: Number(item?.size), verified: item?.verified };
-	}
+	if (row === 'node-up' || row === 'nodev-up') return { url: output('1fichier')?.url, size: Number(output('1fichier')?.size) };
 	if (row === 'http-up') {
 		const link = output('end.pl')?.links?.[0];
 		return { url: link?.download, size: Number(link?.size) };
 	}
 	return undefined;
+}
+
+/** Whether the node's item says its transfer was verified by 1fichier's checksum. */
+export function nodeVerified(runData) {
+	return runData['1fichier']?.[0]?.data?.main?.[0]?.[0]?.json?.verified === true;
 }
 
 /** The size of the binary a row put into n8n's store. */
