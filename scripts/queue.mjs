@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run test:queue: the packed package in n8n's queue mode — Redis and Postgres (Debian's
-// packages, installed when missing), one main and two workers (`n8n worker --concurrency=10`) —
+// packages, installed when missing), one main and two workers (`n8n worker --concurrency=1`, see WORKER_CONCURRENCY) —
 // against the simulator with its real limits (3 calls/s per key, 30 s flood lock):
 //   1. two workflows of 100 get-link items each, on different workers: no flood, and the pair
 //      takes at most 1.10x the time one pacer needs for the 200 calls at the key's spacing;
@@ -29,6 +29,11 @@ const { record, finish } = createReport('queue');
 const ITEMS = 100;
 const SPACING_MS = 500; // the node's default Request Spacing
 const BOUND = 1.1;
+// One execution per worker at a time, so the second workflow of a pair cannot land on the worker
+// running the first: with n8n's default (10) Bull gives it to whichever worker's blocking fetch
+// is first in line, and those fetches are re-issued every few seconds, so now and then both
+// executions ran on one worker and the pair proved nothing about two processes.
+const WORKER_CONCURRENCY = 1;
 const CONTROL_ITEMS = Number(process.env.QUEUE_CONTROL_ITEMS ?? ITEMS);
 /** The database binary mode's limit for this run (MiB), so a small file can be "too big". */
 const DB_MAX_MIB = 1;
@@ -165,7 +170,7 @@ async function workerOf(cluster, executionId, timeoutMs = 30_000) {
 
 /**
  * Starts two link workflows "together": the second once a worker has taken the first, so Bull
- * hands it to the other worker (whose blocked fetch is then first in line).
+ * hands it to the other worker (the first one, at its concurrency of 1, takes nothing more).
  */
 async function runPair(ctx, ids, files, afterStart) {
 	const { cluster, api } = ctx;
@@ -414,6 +419,7 @@ async function main() {
 		credential: SIM_CREDENTIAL,
 		apiKey: simulator.apiKey,
 		credBaseUrl: simulator.baseUrl,
+		concurrency: WORKER_CONCURRENCY,
 		mainEnv: dbLimit,
 		workerEnv: dbLimit,
 	});

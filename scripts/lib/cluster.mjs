@@ -1,5 +1,5 @@
 // n8n in queue mode on one machine: Redis and Postgres (private instances), one main and N
-// workers (`n8n worker --concurrency=10`), the package installed once into the main's folder and
+// workers (`n8n worker --concurrency=N`, 10 by default), the package installed once into the main's folder and
 // shared with the workers. Used by `npm run test:queue` and `npm start -- --queue`.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import { ensureQueueServices, startPostgres, startRedis } from './services.mjs';
 import { ensureOwner, prepareN8n, startN8n, stopProcess } from './stack.mjs';
 import { n8nEnv } from './n8n.mjs';
 
-export const WORKER_CONCURRENCY = 10;
+/** n8n's own default for `n8n worker --concurrency`. */
+export const DEFAULT_WORKER_CONCURRENCY = 10;
 
 /** What every process of the installation shares: queue mode, Redis, Postgres, the encryption key. */
 function queueEnv(redis, postgres) {
@@ -28,9 +29,9 @@ function queueEnv(redis, postgres) {
 
 /**
  * Starts the whole cluster in `dir`. `credential`/`apiKey`/`credBaseUrl` as for prepareN8n;
- * `mainEnv`/`workerEnv` add settings. Returns handles to drive it and `stop()`.
+ * `mainEnv`/`workerEnv` add settings; `concurrency` is each worker's `--concurrency`. Returns handles to drive it and `stop()`.
  */
-export async function startQueueCluster({ dir, workers = 2, credential, apiKey, credBaseUrl, mainPort, mainEnv = {}, workerEnv = {}, prepare = {} }) {
+export async function startQueueCluster({ dir, workers = 2, concurrency = DEFAULT_WORKER_CONCURRENCY, credential, apiKey, credBaseUrl, mainPort, mainEnv = {}, workerEnv = {}, prepare = {} }) {
 	fs.mkdirSync(dir, { recursive: true });
 	const stops = [];
 	const stop = async () => {
@@ -65,9 +66,9 @@ export async function startQueueCluster({ dir, workers = 2, credential, apiKey, 
 		const cluster = { dir, n8n, base, mainEnv: env, mainFolder, redis, postgres, main, workers: [], stop };
 		cluster.startWorkers = async (extra = {}) => {
 			cluster.workers = await Promise.all(
-				Array.from({ length: workers }, async (_, i) => await startWorker(n8n, { dir, index: i + 1, mainFolder, env: { ...shared, N8N_ENCRYPTION_KEY: env.N8N_ENCRYPTION_KEY, ...workerEnv, ...extra } })),
+				Array.from({ length: workers }, async (_, i) => await startWorker(n8n, { dir, index: i + 1, concurrency, mainFolder, env: { ...shared, N8N_ENCRYPTION_KEY: env.N8N_ENCRYPTION_KEY, ...workerEnv, ...extra } })),
 			);
-			log(`${workers} workers ready (concurrency ${WORKER_CONCURRENCY} each): ${cluster.workers.map((w) => w.name).join(', ')}`);
+			log(`${workers} workers ready (concurrency ${concurrency} each): ${cluster.workers.map((w) => w.name).join(', ')}`);
 		};
 		cluster.stopWorkers = async () => {
 			await Promise.all(cluster.workers.map(async (w) => await stopProcess(w.child)));
@@ -84,7 +85,7 @@ export async function startQueueCluster({ dir, workers = 2, credential, apiKey, 
 }
 
 /** One `n8n worker`: its own user folder (the main's installed nodes linked in), broker and health ports. */
-async function startWorker(n8n, { dir, index, mainFolder, env: extra }) {
+async function startWorker(n8n, { dir, index, concurrency, mainFolder, env: extra }) {
 	const name = `worker-${index}`;
 	const userFolder = path.join(dir, name);
 	fs.mkdirSync(path.join(userFolder, '.n8n'), { recursive: true });
@@ -99,7 +100,7 @@ async function startWorker(n8n, { dir, index, mainFolder, env: extra }) {
 		extra: { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', ...extra },
 	});
 	const logFile = path.join(dir, `${name}.log`);
-	const child = await startN8n(n8n, env, { logFile, args: ['worker', `--concurrency=${WORKER_CONCURRENCY}`], readyPort: healthPort });
+	const child = await startN8n(n8n, env, { logFile, args: ['worker', `--concurrency=${concurrency}`], readyPort: healthPort });
 	return { name, child, logFile, healthPort };
 }
 
