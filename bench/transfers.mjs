@@ -136,12 +136,41 @@ function processFigures(pid) {
 	}
 }
 
-/** Samples the n8n process and the simulator every 10 ms: { t, n8n: {rssMiB, cpuMs}, sim: {…} }. */
-function sampler(pid, simulatorPid) {
+/**
+ * CPU time (ms) used so far by a process's worker threads (named `WorkerThread` by Node): in the
+ * verified and hash rows, the package's hashing worker.
+ */
+function workerThreadsCpuMs(pid) {
+	let ticks = 0;
+	try {
+		for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+			const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+			if (!stat.includes('(WorkerThread)')) continue;
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			ticks += Number(fields[11]) + Number(fields[12]);
+		}
+	} catch {
+		return undefined; // the process or the thread has exited
+	}
+	return ticks * 10;
+}
+
+/** Rows whose hashing worker's CPU time is sampled too (every 5th sample: it reads every thread's stat). */
+const hashes = (row) => row === 'hash' || row.startsWith('nodev-');
+const WORKER_SAMPLE_EVERY = 5;
+
+/**
+ * Samples the n8n process and the simulator every 10 ms: { t, n8n: {rssMiB, cpuMs}, sim: {…} },
+ * with `workerMs` (the worker threads' CPU time, last read) when `withWorkers`.
+ */
+function sampler(pid, simulatorPid, withWorkers) {
 	const samples = [];
+	let tick = 0;
+	let workerMs;
 	const timer = setInterval(() => {
 		const n8n = processFigures(pid);
-		if (n8n) samples.push({ t: Date.now(), n8n, sim: processFigures(simulatorPid) });
+		if (withWorkers && tick++ % WORKER_SAMPLE_EVERY === 0) workerMs = workerThreadsCpuMs(pid) ?? workerMs;
+		if (n8n) samples.push({ t: Date.now(), n8n, sim: processFigures(simulatorPid), workerMs });
 	}, SAMPLE_MS);
 	return { samples, stop: () => clearInterval(timer) };
 }
@@ -155,6 +184,7 @@ function windowFigures(samples, from, to) {
 		peakMiB: Math.max(...inside.map((s) => s.n8n.rssMiB)),
 		cpuMs: last.n8n.cpuMs - first.n8n.cpuMs,
 		simCpuMs: (last.sim?.cpuMs ?? NaN) - (first.sim?.cpuMs ?? NaN),
+		workerCpuMs: last.workerMs === undefined ? undefined : last.workerMs - (first.workerMs ?? 0),
 	};
 }
 
@@ -195,7 +225,7 @@ async function measureN8n(n8n, baseEnv, simulatorPid, label, spec, attempt = 1) 
 		cwd: userFolder,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const sampling = sampler(child.pid, simulatorPid);
+	const sampling = sampler(child.pid, simulatorPid, spec.sampleWorkers);
 	let stdout = '';
 	child.stdout.on('data', (d) => (stdout += d));
 	child.stderr.on('data', (d) => (stdout += d));
@@ -295,8 +325,8 @@ function table(results) {
 /** Issue 10, item 3: a verified transfer against the longer of the unverified one and the hash alone. */
 function verifiedTable(results) {
 	const lines = [
-		'| | unverified | hash alone | verified | verified ÷ max(unverified, hash alone) | peak RSS growth, verified |',
-		'|---|---|---|---|---|---|',
+		'| | unverified | hash alone | verified | verified ÷ max(unverified, hash alone) | hashing worker\'s CPU (share of the time): hash alone; verified | peak RSS growth, verified |',
+		'|---|---|---|---|---|---|---|',
 	];
 	const verdicts = [];
 	for (const size of SIZES) {
@@ -310,13 +340,37 @@ function verifiedTable(results) {
 			const ratio = bound ? verified.median / bound : undefined;
 			const mib = growth(results, size, `nodev-${direction}`);
 			const cell = (s) => (s ? timeCell(s) : '–');
+			const hashing = (row) => {
+				const cpu = summary(results, 'workerCpuMs', size, row);
+				return cpu ? `${seconds(cpu.median)} s (${Math.round(100 * hashingShare(results, size, row))} %)` : '–';
+			};
 			lines.push(
-				`| ${name} | ${cell(plain)} | ${cell(hash)} | ${cell(verified)} | ${ratio ? `${ratio.toFixed(2)}x` : '–'} | ${mib === undefined ? '–' : signed(mib)} |`,
+				`| ${name} | ${cell(plain)} | ${cell(hash)} | ${cell(verified)} | ${ratio ? `${ratio.toFixed(2)}x` : '–'} | ` +
+					`${hashing('hash')}; ${hashing(`nodev-${direction}`)} | ${mib === undefined ? '–' : signed(mib)} |`,
 			);
-			if (ratio) verdicts.push(`${name}, verified: ${ratio <= 1.1 ? 'within' : 'NOT within'} 1.10 × max(unverified, hash alone)`);
+			if (ratio) verdicts.push(`${name}, verified: ${ratio <= 1.1 ? 'within' : 'NOT within'} 1.10 × max(unverified, hash alone)${ratio <= 1.1 ? '' : hashCpuNote(results, size, direction)}`);
 		}
 	}
 	return { markdown: lines.join('\n'), verdicts };
+}
+
+/**
+ * The median, over runs, of the hashing worker's CPU time as a share of the row's time. Near 100 %
+ * the row took as long as computing the hash and waited for nothing else; on a shared host the
+ * same hash takes more or less CPU from one minute to the next, so compare shares, not seconds.
+ */
+function hashingShare(results, size, row) {
+	const shares = results.filter((r) => r.size === size && r.row === row && r.workerCpuMs !== undefined).map((r) => r.workerCpuMs / r.ms);
+	return shares.length ? median(shares) : undefined;
+}
+
+/** Why a verified row missed its bound: the hash's own CPU time, this row against the hash alone. */
+function hashCpuNote(results, size, direction) {
+	const alone = summary(results, 'workerCpuMs', size, 'hash');
+	const verified = summary(results, 'workerCpuMs', size, `nodev-${direction}`);
+	if (!alone || !verified) return '';
+	const share = Math.round(100 * hashingShare(results, size, `nodev-${direction}`));
+	return ` (its hashing worker computed for ${share} % of it and used ${seconds(verified.median)} s of CPU for the bytes the hash alone hashed in ${seconds(alone.median)} s)`;
 }
 
 /** Rows to run: upload rows need files-down, their memory reference. */
@@ -379,7 +433,8 @@ async function main() {
 			const figures =
 				entry.peakMiB === undefined
 					? ''
-					: `  peak RSS ${entry.peakMiB.toFixed(0)} MiB, CPU n8n ${seconds(entry.cpuMs)} s, simulator ${seconds(entry.simCpuMs)} s`;
+					: `  peak RSS ${entry.peakMiB.toFixed(0)} MiB, CPU n8n ${seconds(entry.cpuMs)} s, simulator ${seconds(entry.simCpuMs)} s` +
+						(entry.workerCpuMs === undefined ? '' : `, hashing worker ${seconds(entry.workerCpuMs)} s`);
 			log(`  run ${entry.run} ${String(entry.size).padStart(4)} MiB ${entry.row.padEnd(10)} ${seconds(entry.ms).padStart(7)} s${figures}`);
 		};
 		const control = simulatorControl(sim.origin);
@@ -393,7 +448,7 @@ async function main() {
 				return { ms: up.ms };
 			}
 			if (row === 'curl-down') return await curlDownload(sim, sources[size].url, path.join(dataDir, 'curl.bin'));
-			const { runData, ...figures } = await measureN8n(n8n, baseEnv, sim.child.pid, label, specs[size][row]);
+			const { runData, ...figures } = await measureN8n(n8n, baseEnv, sim.child.pid, label, { ...specs[size][row], sampleWorkers: hashes(row) });
 			const uploaded = uploadedFile(row, runData);
 			if (uploaded) {
 				if (uploaded.size !== size * MiB) throw new Error(`${label}: uploaded ${uploaded.size} bytes`);
