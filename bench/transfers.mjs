@@ -156,7 +156,7 @@ function workerThreadsCpuMs(pid) {
 }
 
 /** Rows whose hashing worker's CPU time is sampled too (every 5th sample: it reads every thread's stat). */
-const hashes = (row) => row === 'hash' || row.startsWith('nodev-');
+const samplesHashingWorker = (row) => row === 'hash' || row.startsWith('nodev-');
 const WORKER_SAMPLE_EVERY = 5;
 
 /**
@@ -448,7 +448,7 @@ async function main() {
 				return { ms: up.ms };
 			}
 			if (row === 'curl-down') return await curlDownload(sim, sources[size].url, path.join(dataDir, 'curl.bin'));
-			const { runData, ...figures } = await measureN8n(n8n, baseEnv, sim.child.pid, label, { ...specs[size][row], sampleWorkers: hashes(row) });
+			const { runData, ...figures } = await measureN8n(n8n, baseEnv, sim.child.pid, label, { ...specs[size][row], sampleWorkers: samplesHashingWorker(row) });
 			const uploaded = uploadedFile(row, runData);
 			if (uploaded) {
 				if (uploaded.size !== size * MiB) throw new Error(`${label}: uploaded ${uploaded.size} bytes`);

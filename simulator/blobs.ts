@@ -56,12 +56,13 @@ export class BlobStore {
 	 */
 	private discardUploads = false;
 
-	/**
-	 * `checksums: false` stores files without a checksum (as when 1fichier gives none): uploads then
-	 * go as fast as the disk, not at the speed of the hash (raw transfer benchmarks).
-	 */
+	/** Whether uploads are hashed now: `defaultChecksums` until a benchmark sets a mode, and after a reset. */
 	private checksums: boolean;
 
+	/**
+	 * `defaultChecksums: false` stores files without a checksum (as when 1fichier gives none):
+	 * uploads then go as fast as the disk, not at the speed of the hash (raw transfer benchmarks).
+	 */
 	constructor(
 		dataDir: string,
 		private readonly defaultChecksums = true,
