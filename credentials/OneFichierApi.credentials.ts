@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { normaliseApiKey } from '../nodes/OneFichier/transport/apiKey';
+import { normaliseApiKey } from '../nodes/OneFichier/api/apiKey';
 
 export class OneFichierApi implements ICredentialType {
 	name = 'oneFichierApi';

@@ -5,7 +5,7 @@ import { rateLimitsOption } from './actions/common.descriptions';
 import { resources } from './actions/resources';
 import { router } from './actions/router';
 import { listSearch } from './methods';
-import { oneFichierApiTest } from './transport/credentialTest';
+import { oneFichierApiTest } from './api/credentialTest';
 
 export class OneFichier implements INodeType {
 	// Kept in this file: n8n's lint reads the icon and name from the node class's own file.

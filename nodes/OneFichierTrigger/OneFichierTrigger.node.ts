@@ -4,7 +4,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { rateLimitsOption } from '../OneFichier/actions/common.descriptions';
 import { folderLocator, getFolderId } from '../OneFichier/helpers/locators';
 import { listSearch } from '../OneFichier/methods';
-import { oneFichierApiTest } from '../OneFichier/transport/credentialTest';
+import { oneFichierApiTest } from '../OneFichier/api/credentialTest';
 import type { FileAddedSettings } from './fileAdded';
 import { newestFile, pollFileAdded } from './fileAdded';
 import { newestFinishedRequest, pollRemoteUploads } from './remoteUploadFinished';

@@ -7,11 +7,11 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { fileItem } from '../OneFichier/helpers/items';
-import { apiRequest, getOneFichierCredentials } from '../OneFichier/transport';
-import type { OneFichierCredentials } from '../OneFichier/transport';
+import { apiRequest, getOneFichierCredentials } from '../OneFichier/api/request';
+import type { OneFichierCredentials } from '../OneFichier/api/request';
 import { getClock } from '../OneFichier/transport/pacer';
-import type { ApiFile, FileListRequest } from '../OneFichier/transport/types';
-import { toNumber } from '../OneFichier/transport/types';
+import type { ApiFile, FileListRequest } from '../OneFichier/api/types';
+import { toNumber } from '../OneFichier/api/types';
 import { formatParisDate, maxDate, normaliseDate, shiftDate, windowStart } from '../OneFichier/helpers/dates';
 import { lastListedAt, markListed } from '../OneFichier/helpers/listingGate';
 import { pollDeadline } from './budget';

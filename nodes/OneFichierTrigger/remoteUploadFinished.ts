@@ -5,9 +5,9 @@
  */
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
-import { apiRequest } from '../OneFichier/transport';
-import type { RemoteInfoResponse } from '../OneFichier/transport/types';
-import { toNumber } from '../OneFichier/transport/types';
+import { apiRequest } from '../OneFichier/api/request';
+import type { RemoteInfoResponse } from '../OneFichier/api/types';
+import { toNumber } from '../OneFichier/api/types';
 import { getClock } from '../OneFichier/transport/pacer';
 import { pollDeadline } from './budget';
 import type { RemoteState } from './state';

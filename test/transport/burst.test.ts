@@ -2,7 +2,7 @@
  * 500 calls through the transport against the simulator, which enforces 1fichier's per-key limit
  * (3 calls per second, scaled): the pacer must keep every one of them under it.
  */
-import { apiRequest } from '../../nodes/OneFichier/transport';
+import { apiRequest } from '../../nodes/OneFichier/api/request';
 import { resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
 import { createApiContext } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';

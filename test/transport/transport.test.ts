@@ -6,7 +6,7 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import nock from 'nock';
 
-import { apiRequest, clearUserInfoCacheForTesting, getUserInfo } from '../../nodes/OneFichier/transport';
+import { apiRequest, clearUserInfoCacheForTesting, getUserInfo } from '../../nodes/OneFichier/api/request';
 import type { Clock } from '../../nodes/OneFichier/transport/pacer';
 import { resetPacersForTesting, useClockForTesting } from '../../nodes/OneFichier/transport/pacer';
 import { createApiContext } from '../helpers/n8n';

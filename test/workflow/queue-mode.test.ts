@@ -7,7 +7,7 @@ import { Container } from '@n8n/di';
 import Redis from 'ioredis';
 import { BinaryDataService } from 'n8n-core';
 
-import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/transport';
+import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/request';
 import { resetCoordinationForTesting } from '../../nodes/OneFichier/transport/coordination';
 import { keyIdOf, pacerFor, resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
 import { SharedPacer } from '../../nodes/OneFichier/transport/sharedPacer';

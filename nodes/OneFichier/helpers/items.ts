@@ -1,8 +1,8 @@
 /** Output shapes: numbers are numbers (sizes arrive as strings in places), names as the user knows them. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ApiFile, ApiSubFolder, FileInfoResponse } from '../transport/types';
-import { toNumber } from '../transport/types';
+import type { ApiFile, ApiSubFolder, FileInfoResponse } from '../api/types';
+import { toNumber } from '../api/types';
 import { normaliseChecksum } from './whirlpool';
 
 export function fileItem(file: ApiFile | FileInfoResponse, folderId?: number): IDataObject {

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'n8n-workflow';
 
-import type { OneFichierCredentials } from '../transport';
+import type { OneFichierCredentials } from '../api/request';
 import { getClock } from '../transport/clock';
 import { withSharedState } from '../transport/coordination';
 import { keyIdOf } from '../transport/pacer';

@@ -5,10 +5,10 @@
 import type { IExecuteFunctions, INode, INodeProperties, INodeParameterResourceLocator, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiRequest } from '../transport';
+import { apiRequest } from '../api/request';
 import { assertValidName } from './names';
-import type { OneFichierContext } from '../transport';
-import { toNumber } from '../transport/types';
+import type { OneFichierContext } from '../api/request';
+import { toNumber } from '../api/types';
 
 /** The domains 1fichier serves links on (the `domain` table of the API reference, section 2.2). */
 export const FICHIER_DOMAINS = [

@@ -6,8 +6,8 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult, INodeParameterResourceLocator } from 'n8n-workflow';
 
 import { resolveFolderPath } from '../helpers/locators';
-import { apiRequest } from '../transport';
-import { toNumber } from '../transport/types';
+import { apiRequest } from '../api/request';
+import { toNumber } from '../api/types';
 
 /** folder/ls calls per page of the folder picker (at the default pacing about 10 s). */
 const MAX_LISTINGS_PER_PAGE = 20;

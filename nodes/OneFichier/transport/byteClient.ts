@@ -9,7 +9,7 @@ import https from 'https';
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { Readable } from 'stream';
 
-import { cancelSignalOf, CREDENTIAL_TYPE, getOneFichierCredentials } from './index';
+import { cancelSignalOf, CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/request';
 
 // Uploads go through Node's own http/https client, not n8n's request helper: on 1 GiB over
 // loopback the helper (axios) took 4.3 s to send what plain http sent in 1.2 s. Downloads use

@@ -4,10 +4,10 @@ import type { Readable } from 'stream';
 
 import type { ByteResponse } from './byteClient';
 import { headerValue, proxyConfigured, readSmallBody, sendBytes } from './byteClient';
-import { messageFromBody, toNodeApiError } from './errors';
-import { cancelSignalOf, throwIfCancelled } from './index';
+import { messageFromBody, toNodeApiError } from '../api/errors';
+import { cancelSignalOf, throwIfCancelled } from '../api/request';
 import { rawGet } from './rawHttp';
-import { toNumber } from './types';
+import { toNumber } from '../api/types';
 
 export interface DownloadedStream {
 	stream: Readable;

@@ -8,8 +8,8 @@ import type { Readable } from 'stream';
 
 import type { MultipartBody } from './byteClient';
 import { readSmallBody, sendBytes } from './byteClient';
-import type { ApiFailure } from './errors';
-import { messageFromBody, toNodeApiError } from './errors';
+import type { ApiFailure } from '../api/errors';
+import { messageFromBody, toNodeApiError } from '../api/errors';
 import {
 	apiRequest,
 	cancelSignalOf,
@@ -17,11 +17,11 @@ import {
 	getOneFichierCredentials,
 	readRateLimits,
 	throwIfCancelled,
-} from './index';
+} from '../api/request';
 import { getClock } from './pacer';
 import { progressLogger } from './streams';
-import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from './types';
-import { toNumber } from './types';
+import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';
+import { toNumber } from '../api/types';
 
 /** rclone enforces the same limit (300e9 bytes); the service refuses larger files. */
 export const MAX_FILE_SIZE = 300e9;

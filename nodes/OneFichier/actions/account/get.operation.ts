@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getUserInfo } from '../../transport';
-import { toNumber } from '../../transport/types';
+import { getUserInfo } from '../../api/request';
+import { toNumber } from '../../api/types';
 
 export const description: INodeProperties[] = [
 	{

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fileLocator, folderLocator } from '../../helpers/locators';
-import { apiRequest, toNodeApiError, UnknownOutcomeError } from '../../transport';
-import type { FileCopyRequest } from '../../transport/types';
+import { apiRequest, toNodeApiError, UnknownOutcomeError } from '../../api/request';
+import type { FileCopyRequest } from '../../api/types';
 import { readDestination, show } from './shared';
 
 export const description: INodeProperties[] = [

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fileLocator, getFileUrl } from '../../helpers/locators';
-import { apiRequest, toNodeApiError } from '../../transport';
-import { toNumber } from '../../transport/types';
+import { apiRequest, toNodeApiError } from '../../api/request';
+import { toNumber } from '../../api/types';
 import { show } from './shared';
 
 export const description: INodeProperties[] = [

@@ -7,11 +7,11 @@ import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { normaliseChecksum } from '../../helpers/whirlpool';
 import { pipeline, Transform } from 'stream';
 
-import { apiRequest, throwIfCancelled, toNodeApiError } from '../../transport';
+import { apiRequest, throwIfCancelled, toNodeApiError } from '../../api/request';
 import { openDownload } from '../../transport/download';
 import { progressLogger } from '../../transport/streams';
-import type { FileInfoResponse } from '../../transport/types';
-import { toNumber } from '../../transport/types';
+import type { FileInfoResponse } from '../../api/types';
+import { toNumber } from '../../api/types';
 import { getFileInfo, show } from './shared';
 import { verifyChecksumOption, verifyingStage } from './verify';
 

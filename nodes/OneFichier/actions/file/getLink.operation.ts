@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fileLocator, getFileUrl } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
+import { apiRequest } from '../../api/request';
 import { getClock } from '../../transport/pacer';
-import type { GetTokenRequest } from '../../transport/types';
+import type { GetTokenRequest } from '../../api/types';
 import { flag, show, TOKEN_LIFETIME_MS } from './shared';
 
 export const description: INodeProperties[] = [

@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fileItem } from '../../helpers/items';
 import { folderLocator, getFolderId } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
-import { toNumber } from '../../transport/types';
+import { apiRequest } from '../../api/request';
+import { toNumber } from '../../api/types';
 import { limitOption, returnAllOption } from '../common.descriptions';
 import { listingIntervalMs, listingIntervalOption, parseDateParameter, show, toFichierDate, walkFolder } from './shared';
 

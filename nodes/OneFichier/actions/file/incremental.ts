@@ -7,10 +7,10 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { normaliseChecksum, whirlpoolOfStream } from '../../helpers/whirlpool';
-import { cancelSignalOf } from '../../transport';
+import { cancelSignalOf } from '../../api/request';
 import type { UploadSource } from '../../transport/upload';
-import type { ApiFile } from '../../transport/types';
-import { toNumber } from '../../transport/types';
+import type { ApiFile } from '../../api/types';
+import { toNumber } from '../../api/types';
 import { newestFirst } from './shared';
 
 /** The stored copy holding exactly these bytes, or undefined when the file must be sent. */

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fileLocator, folderLocator } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
-import type { FileMoveRequest } from '../../transport/types';
+import { apiRequest } from '../../api/request';
+import type { FileMoveRequest } from '../../api/types';
 import { readDestination, show } from './shared';
 
 export const description: INodeProperties[] = [

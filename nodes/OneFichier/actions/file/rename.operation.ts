@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
-import { apiRequest } from '../../transport';
+import { apiRequest } from '../../api/request';
 import { getFileInfo, show } from './shared';
 
 export const description: INodeProperties[] = [

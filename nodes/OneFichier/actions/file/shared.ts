@@ -10,10 +10,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { claimListing, markListed } from '../../helpers/listingGate';
 import { getFileUrl, getFolderId } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
-import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../transport';
+import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../api/request';
 import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../helpers/dates';
 import { getClock } from '../../transport/pacer';
-import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../transport/types';
+import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../api/types';
 
 /** file/ls answers at most this many items (API reference section 5). */
 export const FILE_LS_CAP = 5000;

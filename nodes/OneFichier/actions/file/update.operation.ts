@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
-import type { FileAcl, FileChattrRequest } from '../../transport/types';
+import { apiRequest } from '../../api/request';
+import type { FileAcl, FileChattrRequest } from '../../api/types';
 import { assertValidPassword, flag, getFileInfo, show } from './shared';
 
 export const description: INodeProperties[] = [

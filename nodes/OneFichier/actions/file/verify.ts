@@ -7,8 +7,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { pipeline } from 'stream';
 
 import { normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from '../../helpers/whirlpool';
-import { apiRequest, cancelSignalOf } from '../../transport';
-import type { FileInfoResponse } from '../../transport/types';
+import { apiRequest, cancelSignalOf } from '../../api/request';
+import type { FileInfoResponse } from '../../api/types';
 import type { StoredUpload, UploadOptions, UploadSource } from '../../transport/upload';
 import { uploadFile } from '../../transport/upload';
 import { getFileInfo } from './shared';

@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { dateInName, parseParisDate } from '../../helpers/dates';
 import { fileItem, folderItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
-import { toNumber } from '../../transport/types';
+import { toNumber } from '../../api/types';
 import { listingIntervalMs, listingIntervalOption, walkFolder } from '../file/shared';
 import type { DeletedCounts } from './shared';
 import { assertNotRoot, deleteFolderTree, listFolder, removeFiles, resolveFolder } from './shared';

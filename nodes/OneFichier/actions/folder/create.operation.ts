@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator, folderPathParts, splitPath } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
-import { toNumber } from '../../transport/types';
+import { apiRequest } from '../../api/request';
+import { toNumber } from '../../api/types';
 import { ROOT_FOLDER_ID, resolveFolder } from './shared';
 
 const show = { resource: ['folder'], operation: ['create'] };

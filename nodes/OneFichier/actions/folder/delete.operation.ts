@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
+import { apiRequest } from '../../api/request';
 import type { DeletedCounts } from './shared';
 import { assertNotRoot, deleteFolderTree, listFolder, resolveFolder } from './shared';
 

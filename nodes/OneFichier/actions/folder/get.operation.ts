@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { folderLocator } from '../../helpers/locators';
-import { toNumber } from '../../transport/types';
+import { toNumber } from '../../api/types';
 import { listFolder, resolveFolder } from './shared';
 
 const show = { resource: ['folder'], operation: ['get'] };

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator, splitPath } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
+import { apiRequest } from '../../api/request';
 import { assertNotRoot, resolveFolder } from './shared';
 
 const show = { resource: ['folder'], operation: ['move'] };

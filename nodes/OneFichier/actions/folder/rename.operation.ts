@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
-import { apiRequest } from '../../transport';
+import { apiRequest } from '../../api/request';
 import { assertNotRoot, resolveFolder } from './shared';
 
 const show = { resource: ['folder'], operation: ['rename'] };

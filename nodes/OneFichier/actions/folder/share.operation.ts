@@ -2,8 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
-import type { FolderShareRequest } from '../../transport/types';
+import { apiRequest } from '../../api/request';
+import type { FolderShareRequest } from '../../api/types';
 import { resolveFolder } from './shared';
 
 const show = { resource: ['folder'], operation: ['share'] };

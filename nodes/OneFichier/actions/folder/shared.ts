@@ -3,8 +3,8 @@ import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workf
 import { NodeOperationError } from 'n8n-workflow';
 
 import { folderPathParts, getFolderId, resolveFolderPath } from '../../helpers/locators';
-import { apiRequest } from '../../transport';
-import { toNumber } from '../../transport/types';
+import { apiRequest } from '../../api/request';
+import { toNumber } from '../../api/types';
 
 export const ROOT_FOLDER_ID = 0;
 

@@ -2,9 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { folderLocator, getFolderId } from '../../helpers/locators';
-import { UnknownOutcomeError, apiRequest } from '../../transport';
-import type { RemoteRequestRequest, RemoteRequestResponse } from '../../transport/types';
-import { toNumber } from '../../transport/types';
+import { UnknownOutcomeError, apiRequest } from '../../api/request';
+import type { RemoteRequestRequest, RemoteRequestResponse } from '../../api/types';
+import { toNumber } from '../../api/types';
 import { parseParisDate } from '../../helpers/dates';
 import { requestItem } from './shared';
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { apiRequest } from '../../transport';
+import { apiRequest } from '../../api/request';
 import { requestItem } from './shared';
 
 const show = { resource: ['remoteUpload'], operation: ['get'] };

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { apiRequest } from '../../transport';
-import { toNumber } from '../../transport/types';
+import { apiRequest } from '../../api/request';
+import { toNumber } from '../../api/types';
 import { limitOption, returnAllOption } from '../common.descriptions';
 import { isUnsetDate } from './shared';
 

@@ -1,7 +1,7 @@
 /** Shapes shared by the remote-upload operations: a request's state read from remote/info. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { RemoteInfoResponse } from '../../transport/types';
+import type { RemoteInfoResponse } from '../../api/types';
 
 /** A pending job's `execution_date` is the epoch (observed by the hospidy client). */
 export function isUnsetDate(date: string | undefined | null): boolean {

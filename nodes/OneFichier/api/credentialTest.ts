@@ -8,7 +8,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 
 import { hintFor, redactSecrets } from './errors';
 import { apiKeyProblem, normaliseApiKey } from './apiKey';
-import { checkEnvelope, DEFAULT_BASE_URL, networkMessage, normaliseBaseUrl } from './index';
+import { checkEnvelope, DEFAULT_BASE_URL, networkMessage, normaliseBaseUrl } from './request';
 
 const FLOODED_KEY_HINT =
 	'1fichier is rate-limiting this key or IP: the key may be fine. Wait a few minutes before testing again.';

@@ -17,10 +17,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import { apiKeyProblem, normaliseApiKey } from './apiKey';
 import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
-import type { RateLimitSettings } from './pacer';
-import { installationCoordination } from './coordination';
-import { DEFAULT_RATE_LIMITS, getClock, keyIdOf, pacerFor } from './pacer';
-import { USER_INFO_LIFETIME_MS } from './sharedState';
+import type { RateLimitSettings } from '../transport/pacer';
+import { installationCoordination } from '../transport/coordination';
+import { DEFAULT_RATE_LIMITS, getClock, keyIdOf, pacerFor } from '../transport/pacer';
+import { USER_INFO_LIFETIME_MS } from '../transport/sharedState';
 import type { Endpoint, RequestOf, ResponseOf, UserInfoResponse } from './types';
 
 export type OneFichierContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
@@ -245,5 +245,5 @@ export function clearUserInfoCacheForTesting(): void {
 export { apiKeyProblem, normaliseApiKey } from './apiKey';
 export { toNodeApiError } from './errors';
 export type { ApiFailure, CallSubject } from './errors';
-export { DEFAULT_RATE_LIMITS } from './pacer';
-export type { RateLimitSettings } from './pacer';
+export { DEFAULT_RATE_LIMITS } from '../transport/pacer';
+export type { RateLimitSettings } from '../transport/pacer';
