@@ -21,14 +21,14 @@ function copyAssets() {
 	return src(nodeAssets, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
 }
 
-/** The worker into `<out>/nodes/…/helpers`, hash-wasm into `helpers/vendor/hash-wasm` beside it. */
+/** The worker into `<out>/nodes/…/transfer`, hash-wasm into `transfer/vendor/hash-wasm` beside it. */
 function copyWhirlpool(outDir) {
-	const helpers = path.resolve(outDir, 'nodes', 'OneFichier', 'helpers');
+	const transfer = path.resolve(outDir, 'nodes', 'OneFichier', 'transfer');
 	const written = (stream) => finished(stream, { readable: false });
 	const copy = () =>
 		Promise.all([
-			written(src(path.resolve('nodes', 'OneFichier', 'helpers', '*.worker.js')).pipe(dest(helpers))),
-			written(src(HASH_WASM_FILES).pipe(dest(path.join(helpers, 'vendor', 'hash-wasm')))),
+			written(src(path.resolve('nodes', 'OneFichier', 'transfer', '*.worker.js')).pipe(dest(transfer))),
+			written(src(HASH_WASM_FILES).pipe(dest(path.join(transfer, 'vendor', 'hash-wasm')))),
 		]);
 	copy.displayName = `whirlpool → ${outDir}`;
 	return copy;

@@ -34,7 +34,7 @@ import {
 	startWhirlpool,
 	whirlpoolEngineName,
 	whirlpoolOfStream,
-} from '../nodes/OneFichier/helpers/whirlpool';
+} from '../nodes/OneFichier/transfer/whirlpool';
 import type { Simulator } from '../simulator';
 import { runNode } from '../test/helpers/n8n';
 
@@ -44,7 +44,7 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 2));
 const KEY = 'BENCH-FAKE-KEY-11111111111111111';
 const MiB = 1 << 20;
 const NETWORK_CHUNK = 64 * 1024;
-const WORKER_FILE = path.join(__dirname, '..', 'nodes', 'OneFichier', 'helpers', 'whirlpool.worker.js');
+const WORKER_FILE = path.join(__dirname, '..', 'nodes', 'OneFichier', 'transfer', 'whirlpool.worker.js');
 
 interface HashFigure {
 	name: string;

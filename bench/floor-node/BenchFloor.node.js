@@ -7,7 +7,7 @@
 // Installed into the benchmark's n8n only (bench/transfers.mjs); never part of the package.
 const { open } = require('node:fs/promises');
 const { ringFileStream } = require('n8n-nodes-1fichier/dist/nodes/OneFichier/transport/streams');
-const { whirlpoolOfStream } = require('n8n-nodes-1fichier/dist/nodes/OneFichier/helpers/whirlpool');
+const { whirlpoolOfStream } = require('n8n-nodes-1fichier/dist/nodes/OneFichier/transfer/whirlpool');
 
 class BenchFloor {
 	constructor() {

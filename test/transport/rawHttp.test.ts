@@ -7,8 +7,8 @@ import { randomBytes } from 'crypto';
 import net from 'net';
 import type { AddressInfo } from 'net';
 
-import { rawGet } from '../../nodes/OneFichier/transport/rawHttp';
-import { SlotRing } from '../../nodes/OneFichier/transport/streams';
+import { rawGet } from '../../nodes/OneFichier/transfer/rawHttp';
+import { SlotRing } from '../../nodes/OneFichier/transfer/streams';
 
 let server: net.Server;
 let port: number;

@@ -1,5 +1,5 @@
 /**
- * The node's Whirlpool (helpers/whirlpool.ts and its worker) against the standard vectors and
+ * The node's Whirlpool (transfer/whirlpool.ts and its worker) against the standard vectors and
  * against OpenSSL on random lengths and random chunkings, through the same worker path the
  * transfers use: startWhirlpool, whirlpoolOfStream and the WhirlpoolTap stream stage.
  */
@@ -20,11 +20,11 @@ import {
 	whirlpoolEngineName,
 	whirlpoolOfStream,
 	WhirlpoolTap,
-} from '../../nodes/OneFichier/helpers/whirlpool';
+} from '../../nodes/OneFichier/transfer/whirlpool';
 import { opensslWhirlpools } from '../helpers/whirlpool';
 
 const MiB = 1024 * 1024;
-const HELPERS_DIR = path.join(__dirname, '..', '..', 'nodes', 'OneFichier', 'helpers');
+const TRANSFER_DIR = path.join(__dirname, '..', '..', 'nodes', 'OneFichier', 'transfer');
 
 // ISO/IEC 10118-3:2004 vectors (1fichier-api.md, "Checksums: Whirlpool").
 const VECTORS: Array<[string, Buffer, string]> = [
@@ -150,7 +150,7 @@ describe('Whirlpool: beside the transfer', () => {
 });
 
 describe('Whirlpool: engine choice', () => {
-	const workerFile = path.join(HELPERS_DIR, 'whirlpool.worker.js');
+	const workerFile = path.join(TRANSFER_DIR, 'whirlpool.worker.js');
 	const engineOf = (file: string, nodeArgs: string[] = []) =>
 		execFileSync(process.execPath, [...nodeArgs, '-e', `process.stdout.write(require(${JSON.stringify(file)}).loadEngine().name)`], {
 			cwd: path.dirname(file),

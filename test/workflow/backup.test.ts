@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 
-import * as whirlpool from '../../nodes/OneFichier/helpers/whirlpool';
+import * as whirlpool from '../../nodes/OneFichier/transfer/whirlpool';
 import { clearListingGateForTesting } from '../../nodes/OneFichier/helpers/listingGate';
 import type { TestItem } from '../helpers/n8n';
 import { runNode } from '../helpers/n8n';

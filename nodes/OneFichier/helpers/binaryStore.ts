@@ -7,7 +7,7 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { DownloadedStream } from '../transport/download';
+import type { DownloadedStream } from '../transfer/download';
 import type { Environment } from '../transport/n8nSettings';
 import { numberSetting, processEnvironment, readSetting } from '../transport/n8nSettings';
 

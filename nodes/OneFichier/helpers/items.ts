@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiFile, ApiSubFolder, FileInfoResponse } from '../api/types';
 import { toNumber } from '../api/types';
-import { normaliseChecksum } from './whirlpool';
+import { normaliseChecksum } from '../transfer/whirlpool';
 
 export function fileItem(file: ApiFile | FileInfoResponse, folderId?: number): IDataObject {
 	const item: IDataObject = {

@@ -4,12 +4,12 @@ import { fileTypeFromMimeType } from 'n8n-workflow';
 import { refuseIfTooBigForBinaryStore } from '../../helpers/binaryStore';
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
-import { normaliseChecksum } from '../../helpers/whirlpool';
+import { normaliseChecksum } from '../../transfer/whirlpool';
 import { pipeline, Transform } from 'stream';
 
 import { apiRequest, throwIfCancelled, toNodeApiError } from '../../api/request';
-import { openDownload } from '../../transport/download';
-import { progressLogger } from '../../transport/streams';
+import { openDownload } from '../../transfer/download';
+import { progressLogger } from '../../transfer/streams';
 import type { FileInfoResponse } from '../../api/types';
 import { toNumber } from '../../api/types';
 import { getFileInfo, show } from './shared';

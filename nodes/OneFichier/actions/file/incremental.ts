@@ -6,9 +6,9 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { normaliseChecksum, whirlpoolOfStream } from '../../helpers/whirlpool';
+import { normaliseChecksum, whirlpoolOfStream } from '../../transfer/whirlpool';
 import { cancelSignalOf } from '../../api/request';
-import type { UploadSource } from '../../transport/upload';
+import type { UploadSource } from '../../transfer/upload';
 import type { ApiFile } from '../../api/types';
 import { toNumber } from '../../api/types';
 import { newestFirst } from './shared';

@@ -6,11 +6,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { pipeline } from 'stream';
 
-import { normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from '../../helpers/whirlpool';
+import { normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from '../../transfer/whirlpool';
 import { apiRequest, cancelSignalOf } from '../../api/request';
 import type { FileInfoResponse } from '../../api/types';
-import type { StoredUpload, UploadOptions, UploadSource } from '../../transport/upload';
-import { uploadFile } from '../../transport/upload';
+import type { StoredUpload, UploadOptions, UploadSource } from '../../transfer/upload';
+import { uploadFile } from '../../transfer/upload';
 import { getFileInfo } from './shared';
 
 export function verifyChecksumOption(description: string): INodeProperties {
