@@ -9,11 +9,11 @@ import { NodeOperationError } from 'n8n-workflow';
 import { fileItem } from '../OneFichier/helpers/items';
 import { apiRequest, getOneFichierCredentials } from '../OneFichier/api/request';
 import type { OneFichierCredentials } from '../OneFichier/api/request';
-import { getClock } from '../OneFichier/transport/pacer';
+import { getClock } from '../OneFichier/pacing/pacer';
 import type { ApiFile, FileListRequest } from '../OneFichier/api/types';
 import { toNumber } from '../OneFichier/api/types';
 import { formatParisDate, maxDate, normaliseDate, shiftDate, windowStart } from '../OneFichier/helpers/dates';
-import { lastListedAt, markListed } from '../OneFichier/helpers/listingGate';
+import { lastListedAt, markListed } from '../OneFichier/pacing/listingGate';
 import { pollDeadline } from './budget';
 import type { FileAddedState, FolderState } from './state';
 

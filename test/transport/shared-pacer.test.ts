@@ -9,9 +9,9 @@ import type { Logger } from 'n8n-workflow';
 
 import type { CoordinationOptions } from '../../nodes/OneFichier/transport/coordination';
 import { Coordination } from '../../nodes/OneFichier/transport/coordination';
-import { KeyPacer, keyIdOf } from '../../nodes/OneFichier/transport/pacer';
+import { KeyPacer, keyIdOf } from '../../nodes/OneFichier/pacing/pacer';
 import { redisSettingsFromEnv } from '../../nodes/OneFichier/transport/redisSettings';
-import { SharedPacer } from '../../nodes/OneFichier/transport/sharedPacer';
+import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';
 import type { SharedState } from '../../nodes/OneFichier/transport/sharedState';
 import type { RedisServer } from '../helpers/redisServer';
 import { findRedisServer, freeLoopbackPort, startRedisServer } from '../helpers/redisServer';

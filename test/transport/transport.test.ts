@@ -7,8 +7,8 @@ import type { AddressInfo } from 'net';
 import nock from 'nock';
 
 import { apiRequest, clearUserInfoCacheForTesting, getUserInfo } from '../../nodes/OneFichier/api/request';
-import type { Clock } from '../../nodes/OneFichier/transport/pacer';
-import { resetPacersForTesting, useClockForTesting } from '../../nodes/OneFichier/transport/pacer';
+import type { Clock } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting, useClockForTesting } from '../../nodes/OneFichier/pacing/pacer';
 import { createApiContext } from '../helpers/n8n';
 
 const BASE = 'https://api.1fichier.test/v1';

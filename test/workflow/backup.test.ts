@@ -8,7 +8,7 @@ import { tmpdir } from 'os';
 import path from 'path';
 
 import * as whirlpool from '../../nodes/OneFichier/transfer/whirlpool';
-import { clearListingGateForTesting } from '../../nodes/OneFichier/helpers/listingGate';
+import { clearListingGateForTesting } from '../../nodes/OneFichier/pacing/listingGate';
 import type { TestItem } from '../helpers/n8n';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';

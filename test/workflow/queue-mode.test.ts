@@ -9,8 +9,8 @@ import { BinaryDataService } from 'n8n-core';
 
 import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/request';
 import { resetCoordinationForTesting } from '../../nodes/OneFichier/transport/coordination';
-import { keyIdOf, pacerFor, resetPacersForTesting } from '../../nodes/OneFichier/transport/pacer';
-import { SharedPacer } from '../../nodes/OneFichier/transport/sharedPacer';
+import { keyIdOf, pacerFor, resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';
 import { ensureBinaryDataService, runNode } from '../helpers/n8n';
 import type { RedisServer } from '../helpers/redisServer';
 import { findRedisServer, startRedisServer } from '../helpers/redisServer';

@@ -17,9 +17,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { apiKeyProblem, normaliseApiKey } from './apiKey';
 import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
-import type { RateLimitSettings } from '../transport/pacer';
+import type { RateLimitSettings } from '../pacing/pacer';
 import { installationCoordination } from '../transport/coordination';
-import { DEFAULT_RATE_LIMITS, getClock, keyIdOf, pacerFor } from '../transport/pacer';
+import { DEFAULT_RATE_LIMITS, getClock, keyIdOf, pacerFor } from '../pacing/pacer';
 import { USER_INFO_LIFETIME_MS } from '../transport/sharedState';
 import type { Endpoint, RequestOf, ResponseOf, UserInfoResponse } from './types';
 
@@ -245,5 +245,5 @@ export function clearUserInfoCacheForTesting(): void {
 export { apiKeyProblem, normaliseApiKey } from './apiKey';
 export { toNodeApiError } from './errors';
 export type { ApiFailure, CallSubject } from './errors';
-export { DEFAULT_RATE_LIMITS } from '../transport/pacer';
-export type { RateLimitSettings } from '../transport/pacer';
+export { DEFAULT_RATE_LIMITS } from '../pacing/pacer';
+export type { RateLimitSettings } from '../pacing/pacer';

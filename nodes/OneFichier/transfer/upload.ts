@@ -18,7 +18,7 @@ import {
 	readRateLimits,
 	throwIfCancelled,
 } from '../api/request';
-import { getClock } from '../transport/pacer';
+import { getClock } from '../pacing/pacer';
 import { progressLogger } from './streams';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';
 import { toNumber } from '../api/types';

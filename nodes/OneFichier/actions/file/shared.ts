@@ -7,12 +7,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 // One memory of folder listings for the whole package: the trigger's polls and these operations
 // must not list the same folder within 30 s of each other.
-import { claimListing, markListed } from '../../helpers/listingGate';
+import { claimListing, markListed } from '../../pacing/listingGate';
 import { getFileUrl, getFolderId } from '../../helpers/locators';
 import { assertValidName } from '../../helpers/names';
 import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../api/request';
 import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../helpers/dates';
-import { getClock } from '../../transport/pacer';
+import { getClock } from '../../pacing/pacer';
 import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../api/types';
 
 /** file/ls answers at most this many items (API reference section 5). */

@@ -9,7 +9,7 @@ import type { Logger } from 'n8n-workflow';
 import type { OneFichierCredentials } from '../api/request';
 import { getClock } from '../transport/clock';
 import { withSharedState } from '../transport/coordination';
-import { keyIdOf } from '../transport/pacer';
+import { keyIdOf } from './pacer';
 
 const lastListings = new Map<string, number>();
 

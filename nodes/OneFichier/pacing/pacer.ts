@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
 import type { Logger } from 'n8n-workflow';
 
-import { getClock } from './clock';
-import { installationCoordination } from './coordination';
+import { getClock } from '../transport/clock';
+import { installationCoordination } from '../transport/coordination';
 import { SharedPacer } from './sharedPacer';
 
-export type { Clock } from './clock';
-export { getClock, systemClock, useClockForTesting } from './clock';
+export type { Clock } from '../transport/clock';
+export { getClock, systemClock, useClockForTesting } from '../transport/clock';
 
 /**
  * Pacing and back-off limits. Defaults come from the API reference (section 3): the documented
