@@ -4,8 +4,8 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { tmpdir } from 'os';
 import path from 'path';
 
-import { binaryDataMode, databaseModeMaxBytes, noteUploadFromDatabaseStore } from '../../nodes/OneFichier/helpers/binaryStore';
-import { redisSettingsFromEnv, sharedRateLimitsWanted } from '../../nodes/OneFichier/transport/redisSettings';
+import { binaryDataMode, databaseModeMaxBytes, noteUploadFromDatabaseStore } from '../../nodes/OneFichier/installation/binaryStore';
+import { redisSettingsFromEnv, sharedRateLimitsWanted } from '../../nodes/OneFichier/installation/redisSettings';
 
 describe('n8n\'s Redis settings', () => {
 	it('defaults to what n8n defaults to', () => {

@@ -7,12 +7,12 @@
 import Redis from 'ioredis';
 import type { Logger } from 'n8n-workflow';
 
-import type { CoordinationOptions } from '../../nodes/OneFichier/transport/coordination';
-import { Coordination } from '../../nodes/OneFichier/transport/coordination';
+import type { CoordinationOptions } from '../../nodes/OneFichier/installation/coordination';
+import { Coordination } from '../../nodes/OneFichier/installation/coordination';
 import { KeyPacer, keyIdOf } from '../../nodes/OneFichier/pacing/pacer';
-import { redisSettingsFromEnv } from '../../nodes/OneFichier/transport/redisSettings';
+import { redisSettingsFromEnv } from '../../nodes/OneFichier/installation/redisSettings';
 import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';
-import type { SharedState } from '../../nodes/OneFichier/transport/sharedState';
+import type { SharedState } from '../../nodes/OneFichier/installation/sharedState';
 import type { RedisServer } from '../helpers/redisServer';
 import { findRedisServer, freeLoopbackPort, startRedisServer } from '../helpers/redisServer';
 

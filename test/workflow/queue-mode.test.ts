@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { BinaryDataService } from 'n8n-core';
 
 import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/request';
-import { resetCoordinationForTesting } from '../../nodes/OneFichier/transport/coordination';
+import { resetCoordinationForTesting } from '../../nodes/OneFichier/installation/coordination';
 import { keyIdOf, pacerFor, resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
 import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';
 import { ensureBinaryDataService, runNode } from '../helpers/n8n';

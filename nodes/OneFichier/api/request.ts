@@ -18,9 +18,9 @@ import { apiKeyProblem, normaliseApiKey } from './apiKey';
 import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
 import type { RateLimitSettings } from '../pacing/pacer';
-import { installationCoordination } from '../transport/coordination';
+import { installationCoordination } from '../installation/coordination';
 import { DEFAULT_RATE_LIMITS, getClock, keyIdOf, pacerFor } from '../pacing/pacer';
-import { USER_INFO_LIFETIME_MS } from '../transport/sharedState';
+import { USER_INFO_LIFETIME_MS } from '../installation/sharedState';
 import type { Endpoint, RequestOf, ResponseOf, UserInfoResponse } from './types';
 
 export type OneFichierContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;

@@ -7,8 +7,8 @@
 import type { Logger } from 'n8n-workflow';
 
 import type { OneFichierCredentials } from '../api/request';
-import { getClock } from '../transport/clock';
-import { withSharedState } from '../transport/coordination';
+import { getClock } from '../installation/clock';
+import { withSharedState } from '../installation/coordination';
 import { keyIdOf } from './pacer';
 
 const lastListings = new Map<string, number>();

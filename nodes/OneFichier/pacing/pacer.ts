@@ -1,12 +1,12 @@
 import { createHash } from 'crypto';
 import type { Logger } from 'n8n-workflow';
 
-import { getClock } from '../transport/clock';
-import { installationCoordination } from '../transport/coordination';
+import { getClock } from '../installation/clock';
+import { installationCoordination } from '../installation/coordination';
 import { SharedPacer } from './sharedPacer';
 
-export type { Clock } from '../transport/clock';
-export { getClock, systemClock, useClockForTesting } from '../transport/clock';
+export type { Clock } from '../installation/clock';
+export { getClock, systemClock, useClockForTesting } from '../installation/clock';
 
 /**
  * Pacing and back-off limits. Defaults come from the API reference (section 3): the documented

@@ -5,8 +5,8 @@
  * and announced: callers already asleep on a reservation, in any process, wake up and reserve
  * again after the pause, so nobody calls into a locked key.
  */
-import { getClock } from '../transport/clock';
-import type { Coordination } from '../transport/coordination';
+import { getClock } from '../installation/clock';
+import type { Coordination } from '../installation/coordination';
 import type { KeyPacer, Pacer } from './pacer';
 
 /** The abort reason of a sleep cut short by a flood pause (as opposed to a cancelled execution). */

@@ -1,7 +1,7 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { fileTypeFromMimeType } from 'n8n-workflow';
 
-import { refuseIfTooBigForBinaryStore } from '../../helpers/binaryStore';
+import { refuseIfTooBigForBinaryStore } from '../../installation/binaryStore';
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { normaliseChecksum } from '../../transfer/whirlpool';

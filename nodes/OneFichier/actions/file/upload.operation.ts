@@ -2,7 +2,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData, I
 import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'stream';
 
-import { noteUploadFromDatabaseStore } from '../../helpers/binaryStore';
+import { noteUploadFromDatabaseStore } from '../../installation/binaryStore';
 import { formatParisDate } from '../../helpers/dates';
 import { fileItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';

@@ -8,8 +8,8 @@ import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { DownloadedStream } from '../transfer/download';
-import type { Environment } from '../transport/n8nSettings';
-import { numberSetting, processEnvironment, readSetting } from '../transport/n8nSettings';
+import type { Environment } from './n8nSettings';
+import { numberSetting, processEnvironment, readSetting } from './n8nSettings';
 
 const MIB = 1024 * 1024;
 const MAX_FILE_SIZE_SETTING = 'N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE';
