@@ -12,7 +12,7 @@ import type { OneFichierCredentials } from '../OneFichier/api/request';
 import { getClock } from '../OneFichier/pacing/pacer';
 import type { ApiFile, FileListRequest } from '../OneFichier/api/types';
 import { toNumber } from '../OneFichier/api/types';
-import { formatParisDate, maxDate, normaliseDate, shiftDate, windowStart } from '../OneFichier/helpers/dates';
+import { formatParisDate, maxDate, normaliseDate, shiftDate, windowStart } from '../OneFichier/api/dates';
 import { lastListedAt, markListed } from '../OneFichier/pacing/listingGate';
 import { pollDeadline } from './budget';
 import type { FileAddedState, FolderState } from './state';

@@ -3,7 +3,7 @@
  * directories `baseDirectory` compares.
  */
 import { normaliseDirectory } from '../../nodes/OneFichier/actions/file/tree';
-import { dateInName } from '../../nodes/OneFichier/helpers/dates';
+import { dateInName } from '../../nodes/OneFichier/api/dates';
 
 const utc = (name: string) => {
 	const ms = dateInName(name, 'UTC');

@@ -8,7 +8,7 @@ import {
 	normaliseDate,
 	shiftDate,
 	windowStart,
-} from '../../nodes/OneFichier/helpers/dates';
+} from '../../nodes/OneFichier/api/dates';
 import { formatParisDate as simulatorFormat } from '../../simulator';
 
 describe('trigger dates', () => {

@@ -6,7 +6,7 @@ import type { IExecuteFunctions, INode, INodeProperties, INodeParameterResourceL
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../api/request';
-import { assertValidName } from './names';
+import { assertValidName } from '../api/names';
 import type { OneFichierContext } from '../api/request';
 import { toNumber } from '../api/types';
 

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { assertValidName } from '../../api/names';
 import { apiRequest } from '../../api/request';
 import { getFileInfo, show } from './shared';
 

@@ -9,9 +9,9 @@ import { NodeOperationError } from 'n8n-workflow';
 // must not list the same folder within 30 s of each other.
 import { claimListing, markListed } from '../../pacing/listingGate';
 import { getFileUrl, getFolderId } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { assertValidName } from '../../api/names';
 import { apiRequest, cancelSignalOf, getOneFichierCredentials } from '../../api/request';
-import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../helpers/dates';
+import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../api/dates';
 import { getClock } from '../../pacing/pacer';
 import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../api/types';
 

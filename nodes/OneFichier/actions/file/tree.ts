@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { posix } from 'path';
 
 import { getFolderId, resolveFolderPath } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { assertValidName } from '../../api/names';
 
 /** Forward slashes, no `.`/`..`/doubled separators, no trailing slash (except the root `/`). */
 export function normaliseDirectory(directory: string): string {

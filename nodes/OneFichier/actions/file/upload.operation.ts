@@ -3,10 +3,10 @@ import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'stream';
 
 import { noteUploadFromDatabaseStore } from '../../installation/binaryStore';
-import { formatParisDate } from '../../helpers/dates';
+import { formatParisDate } from '../../api/dates';
 import { fileItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { assertValidName } from '../../api/names';
 import { apiRequest } from '../../api/request';
 import type { StoredUpload, UploadSource } from '../../transfer/upload';
 import { ringFileStream, TRANSFER_CHUNK_BYTES } from '../../transfer/streams';

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { dateInName, parseParisDate } from '../../helpers/dates';
+import { dateInName, parseParisDate } from '../../api/dates';
 import { fileItem, folderItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
 import { toNumber } from '../../api/types';

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { folderLocator } from '../../helpers/locators';
-import { assertValidName } from '../../helpers/names';
+import { assertValidName } from '../../api/names';
 import { apiRequest } from '../../api/request';
 import { assertNotRoot, resolveFolder } from './shared';
 

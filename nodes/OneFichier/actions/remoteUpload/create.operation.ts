@@ -5,7 +5,7 @@ import { folderLocator, getFolderId } from '../../helpers/locators';
 import { UnknownOutcomeError, apiRequest } from '../../api/request';
 import type { RemoteRequestRequest, RemoteRequestResponse } from '../../api/types';
 import { toNumber } from '../../api/types';
-import { parseParisDate } from '../../helpers/dates';
+import { parseParisDate } from '../../api/dates';
 import { requestItem } from './shared';
 
 const show = { resource: ['remoteUpload'], operation: ['create'] };
