@@ -2,7 +2,7 @@
  * The small readers behind backups: the date a retention entry carries in its name, and the
  * directories `baseDirectory` compares.
  */
-import { normaliseDirectory } from '../../nodes/OneFichier/actions/file/tree';
+import { normaliseDirectory } from '../../nodes/OneFichier/actions/file/baseDirectory';
 import { dateInName } from '../../nodes/OneFichier/api/dates';
 
 const utc = (name: string) => {

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { fileLocator, folderLocator } from '../../helpers/locators';
 import { apiRequest, toNodeApiError, UnknownOutcomeError } from '../../api/request';
 import type { FileCopyRequest } from '../../api/types';
-import { readDestination, show } from './shared';
+import { readDestination, show } from './fileParameters';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to copy'), displayOptions: show('copy') },

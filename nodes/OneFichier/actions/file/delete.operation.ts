@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { apiRequest, toNodeApiError } from '../../api/request';
 import { toNumber } from '../../api/types';
-import { show } from './shared';
+import { show } from './fileParameters';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to delete'), displayOptions: show('delete') },

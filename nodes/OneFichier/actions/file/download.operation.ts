@@ -12,7 +12,7 @@ import { openDownload } from '../../transfer/download';
 import { progressLogger } from '../../transfer/streams';
 import type { FileInfoResponse } from '../../api/types';
 import { toNumber } from '../../api/types';
-import { getFileInfo, show } from './shared';
+import { getFileInfo, show } from './fileParameters';
 import { verifyChecksumOption, verifyingStage } from './verify';
 
 export const description: INodeProperties[] = [

@@ -4,7 +4,7 @@ import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import { getClock } from '../../pacing/pacer';
 import type { GetTokenRequest } from '../../api/types';
-import { flag, show, TOKEN_LIFETIME_MS } from './shared';
+import { flag, show, TOKEN_LIFETIME_MS } from './fileParameters';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to get a temporary download link for'), displayOptions: show('getLink') },

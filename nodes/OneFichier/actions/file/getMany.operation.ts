@@ -6,7 +6,7 @@ import { folderLocator, getFolderId } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import { toNumber } from '../../api/types';
 import { limitOption, returnAllOption } from '../common.descriptions';
-import { listingIntervalMs, listingIntervalOption, parseDateParameter, show, toFichierDate, walkFolder } from './shared';
+import { listingIntervalMs, listingIntervalOption, parseDateParameter, show, toFichierDate, walkFolder } from './fileParameters';
 
 export const description: INodeProperties[] = [
 	{ ...folderLocator('folder', 'Folder', 'The folder whose files to list (and those of its sub-folders with Include Subfolders)'), displayOptions: show('getMany') },

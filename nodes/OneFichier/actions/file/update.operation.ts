@@ -5,7 +5,7 @@ import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import type { FileAcl, FileChattrRequest } from '../../api/types';
-import { assertValidPassword, flag, getFileInfo, show } from './shared';
+import { assertValidPassword, flag, getFileInfo, show } from './fileParameters';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to update'), displayOptions: show('update') },

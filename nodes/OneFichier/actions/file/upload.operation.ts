@@ -13,9 +13,9 @@ import { ringFileStream, TRANSFER_CHUNK_BYTES } from '../../transfer/streams';
 import { MAX_FILE_SIZE } from '../../transfer/upload';
 import type { ApiFile, EndUploadLink } from '../../api/types';
 import { toNumber } from '../../api/types';
-import { findUnchangedCopy } from './incremental';
-import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, newestFirst, show } from './shared';
-import { subPathBelowBase, uploadFolderId } from './tree';
+import { findUnchangedCopy } from './unchangedCopy';
+import { assertValidPassword, listFolderFiles, listingIntervalMs, listingIntervalOption, newestFirst, show } from './fileParameters';
+import { subPathBelowBase, uploadFolderId } from './baseDirectory';
 import type { VerifiedUpload } from './verify';
 import { uploadVerified, verifyChecksumOption } from './verify';
 

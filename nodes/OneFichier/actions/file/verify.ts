@@ -11,7 +11,7 @@ import { apiRequest, cancelSignalOf } from '../../api/request';
 import type { FileInfoResponse } from '../../api/types';
 import type { StoredUpload, UploadOptions, UploadSource } from '../../transfer/upload';
 import { uploadFile } from '../../transfer/upload';
-import { getFileInfo } from './shared';
+import { getFileInfo } from './fileParameters';
 
 export function verifyChecksumOption(description: string): INodeProperties {
 	return { displayName: 'Verify Checksum', name: 'verifyChecksum', type: 'boolean', default: true, description };

@@ -10,9 +10,9 @@ import { dateInName, parseParisDate } from '../../api/dates';
 import { fileItem, folderItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
 import { toNumber } from '../../api/types';
-import { listingIntervalMs, listingIntervalOption, walkFolder } from '../file/shared';
-import type { DeletedCounts } from './shared';
-import { assertNotRoot, deleteFolderTree, listFolder, removeFiles, resolveFolder } from './shared';
+import { listingIntervalMs, listingIntervalOption, walkFolder } from '../file/fileParameters';
+import type { DeletedCounts } from './folderTree';
+import { assertNotRoot, deleteFolderTree, listFolder, removeFiles, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['cleanUp'] };
 const DAY_MS = 24 * 3600_000;

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { folderLocator, folderPathParts, splitPath } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import { toNumber } from '../../api/types';
-import { ROOT_FOLDER_ID, resolveFolder } from './shared';
+import { ROOT_FOLDER_ID, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['create'] };
 

@@ -3,8 +3,8 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
-import type { DeletedCounts } from './shared';
-import { assertNotRoot, deleteFolderTree, listFolder, resolveFolder } from './shared';
+import type { DeletedCounts } from './folderTree';
+import { assertNotRoot, deleteFolderTree, listFolder, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['delete'] };
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { folderLocator } from '../../helpers/locators';
 import { toNumber } from '../../api/types';
-import { listFolder, resolveFolder } from './shared';
+import { listFolder, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['get'] };
 

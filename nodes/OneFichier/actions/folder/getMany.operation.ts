@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { folderLocator } from '../../helpers/locators';
 import { folderItem } from '../../helpers/items';
 import { limitOption, returnAllOption } from '../common.descriptions';
-import { listFolder, resolveFolder } from './shared';
+import { listFolder, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['getMany'] };
 

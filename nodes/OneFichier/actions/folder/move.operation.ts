@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator, splitPath } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
-import { assertNotRoot, resolveFolder } from './shared';
+import { assertNotRoot, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['move'] };
 

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../api/names';
 import { apiRequest } from '../../api/request';
-import { assertNotRoot, resolveFolder } from './shared';
+import { assertNotRoot, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['rename'] };
 

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import type { FolderShareRequest } from '../../api/types';
-import { resolveFolder } from './shared';
+import { resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['share'] };
 

@@ -6,7 +6,7 @@ import { UnknownOutcomeError, apiRequest } from '../../api/request';
 import type { RemoteRequestRequest, RemoteRequestResponse } from '../../api/types';
 import { toNumber } from '../../api/types';
 import { parseParisDate } from '../../api/dates';
-import { requestItem } from './shared';
+import { requestItem } from './requestItem';
 
 const show = { resource: ['remoteUpload'], operation: ['create'] };
 

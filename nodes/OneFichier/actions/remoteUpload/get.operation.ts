@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../../api/request';
-import { requestItem } from './shared';
+import { requestItem } from './requestItem';
 
 const show = { resource: ['remoteUpload'], operation: ['get'] };
 

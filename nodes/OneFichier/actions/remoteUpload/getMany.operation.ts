@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { apiRequest } from '../../api/request';
 import { toNumber } from '../../api/types';
 import { limitOption, returnAllOption } from '../common.descriptions';
-import { isUnsetDate } from './shared';
+import { isUnsetDate } from './requestItem';
 
 export const description: INodeProperties[] = [
 	returnAllOption('remoteUpload', 'getMany'),
