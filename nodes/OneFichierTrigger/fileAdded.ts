@@ -7,8 +7,9 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { fileItem } from '../OneFichier/helpers/items';
-import { apiRequest, getOneFichierCredentials } from '../OneFichier/api/request';
-import type { OneFichierCredentials } from '../OneFichier/api/request';
+import { apiRequest } from '../OneFichier/api/request';
+import { getOneFichierCredentials } from '../OneFichier/api/credentials';
+import type { OneFichierCredentials } from '../OneFichier/api/credentials';
 import { getClock } from '../OneFichier/pacing/pacer';
 import type { ApiFile, FileListRequest } from '../OneFichier/api/types';
 import { toNumber } from '../OneFichier/api/types';

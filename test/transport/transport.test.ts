@@ -6,7 +6,8 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import nock from 'nock';
 
-import { apiRequest, clearUserInfoCacheForTesting, getUserInfo } from '../../nodes/OneFichier/api/request';
+import { apiRequest } from '../../nodes/OneFichier/api/request';
+import { clearUserInfoCacheForTesting, getUserInfo } from '../../nodes/OneFichier/api/userInfo';
 import type { Clock } from '../../nodes/OneFichier/pacing/pacer';
 import { resetPacersForTesting, useClockForTesting } from '../../nodes/OneFichier/pacing/pacer';
 import { createApiContext } from '../helpers/n8n';

@@ -7,7 +7,7 @@ import { Container } from '@n8n/di';
 import Redis from 'ioredis';
 import { BinaryDataService } from 'n8n-core';
 
-import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/request';
+import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/userInfo';
 import { resetCoordinationForTesting } from '../../nodes/OneFichier/installation/coordination';
 import { keyIdOf, pacerFor, resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
 import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';

@@ -8,7 +8,8 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 
 import { hintFor, redactSecrets } from './errors';
 import { apiKeyProblem, normaliseApiKey } from './apiKey';
-import { checkEnvelope, DEFAULT_BASE_URL, networkMessage, normaliseBaseUrl } from './request';
+import { checkEnvelope, networkMessage } from './request';
+import { DEFAULT_BASE_URL, normaliseBaseUrl } from './credentials';
 
 const FLOODED_KEY_HINT =
 	'1fichier is rate-limiting this key or IP: the key may be fine. Wait a few minutes before testing again.';

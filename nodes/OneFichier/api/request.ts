@@ -1,36 +1,20 @@
 /**
- * The one door to HTTP. Every API call goes through `apiRequest`: it paces per API key, parses the
- * envelope, retries what may be retried and turns failures into NodeApiError with 1fichier's own
- * message. Byte transfers live beside it: `byteClient.ts` (the HTTP client for bytes), `upload.ts`
- * (the three-step upload) and `download.ts` (download tokens), with `streams.ts` for their stages.
+ * The one door to the JSON API. Every call goes through `apiRequest`: it paces per API key, parses
+ * the envelope, retries what may be retried and turns failures into NodeApiError with 1fichier's
+ * own message. Byte transfers (upload node, download tokens) are in transfer/.
  */
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	IHookFunctions,
-	IHttpRequestOptions,
-	ILoadOptionsFunctions,
-	IPollFunctions,
-} from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
 
-import { apiKeyProblem, normaliseApiKey } from './apiKey';
+import { getClock } from '../installation/clock';
+import type { RateLimitSettings } from '../pacing/pacer';
+import { DEFAULT_RATE_LIMITS, pacerFor } from '../pacing/pacer';
+import type { OneFichierContext } from './context';
+import { cancelSignalOf, throwIfCancelled } from './context';
+import type { OneFichierCredentials } from './credentials';
+import { CREDENTIAL_TYPE, getOneFichierCredentials } from './credentials';
 import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
-import type { RateLimitSettings } from '../pacing/pacer';
-import { installationCoordination } from '../installation/coordination';
-import { DEFAULT_RATE_LIMITS, getClock, keyIdOf, pacerFor } from '../pacing/pacer';
-import { USER_INFO_LIFETIME_MS } from '../installation/sharedState';
-import type { Endpoint, RequestOf, ResponseOf, UserInfoResponse } from './types';
-
-export type OneFichierContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
-
-export const CREDENTIAL_TYPE = 'oneFichierApi';
-
-export interface OneFichierCredentials {
-	apiKey: string;
-	baseUrl: string;
-}
+import type { Endpoint, RequestOf, ResponseOf } from './types';
 
 export interface ApiRequestOptions {
 	/**
@@ -51,24 +35,9 @@ export class UnknownOutcomeError extends Error {
 	}
 }
 
-export const DEFAULT_BASE_URL = 'https://api.1fichier.com/v1';
-
-export async function getOneFichierCredentials(ctx: OneFichierContext): Promise<OneFichierCredentials> {
-	const credentials = await ctx.getCredentials<{ apiKey?: string; baseUrl?: string }>(CREDENTIAL_TYPE);
-	const apiKey = normaliseApiKey(credentials.apiKey);
-	const problem = apiKeyProblem(apiKey);
-	if (problem) {
-		throw new NodeOperationError(ctx.getNode(), `The 1fichier credential's "API Key" ${problem}`, {
-			description: 'Copy the key again from the 1fichier console (Parameters > API Key).',
-		});
-	}
-	return { apiKey, baseUrl: normaliseBaseUrl(String(credentials.baseUrl || DEFAULT_BASE_URL)) };
-}
 
 
-export function normaliseBaseUrl(baseUrl: string): string {
-	return baseUrl.trim().replace(/\/+$/, '');
-}
+
 
 /** The node's "Rate Limits" options (absent on nodes without them, e.g. in list search). */
 export function readRateLimits(ctx: OneFichierContext): RateLimitSettings {
@@ -93,14 +62,7 @@ export function readRateLimits(ctx: OneFichierContext): RateLimitSettings {
 	};
 }
 
-export function cancelSignalOf(ctx: OneFichierContext): AbortSignal | undefined {
-	return 'getExecutionCancelSignal' in ctx ? (ctx as IExecuteFunctions).getExecutionCancelSignal() : undefined;
-}
 
-/** After a failed request: if the user cancelled the execution, stop here rather than retry. */
-export function throwIfCancelled(ctx: OneFichierContext): void {
-	if (cancelSignalOf(ctx)?.aborted) throw new NodeOperationError(ctx.getNode(), 'The execution was cancelled');
-}
 
 /** Back-off for one retry: flood waits at least `floodWaitMs` (doubling), the rest 1 s doubling, with jitter. */
 export function backoffDelay(kind: 'flood' | 'retryable', attempt: number, settings: RateLimitSettings): number {
@@ -213,37 +175,3 @@ export function checkEnvelope(endpoint: Endpoint, httpCode: number, body: unknow
 	const message = cause === 'antiBot' ? `1fichier's anti-bot front refused the call (an HTML page: "${text}")` : text;
 	return { failure: { endpoint, httpCode, message, kind, cause } };
 }
-
-// ---- user/info, cached ---------------------------------------------------------------------
-
-const userInfoCache = new Map<string, { at: number; info: UserInfoResponse }>();
-
-/**
- * user/info.cgi is limited to one call a minute per IP and one per five minutes per user, so its
- * answer is kept per key for five minutes and shared by every execution in the process (in queue
- * mode, by every process of the installation, through n8n's Redis).
- */
-export async function getUserInfo(ctx: OneFichierContext, itemIndex?: number): Promise<UserInfoResponse> {
-	const credentials = await getOneFichierCredentials(ctx);
-	const cacheKey = keyIdOf(credentials.baseUrl, credentials.apiKey);
-	const fetch = async () => await apiRequest(ctx, 'user/info.cgi', {}, { itemIndex });
-	const shared = await installationCoordination(ctx.logger)?.sharedUserInfo(cacheKey, fetch, cancelSignalOf(ctx));
-	if (shared) return shared;
-	const cached = userInfoCache.get(cacheKey);
-	const now = getClock().now();
-	if (cached && now - cached.at < USER_INFO_LIFETIME_MS) return cached.info;
-	const info = await fetch();
-	userInfoCache.set(cacheKey, { at: now, info });
-	return info;
-}
-
-/** For tests only. */
-export function clearUserInfoCacheForTesting(): void {
-	userInfoCache.clear();
-}
-
-export { apiKeyProblem, normaliseApiKey } from './apiKey';
-export { toNodeApiError } from './errors';
-export type { ApiFailure, CallSubject } from './errors';
-export { DEFAULT_RATE_LIMITS } from '../pacing/pacer';
-export type { RateLimitSettings } from '../pacing/pacer';

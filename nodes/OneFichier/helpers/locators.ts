@@ -7,7 +7,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../api/request';
 import { assertValidName } from '../api/names';
-import type { OneFichierContext } from '../api/request';
+import type { OneFichierContext } from '../api/context';
 import { toNumber } from '../api/types';
 
 /** The domains 1fichier serves links on (the `domain` table of the API reference, section 2.2). */

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'n8n-workflow';
 
-import type { OneFichierCredentials } from '../api/request';
+import type { OneFichierCredentials } from '../api/credentials';
 import { getClock } from '../installation/clock';
 import { withSharedState } from '../installation/coordination';
 import { keyIdOf } from './pacer';

@@ -9,7 +9,8 @@ import https from 'https';
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 import { Readable } from 'stream';
 
-import { cancelSignalOf, CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/request';
+import { cancelSignalOf } from '../api/context';
+import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
 
 // Uploads go through Node's own http/https client, not n8n's request helper: on 1 GiB over
 // loopback the helper (axios) took 4.3 s to send what plain http sent in 1.2 s. Downloads use

@@ -5,7 +5,7 @@ import type { Readable } from 'stream';
 import type { ByteResponse } from './byteClient';
 import { headerValue, proxyConfigured, readSmallBody, sendBytes } from './byteClient';
 import { messageFromBody, toNodeApiError } from '../api/errors';
-import { cancelSignalOf, throwIfCancelled } from '../api/request';
+import { cancelSignalOf, throwIfCancelled } from '../api/context';
 import { rawGet } from './rawHttp';
 import { toNumber } from '../api/types';
 

@@ -10,14 +10,9 @@ import type { MultipartBody } from './byteClient';
 import { readSmallBody, sendBytes } from './byteClient';
 import type { ApiFailure } from '../api/errors';
 import { messageFromBody, toNodeApiError } from '../api/errors';
-import {
-	apiRequest,
-	cancelSignalOf,
-	CREDENTIAL_TYPE,
-	getOneFichierCredentials,
-	readRateLimits,
-	throwIfCancelled,
-} from '../api/request';
+import { apiRequest, readRateLimits } from '../api/request';
+import { cancelSignalOf, throwIfCancelled } from '../api/context';
+import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
 import { getClock } from '../pacing/pacer';
 import { progressLogger } from './streams';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getUserInfo } from '../../api/request';
+import { getUserInfo } from '../../api/userInfo';
 import { toNumber } from '../../api/types';
 
 export const description: INodeProperties[] = [

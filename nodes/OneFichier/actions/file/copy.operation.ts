@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fileLocator, folderLocator } from '../../helpers/locators';
-import { apiRequest, toNodeApiError, UnknownOutcomeError } from '../../api/request';
+import { apiRequest, UnknownOutcomeError } from '../../api/request';
+import { toNodeApiError } from '../../api/errors';
 import type { FileCopyRequest } from '../../api/types';
 import { readDestination, show } from './fileParameters';
 

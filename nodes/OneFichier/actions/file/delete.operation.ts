@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { fileLocator, getFileUrl } from '../../helpers/locators';
-import { apiRequest, toNodeApiError } from '../../api/request';
+import { apiRequest } from '../../api/request';
+import { toNodeApiError } from '../../api/errors';
 import { toNumber } from '../../api/types';
 import { show } from './fileParameters';
 

@@ -7,7 +7,9 @@ import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { normaliseChecksum } from '../../transfer/whirlpool';
 import { pipeline, Transform } from 'stream';
 
-import { apiRequest, throwIfCancelled, toNodeApiError } from '../../api/request';
+import { apiRequest } from '../../api/request';
+import { throwIfCancelled } from '../../api/context';
+import { toNodeApiError } from '../../api/errors';
 import { openDownload } from '../../transfer/download';
 import { progressLogger } from '../../transfer/streams';
 import type { FileInfoResponse } from '../../api/types';

@@ -7,7 +7,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { normaliseChecksum, whirlpoolOfStream } from '../../transfer/whirlpool';
-import { cancelSignalOf } from '../../api/request';
+import { cancelSignalOf } from '../../api/context';
 import type { UploadSource } from '../../transfer/upload';
 import type { ApiFile } from '../../api/types';
 import { toNumber } from '../../api/types';

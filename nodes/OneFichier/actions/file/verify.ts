@@ -7,7 +7,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { pipeline } from 'stream';
 
 import { normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from '../../transfer/whirlpool';
-import { apiRequest, cancelSignalOf } from '../../api/request';
+import { apiRequest } from '../../api/request';
+import { cancelSignalOf } from '../../api/context';
 import type { FileInfoResponse } from '../../api/types';
 import type { StoredUpload, UploadOptions, UploadSource } from '../../transfer/upload';
 import { uploadFile } from '../../transfer/upload';
