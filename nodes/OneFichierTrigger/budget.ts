@@ -1,6 +1,6 @@
 import type { IPollFunctions } from 'n8n-workflow';
 
-import { getClock } from '../OneFichier/pacing/pacer';
+import { getClock } from '../OneFichier/installation/clock';
 
 const DEFAULT_BUDGET_MS = 5 * 60_000;
 

@@ -10,7 +10,7 @@ import { fileItem } from '../OneFichier/helpers/items';
 import { apiRequest } from '../OneFichier/api/request';
 import { getOneFichierCredentials } from '../OneFichier/api/credentials';
 import type { OneFichierCredentials } from '../OneFichier/api/credentials';
-import { getClock } from '../OneFichier/pacing/pacer';
+import { getClock } from '../OneFichier/installation/clock';
 import type { ApiFile, FileListRequest } from '../OneFichier/api/types';
 import { toNumber } from '../OneFichier/api/types';
 import { formatParisDate, maxDate, normaliseDate, shiftDate, windowStart } from '../OneFichier/api/dates';

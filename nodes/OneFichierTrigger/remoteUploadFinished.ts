@@ -8,7 +8,7 @@ import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 import { apiRequest } from '../OneFichier/api/request';
 import type { RemoteInfoResponse } from '../OneFichier/api/types';
 import { toNumber } from '../OneFichier/api/types';
-import { getClock } from '../OneFichier/pacing/pacer';
+import { getClock } from '../OneFichier/installation/clock';
 import { pollDeadline } from './budget';
 import type { RemoteState } from './state';
 

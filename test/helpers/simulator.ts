@@ -2,7 +2,7 @@
  * Starts the local 1fichier simulator for a test file, with its limits sped up by `timeScale`,
  * and gives the node options that keep the client within those scaled limits.
  */
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import type { Simulator, SimulatorOptions } from '../../simulator';
 import { startSimulator } from '../../simulator';
 

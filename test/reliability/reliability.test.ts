@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import path from 'path';
 
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import type { Fault } from '../../simulator';
 import { REFUSAL_ANSWERS } from '../../simulator';
 import type { RunResult, TestItem } from '../helpers/n8n';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
 import { runSmoke } from '../../scripts/smoke-live';
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import type { Simulator } from '../helpers/simulator';
 import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
 

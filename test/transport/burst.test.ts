@@ -3,7 +3,7 @@
  * (3 calls per second, scaled): the pacer must keep every one of them under it.
  */
 import { apiRequest } from '../../nodes/OneFichier/api/request';
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import { createApiContext } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
 import { scaledRateLimits, startTestSimulator } from '../helpers/simulator';

@@ -9,7 +9,8 @@ import type { Logger } from 'n8n-workflow';
 
 import type { CoordinationOptions } from '../../nodes/OneFichier/installation/coordination';
 import { Coordination } from '../../nodes/OneFichier/installation/coordination';
-import { KeyPacer, keyIdOf } from '../../nodes/OneFichier/pacing/pacer';
+import { KeyPacer } from '../../nodes/OneFichier/pacing/pacer';
+import { keyIdOf } from '../../nodes/OneFichier/pacing/keyId';
 import { redisSettingsFromEnv } from '../../nodes/OneFichier/installation/redisSettings';
 import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';
 import type { SharedState } from '../../nodes/OneFichier/installation/sharedState';

@@ -8,8 +8,9 @@ import nock from 'nock';
 
 import { apiRequest } from '../../nodes/OneFichier/api/request';
 import { clearUserInfoCacheForTesting, getUserInfo } from '../../nodes/OneFichier/api/userInfo';
-import type { Clock } from '../../nodes/OneFichier/pacing/pacer';
-import { resetPacersForTesting, useClockForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import type { Clock } from '../../nodes/OneFichier/installation/clock';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
+import { useClockForTesting } from '../../nodes/OneFichier/installation/clock';
 import { createApiContext } from '../helpers/n8n';
 
 const BASE = 'https://api.1fichier.test/v1';

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
 import { startTestSimulator } from '../helpers/simulator';

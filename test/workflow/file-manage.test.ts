@@ -4,7 +4,7 @@
  */
 import { getGlobalState } from 'n8n-workflow';
 
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
 import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';

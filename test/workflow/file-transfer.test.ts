@@ -10,7 +10,7 @@ import path from 'path';
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import { binaryPath, readBinary, runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
 import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';

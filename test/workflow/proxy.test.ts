@@ -9,7 +9,7 @@ import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import path from 'path';
 
-import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
 import { startTestSimulator } from '../helpers/simulator';

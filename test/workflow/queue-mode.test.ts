@@ -9,7 +9,8 @@ import { BinaryDataService } from 'n8n-core';
 
 import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/userInfo';
 import { resetCoordinationForTesting } from '../../nodes/OneFichier/installation/coordination';
-import { keyIdOf, pacerFor, resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacer';
+import { keyIdOf } from '../../nodes/OneFichier/pacing/keyId';
+import { pacerFor, resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';
 import { ensureBinaryDataService, runNode } from '../helpers/n8n';
 import type { RedisServer } from '../helpers/redisServer';

@@ -6,8 +6,9 @@
 import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
 
 import { getClock } from '../installation/clock';
-import type { RateLimitSettings } from '../pacing/pacer';
-import { DEFAULT_RATE_LIMITS, pacerFor } from '../pacing/pacer';
+import type { RateLimitSettings } from '../pacing/rateLimits';
+import { DEFAULT_RATE_LIMITS } from '../pacing/rateLimits';
+import { pacerFor } from '../pacing/pacers';
 import type { OneFichierContext } from './context';
 import { cancelSignalOf, throwIfCancelled } from './context';
 import type { OneFichierCredentials } from './credentials';

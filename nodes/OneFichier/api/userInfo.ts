@@ -1,7 +1,7 @@
 import { getClock } from '../installation/clock';
 import { installationCoordination } from '../installation/coordination';
 import { USER_INFO_LIFETIME_MS } from '../installation/sharedState';
-import { keyIdOf } from '../pacing/pacer';
+import { keyIdOf } from '../pacing/keyId';
 import type { OneFichierContext } from './context';
 import { cancelSignalOf } from './context';
 import { getOneFichierCredentials } from './credentials';

@@ -9,7 +9,7 @@ import type { Logger } from 'n8n-workflow';
 import type { OneFichierCredentials } from '../api/credentials';
 import { getClock } from '../installation/clock';
 import { withSharedState } from '../installation/coordination';
-import { keyIdOf } from './pacer';
+import { keyIdOf } from './keyId';
 
 const lastListings = new Map<string, number>();
 

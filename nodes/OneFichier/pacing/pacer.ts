@@ -1,32 +1,4 @@
-import { createHash } from 'crypto';
-import type { Logger } from 'n8n-workflow';
-
 import { getClock } from '../installation/clock';
-import { installationCoordination } from '../installation/coordination';
-import { SharedPacer } from './sharedPacer';
-
-export type { Clock } from '../installation/clock';
-export { getClock, systemClock, useClockForTesting } from '../installation/clock';
-
-/**
- * Pacing and back-off limits. Defaults come from the API reference (section 3): the documented
- * limit is 3 requests/s, about 2/s is what works in practice (rclone spaces calls 400 ms apart),
- * and a flood lock wants at least 30 s of silence before the next call.
- */
-export interface RateLimitSettings {
-	/** Minimum time between the starts of two API calls with the same key. */
-	spacingMs: number;
-	/** First wait after "Flood detected" / "Locked" (doubles on each further flood). */
-	floodWaitMs: number;
-	/** Total time one call may spend waiting on rate limits and server errors before failing. */
-	maxRetryWaitMs: number;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
-	spacingMs: 500,
-	floodWaitMs: 30_000,
-	maxRetryWaitMs: 300_000,
-};
 
 /** Spaces the calls made with one API key. */
 export interface Pacer {
@@ -74,32 +46,4 @@ export class KeyPacer implements Pacer {
 	pauseFor(ms: number): void {
 		this.pausedUntil = Math.max(this.pausedUntil, getClock().now() + ms);
 	}
-}
-
-const pacers = new Map<string, Pacer>();
-
-/** What identifies an API key in memory and in Redis: a hash, so the key itself is never kept. */
-export function keyIdOf(baseUrl: string, apiKey: string): string {
-	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
-}
-
-/**
- * The pacer of one API key: in this process (regular mode), or shared by every process of a
- * queue-mode installation through n8n's Redis (`SharedPacer`, which falls back to this process's
- * own pacing when Redis cannot be reached).
- */
-export function pacerFor(baseUrl: string, apiKey: string, logger?: Logger): Pacer {
-	const id = keyIdOf(baseUrl, apiKey);
-	const coordination = installationCoordination(logger);
-	let pacer = pacers.get(id);
-	if (!pacer) {
-		pacer = coordination ? new SharedPacer(id, coordination, new KeyPacer()) : new KeyPacer();
-		pacers.set(id, pacer);
-	}
-	return pacer;
-}
-
-/** For tests only: forget every pacer (and so every pause). */
-export function resetPacersForTesting(): void {
-	pacers.clear();
 }

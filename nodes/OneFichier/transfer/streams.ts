@@ -21,7 +21,7 @@ import type { FileHandle } from 'fs/promises';
 import { open } from 'fs/promises';
 import { Readable, Transform } from 'stream';
 
-import { getClock } from '../pacing/pacer';
+import { getClock } from '../installation/clock';
 
 /** Chunk size of transfers: 1 MiB keeps per-chunk costs (one store write, one socket write) low. */
 export const TRANSFER_CHUNK_BYTES = 1 << 20;

@@ -13,7 +13,7 @@ import { messageFromBody, toNodeApiError } from '../api/errors';
 import { apiRequest, readRateLimits } from '../api/request';
 import { cancelSignalOf, throwIfCancelled } from '../api/context';
 import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
-import { getClock } from '../pacing/pacer';
+import { getClock } from '../installation/clock';
 import { progressLogger } from './streams';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';
 import { toNumber } from '../api/types';

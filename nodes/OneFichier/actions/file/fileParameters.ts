@@ -14,7 +14,7 @@ import { apiRequest } from '../../api/request';
 import { cancelSignalOf } from '../../api/context';
 import { getOneFichierCredentials } from '../../api/credentials';
 import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../api/dates';
-import { getClock } from '../../pacing/pacer';
+import { getClock } from '../../installation/clock';
 import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../api/types';
 
 /** file/ls answers at most this many items (API reference section 5). */

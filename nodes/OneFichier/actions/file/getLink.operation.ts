@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
-import { getClock } from '../../pacing/pacer';
+import { getClock } from '../../installation/clock';
 import type { GetTokenRequest } from '../../api/types';
 import { flag, show, TOKEN_LIFETIME_MS } from './fileParameters';
 

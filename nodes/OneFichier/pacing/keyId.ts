@@ -1,0 +1,6 @@
+import { createHash } from 'crypto';
+
+/** What identifies an API key in memory and in Redis: a hash, so the key itself is never kept. */
+export function keyIdOf(baseUrl: string, apiKey: string): string {
+	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex');
+}
