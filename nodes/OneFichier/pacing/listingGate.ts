@@ -6,9 +6,9 @@
  */
 import type { Logger } from 'n8n-workflow';
 
-import type { OneFichierCredentials } from '../api/credentials';
 import { getClock } from '../installation/clock';
 import { withSharedState } from '../installation/coordination';
+import type { KeyIdentity } from './keyId';
 import { keyIdOf } from './keyId';
 
 const lastListings = new Map<string, number>();
@@ -18,7 +18,7 @@ function slot(keyId: string, folderId: number): string {
 }
 
 export async function lastListedAt(
-	credentials: OneFichierCredentials,
+	credentials: KeyIdentity,
 	folderId: number,
 	logger?: Logger,
 ): Promise<number | undefined> {
@@ -38,7 +38,7 @@ export async function lastListedAt(
  * be listed now) and records the listing as planned, so that a concurrent caller waits for it.
  */
 export async function claimListing(
-	credentials: OneFichierCredentials,
+	credentials: KeyIdentity,
 	folderId: number,
 	intervalMs: number,
 	logger?: Logger,
@@ -59,7 +59,7 @@ export async function claimListing(
 
 /** Called after a file/ls answer (or failure): later than the server's own record, so on the safe side. */
 export async function markListed(
-	credentials: OneFichierCredentials,
+	credentials: KeyIdentity,
 	folderId: number,
 	at: number,
 	logger?: Logger,

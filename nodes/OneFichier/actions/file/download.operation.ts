@@ -14,7 +14,8 @@ import { openDownload } from '../../transfer/download';
 import { progressLogger } from '../../transfer/streams';
 import type { FileInfoResponse } from '../../api/types';
 import { toNumber } from '../../api/types';
-import { getFileInfo, show } from './fileParameters';
+import { getFileInfo } from '../../api/fileInfo';
+import { show } from './fileParameters';
 import { verifyChecksumOption, verifyingStage } from './verify';
 
 export const description: INodeProperties[] = [

@@ -1,24 +1,15 @@
 /**
- * What several file operations share: the paced file/ls call (1fichier allows one listing of a
- * folder per 30 s), 1fichier's date format, and small parameter readers.
+ * What several file operations read the same way: display options, the listing interval, dates,
+ * passwords, the file and destination parameters.
  */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-// One memory of folder listings for the whole package: the trigger's polls and these operations
-// must not list the same folder within 30 s of each other.
-import { claimListing, markListed } from '../../pacing/listingGate';
+import { getFileInfo } from '../../api/fileInfo';
 import { getFileUrl, getFolderId } from '../../helpers/locators';
 import { assertValidName } from '../../api/names';
-import { apiRequest } from '../../api/request';
-import { cancelSignalOf } from '../../api/context';
-import { getOneFichierCredentials } from '../../api/credentials';
-import { formatParisDate, shiftDate, zonedWallTimeToEpoch } from '../../api/dates';
-import { getClock } from '../../installation/clock';
-import type { ApiFile, FileInfoResponse, ZeroOrOne } from '../../api/types';
-
-/** file/ls answers at most this many items (API reference section 5). */
-export const FILE_LS_CAP = 5000;
+import { zonedWallTimeToEpoch } from '../../api/dates';
+import type { FileInfoResponse, ZeroOrOne } from '../../api/types';
 
 /** "List folders is limited to 5 000 results and 1 request per folder per 30s" (api.html via rclone). */
 export const DEFAULT_LISTING_INTERVAL_SECONDS = 30;
@@ -40,109 +31,10 @@ export function listingIntervalOption(): INodeProperties {
 	};
 }
 
-// ---- file/ls, paced per folder -------------------------------------------------------------
-
-export interface ListWindow {
-	sentBefore?: string;
-	sentAfter?: string;
-}
-
-/**
- * One file/ls call. Waits first when this folder was listed less than `intervalMs` ago: 1fichier
- * refuses a second listing of a folder within 30 s as a flood, which would lock the whole key.
- */
-export async function listFolderFiles(
-	ctx: IExecuteFunctions,
-	folderId: number,
-	window: ListWindow,
-	options: { itemIndex: number; intervalMs: number },
-): Promise<ApiFile[]> {
-	const credentials = await getOneFichierCredentials(ctx);
-	const clock = getClock();
-	const waitMs = await claimListing(credentials, folderId, options.intervalMs, ctx.logger);
-	if (waitMs > 0) {
-		ctx.logger.info(
-			`1fichier: waiting ${(waitMs / 1000).toFixed(1)} s before listing folder ${folderId} again (1fichier allows one listing of a folder per 30 s)`,
-		);
-		await clock.sleep(waitMs, cancelSignalOf(ctx));
-	}
-	const body: { folder_id: number; sent_before?: string; sent_after?: string } = { folder_id: folderId };
-	if (window.sentBefore) body.sent_before = window.sentBefore;
-	if (window.sentAfter) body.sent_after = window.sentAfter;
-	try {
-		const answer = await apiRequest(ctx, 'file/ls.cgi', body, { itemIndex: options.itemIndex });
-		return answer.items ?? [];
-	} finally {
-		// Counted from the answer, which the server saw after the call began: a safe margin.
-		await markListed(credentials, folderId, clock.now(), ctx.logger);
-	}
-}
-
-export interface WalkOptions {
-	sentAfter?: string;
-	sentBefore?: string;
-	limit: number;
-	itemIndex: number;
-	intervalMs: number;
-}
-
-/**
- * file/ls has no paging: it answers at most 5,000 files (the newest ones). To go past that, ask
- * again for the files sent before the oldest one seen, until an answer is not full. The boundary
- * second is asked for again (several files may share it, some beyond the cap), and files are
- * de-duplicated by link, so each is returned exactly once. The same folder may be listed once per
- * 30 s only, so `listFolderFiles` waits between windows.
- */
-export async function walkFolder(ctx: IExecuteFunctions, folderId: number, options: WalkOptions): Promise<ApiFile[]> {
-	const seen = new Map<string, ApiFile>();
-	let sentBefore = options.sentBefore;
-	for (let window = 1; ; window++) {
-		const items = await listFolderFiles(
-			ctx,
-			folderId,
-			{ sentBefore, sentAfter: options.sentAfter },
-			{ itemIndex: options.itemIndex, intervalMs: options.intervalMs },
-		);
-		let added = 0;
-		for (const file of items) {
-			if (!seen.has(file.url)) {
-				seen.set(file.url, file);
-				added++;
-			}
-		}
-		if (items.length < FILE_LS_CAP || seen.size >= options.limit) break;
-
-		const oldest = items.reduce((min, file) => (file.date < min ? file.date : min), items[0].date);
-		let next = addSecondsToFichierDate(oldest, 1);
-		if (added === 0) {
-			// More than 5,000 files share the oldest second: asking again gives the same answer.
-			ctx.logger.warn(
-				`1fichier: more than ${FILE_LS_CAP} files of folder ${folderId} were uploaded within the second ${oldest}; files of that second beyond the cap may be missing`,
-			);
-			next = oldest;
-			if (sentBefore === next) break;
-		}
-		if (sentBefore !== undefined && next > sentBefore) next = sentBefore;
-		ctx.logger.info(
-			`1fichier: folder ${folderId} holds more than ${FILE_LS_CAP} matching files (${seen.size} so far); listing window ${window + 1}, files sent before ${next}`,
-		);
-		sentBefore = next;
-	}
-	return [...seen.values()].sort(newestFirst).slice(0, options.limit);
-}
-
 export function listingIntervalMs(options: IDataObject): number {
 	const seconds = options.listingIntervalSeconds;
 	return typeof seconds === 'number' && seconds >= 0 ? seconds * 1000 : DEFAULT_LISTING_INTERVAL_SECONDS * 1000;
 }
-
-// ---- dates ---------------------------------------------------------------------------------
-
-/** Epoch ms → `YYYY-MM-DD HH:MM:SS` in Paris time, the format of every 1fichier date. */
-export const toFichierDate = formatParisDate;
-
-/** Moves a 1fichier date by whole seconds, on its wall clock. */
-export const addSecondsToFichierDate = shiftDate;
 
 const ZONED = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?$/;
@@ -204,19 +96,6 @@ export function assertValidPassword(
 	}
 }
 
-/** file/info of the `file` parameter; `passwordParameter` names the parameter the password came from, if the operation has one. */
-export async function getFileInfo(
-	ctx: IExecuteFunctions,
-	url: string,
-	itemIndex: number,
-	password?: string,
-	passwordParameter?: string,
-): Promise<FileInfoResponse> {
-	return await apiRequest(ctx, 'file/info.cgi', password ? { url, pass: password } : { url }, {
-		itemIndex,
-		subject: { file: 'file', password: passwordParameter },
-	});
-}
 
 /** What move and copy both read: the file, the destination folder, and a new name if it changes the name. */
 export interface Destination {
@@ -236,8 +115,3 @@ export async function readDestination(ctx: IExecuteFunctions, itemIndex: number)
 	return { url, folderId, info, rename: newName && newName !== info.filename ? newName : undefined };
 }
 
-/** Newest first; same date by URL, so the order is stable whatever order the API answered in. */
-export function newestFirst(a: ApiFile, b: ApiFile): number {
-	if (a.date !== b.date) return a.date < b.date ? 1 : -1;
-	return a.url < b.url ? -1 : a.url > b.url ? 1 : 0;
-}

@@ -2,7 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
-import { getFileInfo, show } from './fileParameters';
+import { getFileInfo } from '../../api/fileInfo';
+import { show } from './fileParameters';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to get'), displayOptions: show('get') },

@@ -6,7 +6,9 @@ import { folderLocator, getFolderId } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import { toNumber } from '../../api/types';
 import { limitOption, returnAllOption } from '../common.descriptions';
-import { listingIntervalMs, listingIntervalOption, parseDateParameter, show, toFichierDate, walkFolder } from './fileParameters';
+import { listingIntervalMs, listingIntervalOption, parseDateParameter, show } from './fileParameters';
+import { formatParisDate } from '../../api/dates';
+import { walkFolder } from '../../api/listing';
 
 export const description: INodeProperties[] = [
 	{ ...folderLocator('folder', 'Folder', 'The folder whose files to list (and those of its sub-folders with Include Subfolders)'), displayOptions: show('getMany') },
@@ -64,10 +66,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 
 	const sentAfter = filters.sentAfter
-		? toFichierDate(parseDateParameter(this, 'filters.sentAfter', filters.sentAfter, itemIndex))
+		? formatParisDate(parseDateParameter(this, 'filters.sentAfter', filters.sentAfter, itemIndex))
 		: undefined;
 	const sentBefore = filters.sentBefore
-		? toFichierDate(parseDateParameter(this, 'filters.sentBefore', filters.sentBefore, itemIndex))
+		? formatParisDate(parseDateParameter(this, 'filters.sentBefore', filters.sentBefore, itemIndex))
 		: undefined;
 	if (sentAfter && sentBefore && sentAfter >= sentBefore) {
 		throw new NodeOperationError(this.getNode(), '"filters.sentAfter" must be earlier than "filters.sentBefore"', {

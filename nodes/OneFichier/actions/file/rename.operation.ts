@@ -5,7 +5,8 @@ import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { assertValidName } from '../../api/names';
 import { apiRequest } from '../../api/request';
-import { getFileInfo, show } from './fileParameters';
+import { getFileInfo } from '../../api/fileInfo';
+import { show } from './fileParameters';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to rename'), displayOptions: show('rename') },

@@ -11,7 +11,7 @@ import { cancelSignalOf } from '../../api/context';
 import type { UploadSource } from '../../transfer/upload';
 import type { ApiFile } from '../../api/types';
 import { toNumber } from '../../api/types';
-import { newestFirst } from './fileParameters';
+import { newestFirst } from '../../api/listing';
 
 /** The stored copy holding exactly these bytes, or undefined when the file must be sent. */
 export async function findUnchangedCopy(

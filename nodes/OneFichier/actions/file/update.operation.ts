@@ -5,7 +5,8 @@ import { fileItem } from '../../helpers/items';
 import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import type { FileAcl, FileChattrRequest } from '../../api/types';
-import { assertValidPassword, flag, getFileInfo, show } from './fileParameters';
+import { assertValidPassword, flag, show } from './fileParameters';
+import { getFileInfo } from '../../api/fileInfo';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to update'), displayOptions: show('update') },

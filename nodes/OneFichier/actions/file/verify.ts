@@ -12,7 +12,7 @@ import { cancelSignalOf } from '../../api/context';
 import type { FileInfoResponse } from '../../api/types';
 import type { StoredUpload, UploadOptions, UploadSource } from '../../transfer/upload';
 import { uploadFile } from '../../transfer/upload';
-import { getFileInfo } from './fileParameters';
+import { getFileInfo } from '../../api/fileInfo';
 
 export function verifyChecksumOption(description: string): INodeProperties {
 	return { displayName: 'Verify Checksum', name: 'verifyChecksum', type: 'boolean', default: true, description };

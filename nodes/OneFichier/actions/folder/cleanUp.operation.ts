@@ -10,7 +10,8 @@ import { dateInName, parseParisDate } from '../../api/dates';
 import { fileItem, folderItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
 import { toNumber } from '../../api/types';
-import { listingIntervalMs, listingIntervalOption, walkFolder } from '../file/fileParameters';
+import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
+import { walkFolder } from '../../api/listing';
 import type { DeletedCounts } from './folderTree';
 import { assertNotRoot, deleteFolderTree, listFolder, removeFiles, resolveFolder } from './folderTree';
 
