@@ -17,8 +17,8 @@ import { findUnchangedCopy } from './unchangedCopy';
 import { assertValidPassword, listingIntervalMs, listingIntervalOption, show } from './fileParameters';
 import { listFolderFiles, newestFirst } from '../../api/listing';
 import { subPathBelowBase, uploadFolderId } from './baseDirectory';
-import type { VerifiedUpload } from './verify';
-import { uploadVerified, verifyChecksumOption } from './verify';
+import type { VerifiedUpload } from '../../transfer/verifiedTransfer';
+import { uploadVerified, verifyChecksumOption } from '../../transfer/verifiedTransfer';
 
 export const description: INodeProperties[] = [
 	{

@@ -6,13 +6,13 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { pipeline } from 'stream';
 
-import { normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from '../../transfer/whirlpool';
-import { apiRequest } from '../../api/request';
-import { cancelSignalOf } from '../../api/context';
-import type { FileInfoResponse } from '../../api/types';
-import type { StoredUpload, UploadOptions, UploadSource } from '../../transfer/upload';
-import { uploadFile } from '../../transfer/upload';
-import { getFileInfo } from '../../api/fileInfo';
+import { normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from './whirlpool';
+import { apiRequest } from '../api/request';
+import { cancelSignalOf } from '../api/context';
+import type { FileInfoResponse } from '../api/types';
+import type { StoredUpload, UploadOptions, UploadSource } from './upload';
+import { uploadFile } from './upload';
+import { getFileInfo } from '../api/fileInfo';
 
 export function verifyChecksumOption(description: string): INodeProperties {
 	return { displayName: 'Verify Checksum', name: 'verifyChecksum', type: 'boolean', default: true, description };
