@@ -57,3 +57,7 @@ export const limitOption = (resource: string, operation: string): INodePropertie
 	description: 'Max number of results to return',
 	displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
 });
+
+export function verifyChecksumOption(description: string): INodeProperties {
+	return { displayName: 'Verify Checksum', name: 'verifyChecksum', type: 'boolean', default: true, description };
+}

@@ -2,7 +2,7 @@
  * Verified transfers: the Whirlpool of the bytes that went through the node, hashed in a worker
  * beside the transfer, against the checksum 1fichier keeps of the file.
  */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { pipeline } from 'stream';
 
@@ -13,10 +13,6 @@ import type { FileInfoResponse } from '../api/types';
 import type { StoredUpload, UploadOptions, UploadSource } from './upload';
 import { uploadFile } from './upload';
 import { getFileInfo } from '../api/fileInfo';
-
-export function verifyChecksumOption(description: string): INodeProperties {
-	return { displayName: 'Verify Checksum', name: 'verifyChecksum', type: 'boolean', default: true, description };
-}
 
 export interface VerifiedUpload extends StoredUpload {
 	/** 1fichier's Whirlpool, lowercase; undefined when it gave none. */

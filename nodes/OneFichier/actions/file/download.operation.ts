@@ -16,7 +16,8 @@ import type { FileInfoResponse } from '../../api/types';
 import { toNumber } from '../../api/types';
 import { getFileInfo } from '../../api/fileInfo';
 import { show } from './fileParameters';
-import { verifyChecksumOption, verifyingStage } from '../../transfer/verifiedTransfer';
+import { verifyingStage } from '../../transfer/verifiedTransfer';
+import { verifyChecksumOption } from '../common.descriptions';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to download'), displayOptions: show('download') },

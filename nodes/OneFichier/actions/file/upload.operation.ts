@@ -18,7 +18,8 @@ import { assertValidPassword, listingIntervalMs, listingIntervalOption, show } f
 import { listFolderFiles, newestFirst } from '../../api/listing';
 import { subPathBelowBase, uploadFolderId } from './baseDirectory';
 import type { VerifiedUpload } from '../../transfer/verifiedTransfer';
-import { uploadVerified, verifyChecksumOption } from '../../transfer/verifiedTransfer';
+import { uploadVerified } from '../../transfer/verifiedTransfer';
+import { verifyChecksumOption } from '../common.descriptions';
 
 export const description: INodeProperties[] = [
 	{
