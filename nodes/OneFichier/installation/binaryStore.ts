@@ -7,7 +7,6 @@
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { DownloadedStream } from '../transfer/download';
 import type { Environment } from './n8nSettings';
 import { numberSetting, processEnvironment, readSetting } from './n8nSettings';
 
@@ -32,7 +31,7 @@ const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
  */
 export function refuseIfTooBigForBinaryStore(
 	ctx: IExecuteFunctions,
-	download: Pick<DownloadedStream, 'stream' | 'contentLength' | 'fileName'>,
+	download: { stream: { destroy(): void }; contentLength?: number; fileName?: string },
 	itemIndex: number,
 	env: Environment = processEnvironment(),
 ): void {

@@ -1,13 +1,23 @@
-/** Reading a download token URL as a stream. */
-import type { IExecuteFunctions } from 'n8n-workflow';
+/** The download protocol: a token, then the token URL streamed into n8n's binary store. */
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { fileTypeFromMimeType } from 'n8n-workflow';
 import type { Readable } from 'stream';
+import { pipeline, Transform } from 'stream';
 
+import { cancelSignalOf, throwIfCancelled } from '../api/context';
+import type { CallSubject } from '../api/errors';
+import { messageFromBody, toNodeApiError } from '../api/errors';
+import { getFileInfo } from '../api/fileInfo';
+import { apiRequest } from '../api/request';
+import type { FileInfoResponse } from '../api/types';
+import { toNumber } from '../api/types';
+import { refuseIfTooBigForBinaryStore } from '../installation/binaryStore';
 import type { ByteResponse } from './byteClient';
 import { headerValue, proxyConfigured, readSmallBody, sendBytes } from './byteClient';
-import { messageFromBody, toNodeApiError } from '../api/errors';
-import { cancelSignalOf, throwIfCancelled } from '../api/context';
 import { rawGet } from './rawHttp';
-import { toNumber } from '../api/types';
+import { progressLogger } from './streams';
+import { verifyingStage } from './verifiedTransfer';
+import { normaliseChecksum } from './whirlpool';
 
 export interface DownloadedStream {
 	stream: Readable;
@@ -70,4 +80,108 @@ export function dispositionFileName(value: string | undefined): string | undefin
 	}
 	const plain = /filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(value);
 	return plain ? (plain[1] ?? plain[2]).trim() : undefined;
+}
+
+export interface DownloadRequest {
+	/** The file's download link. */
+	url: string;
+	password?: string;
+	/** Compare the Whirlpool of the bytes with 1fichier's checksum (the stream fails on a mismatch). */
+	verify: boolean;
+	itemIndex: number;
+	/** The node parameters the file and its password came from, named in refusals. */
+	subject: CallSubject;
+}
+
+export interface DownloadedBinary {
+	binary: IBinaryData;
+	info: FileInfoResponse;
+	/** True only when the bytes' Whirlpool matched 1fichier's checksum. */
+	verified: boolean;
+}
+
+/**
+ * The download protocol: a token, the token URL streamed into n8n's binary store (counted,
+ * verified, with progress), file/info for the file's details, asked while the bytes flow.
+ */
+export async function downloadToBinary(ctx: IExecuteFunctions, request: DownloadRequest): Promise<DownloadedBinary> {
+	const { url, password, verify, itemIndex, subject } = request;
+	// The token first, so the bytes start flowing at once; file/info (the item's details and the
+	// size to verify) is asked meanwhile, 500 ms later as pacing wants. A missing file or a wrong
+	// password fails on get_token, before any byte.
+	const token = await apiRequest(
+		ctx,
+		'download/get_token.cgi',
+		password ? { url, pass: password, single: 1 } : { url, single: 1 },
+		{ itemIndex, subject },
+	);
+	const download = await openDownload(ctx, token.url, itemIndex);
+	refuseIfTooBigForBinaryStore(ctx, download, itemIndex);
+	const infoRequest = getFileInfo(ctx, url, itemIndex, password, subject.password);
+	// If file/info fails, the transfer stops too (prepareBinaryData then rejects).
+	infoRequest.catch(() => download.stream.destroy());
+
+	// Counted on the way through, so a connection cut short is an error, not a truncated file.
+	let received = 0;
+	const counter = new Transform({
+		transform(chunk: Buffer, _encoding, callback) {
+			received += chunk.length;
+			callback(null, chunk);
+		},
+	});
+	const headerName = download.fileName || 'file';
+	const progress = progressLogger(ctx, { fileName: headerName, size: download.contentLength ?? 0 });
+	const cutShort = (info: FileInfoResponse) => {
+		const expectedSize = toNumber(info.size) ?? download.contentLength;
+		const short = [expectedSize, download.contentLength].some((size) => size !== undefined && size !== received);
+		if (!short) return undefined;
+		return toNodeApiError(
+			ctx.getNode(),
+			{
+				endpoint: 'download token',
+				message: `the download of "${info.filename}" stopped after ${received} of ${expectedSize ?? download.contentLength} bytes`,
+				kind: 'fatal',
+			},
+			itemIndex,
+		);
+	};
+	// Hashed beside the transfer; a mismatch ends the stream with an error, so nothing is stored.
+	const verifying = verify ? verifyingStage(ctx, itemIndex, infoRequest, cutShort) : undefined;
+	// pipeline() destroys the last stream with the source's error, so prepareBinaryData sees it.
+	const stream = verifying
+		? pipeline(download.stream, counter, progress, verifying, () => {})
+		: pipeline(download.stream, counter, progress, () => {});
+	let binary: IBinaryData;
+	try {
+		binary = await ctx.helpers.prepareBinaryData(stream, headerName, download.contentType?.split(';')[0].trim() || undefined);
+	} catch (error) {
+		await infoRequest; // a file/info failure is the cause worth reporting
+		throwIfCancelled(ctx);
+		if (verifying?.checkFailure) throw verifying.checkFailure;
+		throw toNodeApiError(
+			ctx.getNode(),
+			{ endpoint: 'download token', message: (error as Error).message || 'connection lost', kind: 'retryable' },
+			itemIndex,
+		);
+	}
+	const info = await infoRequest;
+	const short = cutShort(info);
+	if (short) throw short;
+	describeBinary(binary, info.filename, info['content-type']);
+	const verified = verifying !== undefined && verifying.checksum === normaliseChecksum(info.checksum);
+	return { binary, info, verified };
+}
+
+/** The name and type 1fichier knows the file by (the download's headers may lack or differ). */
+function describeBinary(binary: IBinaryData, fileName: string, mimeType: string | undefined): void {
+	if (fileName && binary.fileName !== fileName) {
+		binary.fileName = fileName;
+		const extension = /\.([^./]+)$/.exec(fileName)?.[1];
+		if (extension) binary.fileExtension = extension;
+		else delete binary.fileExtension;
+	}
+	if (mimeType && binary.mimeType !== mimeType) {
+		binary.mimeType = mimeType;
+		binary.fileType = fileTypeFromMimeType(mimeType);
+	}
 }
