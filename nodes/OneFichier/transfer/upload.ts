@@ -13,6 +13,8 @@ import { messageFromBody, toNodeApiError } from '../api/errors';
 import { apiRequest, readRateLimits } from '../api/request';
 import { cancelSignalOf, throwIfCancelled } from '../api/context';
 import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
+import { formatParisDate } from '../api/dates';
+import { listFolderFiles, newestFirst } from '../api/listing';
 import { getClock } from '../installation/clock';
 import { progressLogger } from './streams';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';
@@ -32,11 +34,11 @@ export interface UploadOptions {
 	folderId: number;
 	itemIndex: number;
 	/**
-	 * Asked when the POST went through but end.pl never named the file within the wait budget: looks
-	 * for it in the destination folder (a file of that name and size stored since `sinceMs`), so a
-	 * stored file is not reported as a failure. Given by the operation, which owns listings.
+	 * The wait between two listings of one folder. When the POST went through but end.pl never
+	 * named the file within the wait budget, the destination folder is listed to look for it, so a
+	 * stored file is not reported as a failure.
 	 */
-	findStored?: (sinceMs: number) => Promise<EndUploadLink | undefined>;
+	listingIntervalMs: number;
 }
 
 export interface StoredUpload {
@@ -179,7 +181,7 @@ async function readUploadResult(
 
 		const delay = Math.min(30_000, settings.spacingMs * END_PL_FIRST_WAIT_SPACINGS * 2 ** attempt);
 		if (!answer.worthWaiting || waitedMs + delay > settings.maxRetryWaitMs) {
-			const found = await options.findStored?.(startedAt);
+			const found = await findStoredSince(ctx, source, options, startedAt);
 			if (found) {
 				ctx.logger.warn(
 					`1fichier: end.pl never confirmed "${source.fileName}" (${answer.state}), but the folder holds it: ${found.download}`,
@@ -201,6 +203,26 @@ async function readUploadResult(
 		await clock.sleep(delay, cancelSignalOf(ctx));
 		waitedMs += delay;
 	}
+}
+
+/**
+ * For an upload whose end.pl never named the file: the newest file of that name and size the folder
+ * received since the upload began (a minute earlier: 1fichier's dates are whole seconds in Paris
+ * time, and clocks differ). Its checksum is then compared with the bytes sent like end.pl's.
+ */
+async function findStoredSince(
+	ctx: IExecuteFunctions,
+	source: UploadSource,
+	options: UploadOptions,
+	sinceMs: number,
+): Promise<EndUploadLink | undefined> {
+	const window = { sentAfter: formatParisDate(sinceMs - 60_000) };
+	const listing = { itemIndex: options.itemIndex, intervalMs: options.listingIntervalMs };
+	const files = await listFolderFiles(ctx, options.folderId, window, listing);
+	const match = files
+		.filter((file) => file.filename === source.fileName && toNumber(file.size) === source.size)
+		.sort(newestFirst)[0];
+	return match && { download: match.url, filename: match.filename, size: match.size, whirlpool: match.checksum };
 }
 
 /** end.pl is asked again after this many request spacings (2 s by default), doubling up to 30 s. */

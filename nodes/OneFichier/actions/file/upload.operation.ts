@@ -3,7 +3,6 @@ import { BINARY_ENCODING, NodeOperationError } from 'n8n-workflow';
 import { Readable } from 'stream';
 
 import { noteUploadFromDatabaseStore } from '../../installation/binaryStore';
-import { formatParisDate } from '../../api/dates';
 import { fileItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../api/names';
@@ -11,7 +10,7 @@ import { apiRequest } from '../../api/request';
 import type { StoredUpload, UploadSource } from '../../transfer/upload';
 import { ringFileStream, TRANSFER_CHUNK_BYTES } from '../../transfer/streams';
 import { MAX_FILE_SIZE } from '../../transfer/upload';
-import type { ApiFile, EndUploadLink } from '../../api/types';
+import type { ApiFile } from '../../api/types';
 import { toNumber } from '../../api/types';
 import { findUnchangedCopy } from './unchangedCopy';
 import { assertValidPassword, listingIntervalMs, listingIntervalOption, show } from './fileParameters';
@@ -157,8 +156,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 
-	const findStored = storedSince(this, folderId, source, itemIndex, listingIntervalMs(options));
-	const stored = await uploadVerified(this, source, { folderId, itemIndex, findStored }, options.verifyChecksum ?? true);
+	const uploadOptions = { folderId, itemIndex, listingIntervalMs: listingIntervalMs(options) };
+	const stored = await uploadVerified(this, source, uploadOptions, options.verifyChecksum ?? true);
 	if (password !== '') {
 		await apiRequest(this, 'file/chattr.cgi', { urls: [stored.url], pass: password }, { itemIndex });
 	}
@@ -169,28 +168,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	if (ifExists !== 'keepBoth') recordUpload(listing, stored, sameName, ifExists);
 	return [{ json }];
-}
-
-/**
- * For an upload whose end.pl never named the file: the newest file of that name and size the folder
- * received since the upload began (a minute earlier: 1fichier's dates are whole seconds in Paris
- * time, and clocks differ). Its checksum is then compared with the bytes sent like end.pl's.
- */
-function storedSince(
-	ctx: IExecuteFunctions,
-	folderId: number,
-	source: UploadSource,
-	itemIndex: number,
-	intervalMs: number,
-): (sinceMs: number) => Promise<EndUploadLink | undefined> {
-	return async (sinceMs) => {
-		const window = { sentAfter: formatParisDate(sinceMs - 60_000) };
-		const files = await listFolderFiles(ctx, folderId, window, { itemIndex, intervalMs });
-		const match = files
-			.filter((file) => file.filename === source.fileName && toNumber(file.size) === source.size)
-			.sort(newestFirst)[0];
-		return match && { download: match.url, filename: match.filename, size: match.size, whirlpool: match.checksum };
-	};
 }
 
 /**
