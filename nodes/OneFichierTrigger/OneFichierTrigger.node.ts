@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { rateLimitsOption } from '../OneFichier/actions/common.descriptions';
 import { folderLocator, getFolderId } from '../OneFichier/helpers/locators';
+import { applyRateLimitsOption } from '../OneFichier/helpers/rateLimits';
 import { listSearch } from '../OneFichier/methods';
 import { oneFichierApiTest } from '../OneFichier/api/credentialTest';
 import type { FileAddedSettings } from './fileAdded';
@@ -112,6 +113,7 @@ export class OneFichierTrigger implements INodeType {
 	methods = { listSearch, credentialTest: { oneFichierApiTest } };
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		applyRateLimitsOption(this);
 		const event = this.getNodeParameter('event') as string;
 		const manual = this.getMode() === 'manual';
 		let items: IDataObject[];

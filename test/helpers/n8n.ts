@@ -52,6 +52,7 @@ import {
 import { OneFichierApi } from '../../credentials/OneFichierApi.credentials';
 import { OneFichier } from '../../nodes/OneFichier/OneFichier.node';
 import { OneFichierTrigger } from '../../nodes/OneFichierTrigger/OneFichierTrigger.node';
+import { applyRateLimitsOption } from '../../nodes/OneFichier/helpers/rateLimits';
 import type { Simulator } from './simulator';
 import { scaledRateLimits } from './simulator';
 
@@ -401,5 +402,8 @@ export function createApiContext(
 	const { workflow, node } = singleNodeWorkflow(NODE_TYPE, parameters);
 	const additionalData = buildAdditionalData({ oneFichierApi: credentials });
 	additionalData.currentNodeParameters = parameters;
-	return new LoadOptionsContext(workflow, node, additionalData, '');
+	const context = new LoadOptionsContext(workflow, node, additionalData, '');
+	// As the node's entry points do (router, poll, pickers): the Rate Limits option bound to the context.
+	applyRateLimitsOption(context);
+	return context;
 }

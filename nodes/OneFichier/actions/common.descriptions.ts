@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Node-wide pacing options, read by the transport for every call of the node. */
+/** Node-wide pacing options; their ranges are pacing/rateLimits.ts's RATE_LIMIT_RANGES (a test keeps the two alike). */
 export const rateLimitsOption: INodeProperties = {
 	displayName: 'Rate Limits',
 	name: 'rateLimits',
@@ -8,13 +8,13 @@ export const rateLimitsOption: INodeProperties = {
 	placeholder: 'Add Rate Limit Option',
 	default: {},
 	description:
-		'How this node paces its calls to 1fichier. Calls with the same API key are shared by every workflow in this n8n process.',
+		'How this node paces its calls to 1fichier. The limits of one API key hold across every workflow of this n8n installation (in queue mode, across the main and worker processes).',
 	options: [
 		{
 			displayName: 'Request Spacing (Ms)',
 			name: 'requestSpacingMs',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0, maxValue: 60000 },
 			default: 500, // DEFAULT_RATE_LIMITS.spacingMs (n8n's lint wants literal defaults)
 			description:
 				'Minimum time between two API calls with this key. 1fichier documents 3 calls/s and locks keys that go faster; about 2/s is safe.',
@@ -23,7 +23,7 @@ export const rateLimitsOption: INodeProperties = {
 			displayName: 'Flood Wait (Seconds)',
 			name: 'floodWaitSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0.01, maxValue: 3600, numberPrecision: 2 },
 			default: 30, // DEFAULT_RATE_LIMITS.floodWaitMs
 			description: 'How long to pause the key after 1fichier answers "Flood detected" or "Locked" (doubles on each repeat)',
 		},
@@ -31,7 +31,7 @@ export const rateLimitsOption: INodeProperties = {
 			displayName: 'Max Wait on Rate Limits (Seconds)',
 			name: 'maxRetryWaitSeconds',
 			type: 'number',
-			typeOptions: { minValue: 0 },
+			typeOptions: { minValue: 0, maxValue: 86400 },
 			default: 300, // DEFAULT_RATE_LIMITS.maxRetryWaitMs
 			description:
 				'Total time one call may wait on rate limits and server errors before the node fails with a "rate-limited" error',

@@ -3,18 +3,18 @@
  * the envelope, retries what may be retried and turns failures into NodeApiError with 1fichier's
  * own message. Byte transfers (upload node, download tokens) are in transfer/.
  */
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { getClock } from '../installation/clock';
-import type { RateLimitSettings } from '../pacing/rateLimits';
-import { DEFAULT_RATE_LIMITS } from '../pacing/rateLimits';
 import { pacerFor } from '../pacing/pacers';
+import { rateLimitsOf } from '../pacing/rateLimits';
 import type { OneFichierContext } from './context';
 import { cancelSignalOf, throwIfCancelled } from './context';
 import type { OneFichierCredentials } from './credentials';
 import { CREDENTIAL_TYPE, getOneFichierCredentials } from './credentials';
 import type { ApiFailure, CallSubject } from './errors';
 import { classifyFailure, messageFromBody, redactSecrets, toNodeApiError } from './errors';
+import { backoffDelay, isRetried, RetryBudget } from './retryPolicy';
 import type { Endpoint, RequestOf, ResponseOf } from './types';
 
 export interface ApiRequestOptions {
@@ -36,42 +36,6 @@ export class UnknownOutcomeError extends Error {
 	}
 }
 
-
-
-
-
-/** The node's "Rate Limits" options (absent on nodes without them, e.g. in list search). */
-export function readRateLimits(ctx: OneFichierContext): RateLimitSettings {
-	let raw: IDataObject = {};
-	try {
-		raw =
-			'getInputData' in ctx
-				? ((ctx as IExecuteFunctions).getNodeParameter('rateLimits', 0, {}) as IDataObject)
-				: ((ctx as IPollFunctions).getNodeParameter('rateLimits', {}) as IDataObject);
-	} catch {
-		raw = {};
-	}
-	const seconds = (value: unknown, fallbackMs: number) =>
-		typeof value === 'number' && value >= 0 ? value * 1000 : fallbackMs;
-	return {
-		spacingMs:
-			typeof raw.requestSpacingMs === 'number' && raw.requestSpacingMs >= 0
-				? raw.requestSpacingMs
-				: DEFAULT_RATE_LIMITS.spacingMs,
-		floodWaitMs: seconds(raw.floodWaitSeconds, DEFAULT_RATE_LIMITS.floodWaitMs),
-		maxRetryWaitMs: seconds(raw.maxRetryWaitSeconds, DEFAULT_RATE_LIMITS.maxRetryWaitMs),
-	};
-}
-
-
-
-/** Back-off for one retry: flood waits at least `floodWaitMs` (doubling), the rest 1 s doubling, with jitter. */
-export function backoffDelay(kind: 'flood' | 'retryable', attempt: number, settings: RateLimitSettings): number {
-	const jitter = 0.8 + Math.random() * 0.4;
-	if (kind === 'flood') return Math.round(settings.floodWaitMs * 2 ** attempt * jitter);
-	return Math.round(Math.min(60_000, 1000 * 2 ** attempt) * jitter);
-}
-
 /** POSTs one JSON call with the credential's Bearer key, paced, retried and checked. */
 export async function apiRequest<E extends Endpoint>(
 	ctx: OneFichierContext,
@@ -80,11 +44,10 @@ export async function apiRequest<E extends Endpoint>(
 	options: ApiRequestOptions = {},
 ): Promise<ResponseOf<E>> {
 	const credentials = await getOneFichierCredentials(ctx);
-	const settings = readRateLimits(ctx);
+	const settings = rateLimitsOf(ctx);
 	const pacer = pacerFor(credentials.baseUrl, credentials.apiKey, ctx.logger);
 	const signal = cancelSignalOf(ctx);
-	const clock = getClock();
-	let waitedMs = 0;
+	const budget = new RetryBudget(settings);
 
 	for (let attempt = 0; ; attempt++) {
 		await pacer.waitTurn(settings.spacingMs, signal);
@@ -93,25 +56,22 @@ export async function apiRequest<E extends Endpoint>(
 
 		const failure = outcome.failure;
 		failure.message = redactSecrets(failure.message, [credentials.apiKey]);
-		const mayRetry =
-			failure.kind === 'flood' ||
-			(failure.kind === 'retryable' && (options.idempotent ?? true));
-		if (!mayRetry) {
+		if (!isRetried(failure.kind, options.idempotent ?? true)) {
 			if (failure.kind === 'retryable') throw new UnknownOutcomeError(failure);
 			throw toNodeApiError(ctx.getNode(), failure, options.itemIndex, options.subject);
 		}
 
 		const delay = backoffDelay(failure.kind as 'flood' | 'retryable', attempt, settings);
-		if (waitedMs + delay > settings.maxRetryWaitMs) {
+		const waitedMs = budget.waitedMs;
+		if (!budget.spend(delay)) {
 			throw toNodeApiError(ctx.getNode(), exhausted(failure, waitedMs), options.itemIndex, options.subject);
 		}
 		// A flood locks the whole key: hold back every caller of it, not only this one.
 		if (failure.kind === 'flood') await pacer.pauseFor(delay);
 		ctx.logger.warn(
-			`1fichier: ${endpoint} answered "${failure.message}"; waiting ${Math.round(delay / 1000)} s before retry ${attempt + 1} (waited ${Math.round(waitedMs / 1000)} s of ${Math.round(settings.maxRetryWaitMs / 1000)} s allowed)`,
+			`1fichier: ${endpoint} answered "${failure.message}"; waiting ${Math.round(delay / 1000)} s before retry ${attempt + 1} (waited ${Math.round(waitedMs / 1000)} s of ${Math.round(budget.allowedMs / 1000)} s allowed)`,
 		);
-		if (failure.kind === 'retryable') await clock.sleep(delay, signal);
-		waitedMs += delay;
+		if (failure.kind === 'retryable') await getClock().sleep(delay, signal);
 	}
 }
 

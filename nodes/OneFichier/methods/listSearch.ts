@@ -7,6 +7,7 @@ import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult
 
 import { resolveFolderPath } from '../helpers/locators';
 import { apiRequest } from '../api/request';
+import { applyRateLimitsOption } from '../helpers/rateLimits';
 import { toNumber } from '../api/types';
 
 /** folder/ls calls per page of the folder picker (at the default pacing about 10 s). */
@@ -44,6 +45,7 @@ export async function searchFolders(
 	filter?: string,
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
+	applyRateLimitsOption(this);
 	const needle = (filter ?? '').trim().toLowerCase();
 	const matches = (path: string) => needle === '' || path.toLowerCase().includes(needle);
 	const results: INodeListSearchItems[] = [];
@@ -87,6 +89,7 @@ async function currentFolderId(ctx: ILoadOptionsFunctions): Promise<number> {
 }
 
 export async function searchFiles(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+	applyRateLimitsOption(this);
 	const folderId = await currentFolderId(this);
 	// folder/ls with files, not file/ls: that one is limited to once per folder per 30 s.
 	const listing = await apiRequest(this, 'folder/ls.cgi', { folder_id: folderId, files: 1 });

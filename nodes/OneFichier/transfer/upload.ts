@@ -10,7 +10,9 @@ import type { MultipartBody } from './byteClient';
 import { readSmallBody, sendBytes } from './byteClient';
 import type { ApiFailure } from '../api/errors';
 import { messageFromBody, toNodeApiError } from '../api/errors';
-import { apiRequest, readRateLimits } from '../api/request';
+import { apiRequest } from '../api/request';
+import { endPlDelay, RetryBudget, UPLOAD_ATTEMPTS } from '../api/retryPolicy';
+import { rateLimitsOf } from '../pacing/rateLimits';
 import { cancelSignalOf, throwIfCancelled } from '../api/context';
 import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
 import { formatParisDate } from '../api/dates';
@@ -47,8 +49,6 @@ export interface StoredUpload {
 	size: number;
 	checksum?: string;
 }
-
-const UPLOAD_ATTEMPTS = 3;
 
 export async function uploadFile(
 	ctx: IExecuteFunctions,
@@ -170,17 +170,17 @@ async function readUploadResult(
 	startedAt: number,
 ): Promise<EndUploadLink | undefined> {
 	const itemIndex = options.itemIndex;
-	const settings = readRateLimits(ctx);
-	const clock = getClock();
-	let waitedMs = 0;
+	const settings = rateLimitsOf(ctx);
+	const budget = new RetryBudget(settings);
 	for (let attempt = 0; ; attempt++) {
 		const answer = await askEndPl(ctx, nodeBase, uploadId);
 		const link = pickUploadedLink(answer.links, source);
 		if (link) return link;
 		if (!postSucceeded) return undefined;
 
-		const delay = Math.min(30_000, settings.spacingMs * END_PL_FIRST_WAIT_SPACINGS * 2 ** attempt);
-		if (!answer.worthWaiting || waitedMs + delay > settings.maxRetryWaitMs) {
+		const delay = endPlDelay(attempt, settings);
+		const waitedMs = budget.waitedMs;
+		if (!answer.worthWaiting || !budget.spend(delay)) {
 			const found = await findStoredSince(ctx, source, options, startedAt);
 			if (found) {
 				ctx.logger.warn(
@@ -200,8 +200,7 @@ async function readUploadResult(
 			);
 		}
 		ctx.logger.info(`1fichier: end.pl answered ${answer.state}; asking again in ${(delay / 1000).toFixed(1)} s`);
-		await clock.sleep(delay, cancelSignalOf(ctx));
-		waitedMs += delay;
+		await getClock().sleep(delay, cancelSignalOf(ctx));
 	}
 }
 
@@ -224,9 +223,6 @@ async function findStoredSince(
 		.sort(newestFirst)[0];
 	return match && { download: match.url, filename: match.filename, size: match.size, whirlpool: match.checksum };
 }
-
-/** end.pl is asked again after this many request spacings (2 s by default), doubling up to 30 s. */
-const END_PL_FIRST_WAIT_SPACINGS = 4;
 
 interface EndPlAnswer {
 	statusCode: number;

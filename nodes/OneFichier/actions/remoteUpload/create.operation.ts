@@ -3,6 +3,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { folderLocator, getFolderId } from '../../helpers/locators';
 import { UnknownOutcomeError, apiRequest } from '../../api/request';
+import { REMOTE_REQUEST_ATTEMPTS } from '../../api/retryPolicy';
 import type { RemoteRequestRequest, RemoteRequestResponse } from '../../api/types';
 import { toNumber } from '../../api/types';
 import { parseParisDate } from '../../api/dates';
@@ -176,8 +177,8 @@ async function submit(ctx: IExecuteFunctions, request: RemoteRequestRequest, ite
 			ctx.logger.info(`1fichier: the remote upload was recorded as request ${existing}; not sending it again`);
 			return existing;
 		}
-		if (attempt >= 1) {
-			throw new NodeOperationError(ctx.getNode(), `1fichier: remote/request.cgi failed twice: ${outcome.message}`, {
+		if (attempt + 1 >= REMOTE_REQUEST_ATTEMPTS) {
+			throw new NodeOperationError(ctx.getNode(), `1fichier: remote/request.cgi failed ${REMOTE_REQUEST_ATTEMPTS} times: ${outcome.message}`, {
 				itemIndex,
 				description:
 					'1fichier did not answer the remote upload request and no matching request appears in the list of remote uploads. Try again later.',
