@@ -1,6 +1,6 @@
 import { formatParisDate, parseParisDate } from '../../simulator/dates';
 import { boundaryOf, MalformedMultipartError, parseMultipart, type PartHeaders } from '../../simulator/multipart';
-import { fileIdFromUrl, reservedCharacterProblem } from '../../simulator/names';
+import { fileIdFromUrl, reservedCharacterProblem, sanitizeName } from '../../simulator/names';
 
 describe('dates in Europe/Paris (§2 conventions)', () => {
 	it('formats winter (+1) and summer (+2) times', () => {
@@ -33,6 +33,19 @@ describe('names and links (§2, §5)', () => {
 			expect(reservedCharacterProblem(name)).toBeDefined();
 		}
 		expect(reservedCharacterProblem('normal name (1) é.txt')).toBeUndefined();
+	});
+
+	it('flags control characters and the names . and ..', () => {
+		expect(reservedCharacterProblem('a\rb')).toBe('control character U+000D');
+		expect(reservedCharacterProblem('a\nb')).toBe('control character U+000A');
+		expect(reservedCharacterProblem('a\u0000b')).toBe('control character U+0000');
+		expect(reservedCharacterProblem('tab\there')).toBeDefined();
+		expect(reservedCharacterProblem('del\u007f')).toBeDefined();
+		expect(reservedCharacterProblem('.')).toBe('reserved name "."');
+		expect(reservedCharacterProblem('..')).toBe('reserved name ".."');
+		for (const fine of ['...', '.hidden', 'a..b', 'trailing.']) expect(reservedCharacterProblem(fine)).toBeUndefined();
+		expect(sanitizeName('..')).toBe('_');
+		expect(sanitizeName('a\r\nb')).toBe('a__b');
 	});
 });
 
