@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SimulatorContext } from './context';
 import { readSmallBody, sendNotFound, sendPlainJson } from './http-util';
 import type { StoredFile } from './state';
-import type { Fault } from './types';
+import type { Fault, SeedFolder } from './types';
 
 /**
  * Test control over HTTP for out-of-process users (end-to-end tests against a CLI simulator).
@@ -31,6 +31,8 @@ export function stateSummary(ctx: SimulatorContext) {
 			requests: ctx.stats.requests,
 			byEndpoint: ctx.stats.byEndpoint,
 			transfers: ctx.stats.transfers,
+			uploadedFiles: ctx.stats.uploadedFiles,
+			uploadedBytes: ctx.stats.uploadedBytes,
 			floodEvents: ctx.stats.floodEvents,
 			rateLimitEvents: ctx.stats.rateLimitEvents,
 		},
@@ -46,6 +48,32 @@ function collectFolders(ctx: SimulatorContext) {
 	return result;
 }
 
+const optionalString = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const optionalNumber = (value: unknown): number | undefined => (value === undefined || value === null ? undefined : Number(value));
+const optionalDate = (value: unknown): Date | undefined => (typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined);
+
+/** A `tree` entry of `/__simulator/seed`: JSON has no Buffer or Date, so content is base64 or text and dates ISO strings. */
+function seedFolderOf(entry: unknown): SeedFolder {
+	if (typeof entry !== 'object' || entry === null) throw new Error('tree: an array of {path, files?, count?, …}');
+	const raw = entry as Record<string, unknown>;
+	const files = Array.isArray(raw.files) ? raw.files.map((file: Record<string, unknown>) => ({
+		filename: String(file.filename),
+		content: typeof file.contentBase64 === 'string' ? Buffer.from(file.contentBase64, 'base64') : String(file.content ?? ''),
+		date: optionalDate(file.date),
+		contentType: optionalString(file.contentType),
+	})) : undefined;
+	return {
+		path: String(raw.path ?? ''),
+		files,
+		count: optionalNumber(raw.count),
+		bytes: optionalNumber(raw.bytes),
+		namePrefix: optionalString(raw.namePrefix),
+		distinct: raw.distinct === true,
+		startDate: optionalDate(raw.startDate),
+		stepMs: optionalNumber(raw.stepMs),
+	};
+}
+
 type ControlAction = (ctx: SimulatorContext, body: Record<string, unknown>) => unknown;
 
 const ACTIONS: Record<string, ControlAction> = {
@@ -58,14 +86,22 @@ const ACTIONS: Record<string, ControlAction> = {
 		return { ok: true };
 	},
 	seed: (ctx, body) => {
+		if (Array.isArray(body.tree)) {
+			const folders = ctx.state.seedTree(Number(body.parentId ?? 0), body.tree.map(seedFolderOf));
+			return { ok: true, folders };
+		}
 		ctx.state.seedFiles(Number(body.folderId ?? 0), Number(body.count), {
-			namePrefix: typeof body.namePrefix === 'string' ? body.namePrefix : undefined,
+			namePrefix: optionalString(body.namePrefix),
+			bytes: optionalNumber(body.bytes),
+			startDate: optionalDate(body.startDate),
+			stepMs: optionalNumber(body.stepMs),
 		});
 		return { ok: true };
 	},
 	files: (ctx, body) => {
 		const content = Buffer.from(String(body.contentBase64 ?? ''), 'base64');
-		return publicFile(ctx.state.addFile(Number(body.folderId ?? 0), String(body.filename), content) as StoredFile);
+		const options = { date: optionalDate(body.date), contentType: optionalString(body.contentType) };
+		return publicFile(ctx.state.addFile(Number(body.folderId ?? 0), String(body.filename), content, options) as StoredFile);
 	},
 	folders: (ctx, body) => ctx.state.createFolder(Number(body.parentId ?? 0), String(body.name)),
 	checksums: (ctx, body) => {

@@ -4,6 +4,8 @@ export class StatsRecorder implements SimulatorStats {
 	requests = 0;
 	byEndpoint: Record<string, number> = {};
 	transfers: Record<string, number> = {};
+	uploadedFiles = 0;
+	uploadedBytes = 0;
 	floodEvents = 0;
 	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }> = [];
 
@@ -16,6 +18,11 @@ export class StatsRecorder implements SimulatorStats {
 		this.transfers[kind] = (this.transfers[kind] ?? 0) + 1;
 	}
 
+	countUploaded(sizes: number[]): void {
+		this.uploadedFiles += sizes.length;
+		for (const size of sizes) this.uploadedBytes += size;
+	}
+
 	countRefusal(at: number, endpoint: string, reason: string): void {
 		this.floodEvents++;
 		this.rateLimitEvents.push({ at, endpoint, reason });
@@ -25,6 +32,8 @@ export class StatsRecorder implements SimulatorStats {
 		this.requests = 0;
 		this.byEndpoint = {};
 		this.transfers = {};
+		this.uploadedFiles = 0;
+		this.uploadedBytes = 0;
 		this.floodEvents = 0;
 		this.rateLimitEvents = [];
 	}

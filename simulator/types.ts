@@ -85,6 +85,9 @@ export interface SimulatorStats {
 	byEndpoint: Record<string, number>;
 	/** Byte transfers on the upload node and download host: 'upload.cgi', 'end.pl', 'download'. */
 	transfers: Record<string, number>;
+	/** Files stored by upload.cgi (each `file[]` part of a multi-file upload counts), and their bytes. */
+	uploadedFiles: number;
+	uploadedBytes: number;
 	/** Times a flood/lock answer was sent (any rate-limit refusal or flood fault counts). */
 	floodEvents: number;
 	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }>;
@@ -100,6 +103,11 @@ export interface SimulatorState {
 		content: Buffer | string,
 		opts?: { date?: Date; contentType?: string },
 	): SimFile;
+	/**
+	 * Folders (paths under `parentId`, created as needed) and their files in one call; returns each
+	 * path's folder id. For benchmarks and tests that need a tree quickly.
+	 */
+	seedTree(parentId: number, entries: SeedFolder[]): Record<string, number>;
 	/** Fast bulk seeding; all files share one blob. Dates start at startDate and grow by stepMs (default 1000). */
 	seedFiles(
 		folderId: number,
@@ -121,6 +129,22 @@ export interface SimulatorState {
 	remoteJobs(): SimRemoteJob[];
 	/** Back to an empty root (files, folders, remote jobs). */
 	reset(): void;
+}
+
+export interface SeedFolder {
+	/** `a/b/c`, relative to the parent given to seedTree; '' = the parent itself. */
+	path: string;
+	/** Files with the given content. */
+	files?: Array<{ filename: string; content: Buffer | string; date?: Date; contentType?: string }>;
+	/** Generated files `<namePrefix><n>.txt` (default prefix `seed-`), `bytes` each (default 16). */
+	count?: number;
+	bytes?: number;
+	namePrefix?: string;
+	/** Generated files get content (and a checksum) of their own; default: one shared blob. */
+	distinct?: boolean;
+	/** Dates of the generated files: from startDate (default now − count × stepMs), stepMs apart (default 1000). */
+	startDate?: Date;
+	stepMs?: number;
 }
 
 export interface SimShare {
@@ -216,6 +240,11 @@ export interface Fault {
 	message?: string;
 	/** For slow. */
 	delayMs?: number;
+	/**
+	 * Multi-file uploads: the file (its `filename`) that corruptUpload or wrongChecksum damages
+	 * (default the first file), or whose end.pl link endWithoutChecksum strips (default every link).
+	 */
+	filename?: string;
 	/** Applies to the next `times` matching requests (default 1), then is removed. */
 	times?: number;
 	/** Applies to every matching request until the faults are cleared (`times` is then ignored). */

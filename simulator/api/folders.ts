@@ -91,7 +91,7 @@ export function folderMv(call: ApiCall): Record<string, unknown> {
 	if (state.isSameOrDescendant(destination, folder.id)) throw new KoError(INVENTED.folderIntoItself);
 	const clash = state.childNamed(destination, folder.name);
 	if (clash && clash !== folder) throw new KoError(INVENTED.folderAlreadyExists);
-	folder.parentId = destination;
+	state.moveFolder(folder, destination);
 	return { status: 'OK', old_name: oldName, new_name: folder.name };
 }
 
