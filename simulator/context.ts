@@ -3,6 +3,7 @@ import type { TokenStore } from './download';
 import type { FaultQueue } from './faults';
 import type { RateLimiter } from './limits';
 import type { RemoteRunner } from './remote';
+import type { StalledConnections } from './stalls';
 import type { SimulatorStateStore } from './state';
 import type { StatsRecorder } from './stats';
 import type { SimulatorLimits } from './types';
@@ -29,6 +30,7 @@ export interface SimulatorContext {
 	remote: RemoteRunner;
 	account: AccountSettings;
 	keys: Set<string>;
+	stalls: StalledConnections;
 	now(): number;
 	/** A limit or TTL after timeScale. */
 	scaled(ms: number): number;

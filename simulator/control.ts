@@ -33,10 +33,12 @@ export function stateSummary(ctx: SimulatorContext) {
 			transfers: ctx.stats.transfers,
 			uploadedFiles: ctx.stats.uploadedFiles,
 			uploadedBytes: ctx.stats.uploadedBytes,
+			downloadedBytes: ctx.stats.downloadedBytes,
 			floodEvents: ctx.stats.floodEvents,
 			rateLimitEvents: ctx.stats.rateLimitEvents,
 		},
 		pendingFaults: ctx.faults.pending(),
+		stalledConnections: ctx.stalls.count(),
 	};
 }
 
@@ -104,6 +106,11 @@ const ACTIONS: Record<string, ControlAction> = {
 		return publicFile(ctx.state.addFile(Number(body.folderId ?? 0), String(body.filename), content, options) as StoredFile);
 	},
 	folders: (ctx, body) => ctx.state.createFolder(Number(body.parentId ?? 0), String(body.name)),
+	release: (ctx) => {
+		const released = ctx.stalls.count();
+		ctx.stalls.releaseAll();
+		return { ok: true, released };
+	},
 	checksums: (ctx, body) => {
 		const mode = String(body.mode);
 		if (mode !== 'compute' && mode !== 'none' && mode !== 'given') throw new Error('mode: compute, none or given');
@@ -118,7 +125,7 @@ const ACTIONS: Record<string, ControlAction> = {
 	},
 };
 
-/** Reset the state, limits, faults, stats, tokens and upload ids (a fresh simulator, same port). */
+/** Reset the state, limits, faults (and stalled connections), stats, tokens and upload ids (a fresh simulator, same port). */
 export function resetEverything(ctx: SimulatorContext): void {
 	ctx.state.reset();
 	ctx.limiter.reset();

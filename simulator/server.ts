@@ -68,7 +68,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: SimulatorCo
 			ctx.stats.countRefusal(ctx.now(), endpoint, 'fault: flood');
 			if (key && ctx.keys.has(key)) ctx.limiter.lock(key);
 		};
-		if ((await applyFault(fault, req, res, path, lockKey)) === 'answered') return;
+		if ((await applyFault(fault, req, res, path, { lockKey, stalls: ctx.stalls })) === 'answered') return;
 	}
 	if (isApi) return handleApi(req, res, ctx, endpoint);
 	if (path === '/upload.cgi') return handleUploadCgi(req, res, ctx, url.searchParams, fault);

@@ -12,6 +12,7 @@ import { FaultQueue } from './faults';
 import { DEFAULT_LIMITS, RateLimiter } from './limits';
 import { RemoteRunner } from './remote';
 import { seedDemo } from './seed';
+import { StalledConnections } from './stalls';
 import { createRequestListener } from './server';
 import { SimulatorStateStore } from './state';
 import { StatsRecorder } from './stats';
@@ -48,19 +49,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	await whirlpoolReady;
 	const blobs = new BlobStore(dataDir, options.checksums ?? true);
 	const limits = { ...DEFAULT_LIMITS, ...options.limits };
+	const stalls = new StalledConnections();
 	let publicUrl = '';
 	const ctx: SimulatorContext = {
 		state: new SimulatorStateStore(blobs, now),
 		blobs,
 		limits,
 		limiter: new RateLimiter(limits, timeScale, now),
-		faults: new FaultQueue(),
+		faults: new FaultQueue(() => stalls.releaseAll()),
 		stats: new StatsRecorder(),
 		tokens: new TokenStore(),
 		uploads: new UploadSessions(),
 		remote: new RemoteRunner(() => ctx),
 		account: { email: 'demo@simulator.invalid', offer: options.offer ?? 1, createdAt: now(), settings: { ...DEFAULT_ACCOUNT_SETTINGS } },
 		keys: new Set(options.keys ?? [DEMO_API_KEY]),
+		stalls,
 		now,
 		scaled: (ms) => ms * timeScale,
 		publicUrl: () => publicUrl,
@@ -77,6 +80,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const close = () => {
 		closed ??= new Promise<void>((resolve) => {
 			ctx.remote.stop();
+			stalls.releaseAll();
 			server.close(() => {
 				if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
 				void blobs.close().then(resolve);
@@ -96,6 +100,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		faults: ctx.faults,
 		stats: ctx.stats,
 		resetLimits: () => ctx.limiter.reset(),
+		releaseStalled: () => stalls.releaseAll(),
 		close,
 	};
 }

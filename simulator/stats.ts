@@ -6,6 +6,7 @@ export class StatsRecorder implements SimulatorStats {
 	transfers: Record<string, number> = {};
 	uploadedFiles = 0;
 	uploadedBytes = 0;
+	downloadedBytes = 0;
 	floodEvents = 0;
 	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }> = [];
 
@@ -23,6 +24,10 @@ export class StatsRecorder implements SimulatorStats {
 		for (const size of sizes) this.uploadedBytes += size;
 	}
 
+	countDownloaded(bytes: number): void {
+		this.downloadedBytes += bytes;
+	}
+
 	countRefusal(at: number, endpoint: string, reason: string): void {
 		this.floodEvents++;
 		this.rateLimitEvents.push({ at, endpoint, reason });
@@ -34,6 +39,7 @@ export class StatsRecorder implements SimulatorStats {
 		this.transfers = {};
 		this.uploadedFiles = 0;
 		this.uploadedBytes = 0;
+		this.downloadedBytes = 0;
 		this.floodEvents = 0;
 		this.rateLimitEvents = [];
 	}

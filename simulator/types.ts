@@ -75,6 +75,8 @@ export interface Simulator {
 	stats: SimulatorStats;
 	/** Forget every rate-limit memory and lock (not part of state.reset()). */
 	resetLimits(): void;
+	/** Cuts every connection held by a stall fault (faults.clear(), reset and close() do it too). */
+	releaseStalled(): void;
 	close(): Promise<void>;
 }
 
@@ -88,6 +90,8 @@ export interface SimulatorStats {
 	/** Files stored by upload.cgi (each `file[]` part of a multi-file upload counts), and their bytes. */
 	uploadedFiles: number;
 	uploadedBytes: number;
+	/** Body bytes of downloads served to their end (Range requests count what they sent). */
+	downloadedBytes: number;
 	/** Times a flood/lock answer was sent (any rate-limit refusal or flood fault counts). */
 	floodEvents: number;
 	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }>;
@@ -224,13 +228,20 @@ export type FaultKind =
 	| 'corruptUpload' // the next upload stores its first byte flipped (checksum of the stored bytes)
 	| 'wrongChecksum' // the next upload stores the right bytes but reports a wrong checksum
 	| 'corruptDownload' // the next download sends its first byte flipped
-	| 'endWithoutChecksum'; // the next end.pl answer has no `whirlpool` (file/info still has the checksum)
+	| 'endWithoutChecksum' // the next end.pl answer has no `whirlpool` (file/info still has the checksum)
+	// Stall faults (timeout tests): the request is accepted, then nothing more happens; the
+	// connection stays open until the client gives up, faults.clear(), a reset or close().
+	| 'stall' // no answer at all (any request; match it to an API path)
+	| 'stallUpload' // upload.cgi reads `afterBytes` of the body, then stops reading and never answers
+	| 'stallDownload' // the download sends its headers and `afterBytes` of the body, then nothing
+	| 'stallEndPl'; // end.pl never answers
 
 export interface Fault {
 	/**
 	 * Path substring, e.g. 'file/ls.cgi', 'upload.cgi', 'end.pl', '/dl/'. Absent = any request,
-	 * except for the integrity faults: '/upload.cgi' (corruptUpload, wrongChecksum), '/dl/'
-	 * (corruptDownload), '/end.pl' (endWithoutChecksum).
+	 * except for the integrity and transfer stall faults: '/upload.cgi' (corruptUpload,
+	 * wrongChecksum, stallUpload), '/dl/' (corruptDownload, stallDownload), '/end.pl'
+	 * (endWithoutChecksum, stallEndPl).
 	 */
 	match?: string;
 	kind: FaultKind;
@@ -245,6 +256,11 @@ export interface Fault {
 	 * (default the first file), or whose end.pl link endWithoutChecksum strips (default every link).
 	 */
 	filename?: string;
+	/**
+	 * stallUpload: body bytes read before reading stops; stallDownload: body bytes sent before
+	 * sending stops. Default half the body, at most 256 KiB.
+	 */
+	afterBytes?: number;
 	/** Applies to the next `times` matching requests (default 1), then is removed. */
 	times?: number;
 	/** Applies to every matching request until the faults are cleared (`times` is then ignored). */
@@ -253,6 +269,7 @@ export interface Fault {
 
 export interface FaultInjector {
 	add(fault: Fault): void;
+	/** Removes every armed fault and cuts the connections that stall faults hold open. */
 	clear(): void;
 	/** Number of fault applications still to come. */
 	pending(): number;
