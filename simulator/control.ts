@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { SimulatorContext } from './context';
 import { readSmallBody, sendNotFound, sendPlainJson } from './http-util';
+import { setLimits } from './limits';
 import type { StoredFile } from './state';
-import type { Fault, SeedFolder } from './types';
+import type { Fault, SeedFolder, SimulatorLimits } from './types';
 
 /**
  * Test control over HTTP for out-of-process users (end-to-end tests against a CLI simulator).
@@ -39,6 +40,8 @@ export function stateSummary(ctx: SimulatorContext) {
 		},
 		pendingFaults: ctx.faults.pending(),
 		stalledConnections: ctx.stalls.count(),
+		limits: ctx.limits,
+		clockOffsetMs: ctx.clock.offsetMs(),
 	};
 }
 
@@ -106,6 +109,14 @@ const ACTIONS: Record<string, ControlAction> = {
 		return publicFile(ctx.state.addFile(Number(body.folderId ?? 0), String(body.filename), content, options) as StoredFile);
 	},
 	folders: (ctx, body) => ctx.state.createFolder(Number(body.parentId ?? 0), String(body.name)),
+	limits: (ctx, body) => {
+		setLimits(ctx.limits, body as Partial<SimulatorLimits>);
+		return { ok: true, limits: ctx.limits };
+	},
+	clock: (ctx, body) => {
+		ctx.clock.setOffsetMs(Number(body.offsetMs));
+		return { ok: true, offsetMs: ctx.clock.offsetMs(), now: ctx.clock.now() };
+	},
 	release: (ctx) => {
 		const released = ctx.stalls.count();
 		ctx.stalls.releaseAll();
@@ -125,10 +136,15 @@ const ACTIONS: Record<string, ControlAction> = {
 	},
 };
 
-/** Reset the state, limits, faults (and stalled connections), stats, tokens and upload ids (a fresh simulator, same port). */
+/**
+ * Reset the state, limits (memories, and values back to the start ones), clock offset, faults
+ * (and stalled connections), stats, tokens and upload ids: a fresh simulator, same port.
+ */
 export function resetEverything(ctx: SimulatorContext): void {
+	ctx.clock.setOffsetMs(ctx.initial.clockOffsetMs);
 	ctx.state.reset();
 	ctx.limiter.reset();
+	setLimits(ctx.limits, ctx.initial.limits);
 	ctx.faults.clear();
 	ctx.stats.reset();
 	ctx.tokens.clear();

@@ -1,6 +1,6 @@
 /** Local 1fichier.com API simulator: see simulator/README.md. */
 export { DEMO_API_KEY, startSimulator } from './simulator';
-export { DEFAULT_LIMITS } from './limits';
+export { DEFAULT_LIMITS, OBSERVED_LIMITS } from './limits';
 export { MAX_FILES_PER_UPLOAD } from './upload';
 export { REFUSAL_ANSWERS } from './messages';
 export { formatParisDate, parseParisDate } from './dates';
@@ -18,6 +18,7 @@ export type {
 	SimRemoteResult,
 	SimShare,
 	Simulator,
+	SimulatorClock,
 	SimulatorLimits,
 	SimulatorOptions,
 	SimulatorState,

@@ -65,6 +65,7 @@ export class SimulatorStateStore implements SimulatorState {
 	private nextFolderId = FIRST_FOLDER_ID;
 	private nextJobId = 1_000_001;
 
+	/** `now` is the simulator's clock for dates (host clock + clockOffsetMs), not the rate limits'. */
 	constructor(
 		private readonly blobs: BlobStore,
 		private readonly now: () => number,

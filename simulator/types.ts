@@ -27,6 +27,14 @@ export interface SimulatorOptions {
 	checksums?: boolean;
 	/** Called once per answered request (API and node transfers, not control calls). Never gets headers. */
 	onRequest?: (entry: RequestLogEntry) => void;
+	/**
+	 * How far the simulator's clock runs ahead of the host's (negative: behind), in ms. Default 0.
+	 * Moves every date the simulator shows (upload `date`, `create_date`, remote job dates,
+	 * `stats_date`), not its rate limits or lifetimes. Tests of backups that compare local
+	 * modification times with upload dates use ±5 minutes. Settable later: `sim.clock.setOffsetMs`,
+	 * `POST /__simulator/clock`.
+	 */
+	clockOffsetMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -51,6 +59,13 @@ export interface SimulatorLimits {
 	fileLsPerFolderMs: number;
 	/** file/ls with folder_id -1: 1 per hour (§2.4). */
 	fileLsAllMs: number;
+	/**
+	 * file/ls and folder/ls as one class of call, per key: at most one listing every this many ms,
+	 * on top of the per-folder limit (§3 "Listings in general": observed, one every 3 s). A listing
+	 * too soon answers 403 `Flood detected: IP Locked #374` without locking the key. Default 0
+	 * (off); `OBSERVED_LIMITS` and the CLI's `--real-limits` set 3000.
+	 */
+	listingsEveryMs: number;
 	/** file/ls returns at most this many items (§5). */
 	fileLsCap: number;
 	/** Download token lifetime, 5 min (§2.3). */
@@ -68,16 +83,26 @@ export interface Simulator {
 	baseUrl: string;
 	port: number;
 	keys: string[];
-	/** Real time; dates in answers use it. */
-	clock: { now(): number };
+	/** The simulator's clock: dates in answers use it (host time + offset, see `clockOffsetMs`). */
+	clock: SimulatorClock;
 	state: SimulatorState;
 	faults: FaultInjector;
 	stats: SimulatorStats;
 	/** Forget every rate-limit memory and lock (not part of state.reset()). */
 	resetLimits(): void;
+	/** Changes limits while running (e.g. `{ listingsEveryMs: 3000 }`); `/__simulator/reset` restores the start values. */
+	setLimits(limits: Partial<SimulatorLimits>): void;
 	/** Cuts every connection held by a stall fault (faults.clear(), reset and close() do it too). */
 	releaseStalled(): void;
 	close(): Promise<void>;
+}
+
+export interface SimulatorClock {
+	/** Epoch ms of the simulator's clock: `Date.now() + offsetMs()`. */
+	now(): number;
+	offsetMs(): number;
+	/** Ahead (+) or behind (−) the host by this many ms, from now on (files stored earlier keep their dates). */
+	setOffsetMs(offsetMs: number): void;
 }
 
 export interface SimulatorStats {
