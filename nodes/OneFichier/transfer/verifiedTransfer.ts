@@ -17,7 +17,7 @@ import { getFileInfo } from '../api/fileInfo';
 export interface VerifiedUpload extends StoredUpload {
 	/** 1fichier's Whirlpool, lowercase; undefined when it gave none. */
 	checksum?: string;
-	/** True only when 1fichier's checksum matched the bytes sent. */
+	/** True only when 1fichier's checksum matched the bytes sent: the only copy worth deleting an older one for. */
 	verified: boolean;
 	/** True when 1fichier's first copy did not match: it was deleted and the file sent again. */
 	resent?: boolean;
@@ -27,7 +27,9 @@ export interface VerifiedUpload extends StoredUpload {
  * Uploads and, when `verify`, compares 1fichier's checksum (end.pl's `whirlpool`, else
  * file/info's `checksum`) with the Whirlpool of the bytes sent. A copy that differs is deleted and
  * the file sent once more; a second mismatch deletes that copy too and fails with both hashes.
- * When 1fichier gives no checksum the upload stands, with `verified: false`.
+ * When 1fichier gives no checksum the upload stands, with `verified: false`: nothing was proven,
+ * so a caller must not delete anything on the strength of that copy (ifExists replace and update
+ * keep the older files then).
  */
 export async function uploadVerified(
 	ctx: IExecuteFunctions,
