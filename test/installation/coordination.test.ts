@@ -14,7 +14,7 @@ import type { Logger } from 'n8n-workflow';
 
 import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/userInfo';
 import type { CoordinationOptions } from '../../nodes/OneFichier/installation/coordination';
-import { Coordination, resetCoordinationForTesting } from '../../nodes/OneFichier/installation/coordination';
+import { Coordination, installationCoordination, resetCoordinationForTesting } from '../../nodes/OneFichier/installation/coordination';
 import { redisSettingsFromEnv } from '../../nodes/OneFichier/installation/redisSettings';
 import { keyIdOf } from '../../nodes/OneFichier/pacing/keyId';
 import { clearListingGateForTesting } from '../../nodes/OneFichier/pacing/listingGate';
@@ -210,6 +210,19 @@ describe('queue-mode coordination falls back to pacing in the process, with one 
 		expect(p.warnings).toHaveLength(1);
 		expect(p.warnings[0]).toMatch(/no subscription to flood pauses.*pacing is still shared/);
 	}, BOUNDED_MS);
+});
+
+describe('queue-mode settings n8n\'s Redis cannot be read from', () => {
+	afterEach(() => resetCoordinationForTesting());
+
+	it('pace in the process, with one warning, instead of failing every call', () => {
+		const { logger, warnings } = recordingLogger();
+		const env = { EXECUTIONS_MODE: 'queue', QUEUE_BULL_REDIS_PASSWORD_FILE: '/nonexistent/redis-password' };
+		resetCoordinationForTesting();
+		expect(installationCoordination(logger, env)).toBeUndefined();
+		expect(installationCoordination(logger, env)).toBeUndefined();
+		expect(warnings).toEqual([expect.stringMatching(/Redis settings cannot be read \(ENOENT.*each n8n process paces its own/)]);
+	});
 });
 
 (redisAvailable ? describe : describe.skip)('queue-mode coordination against a real Redis', () => {

@@ -265,7 +265,8 @@ export class Coordination {
 }
 
 function messageOf(error: unknown): string {
-	return error instanceof Error ? error.message : String(error);
+	const message = (error as { message?: unknown } | undefined)?.message;
+	return typeof message === 'string' ? message : String(error);
 }
 
 /** `work`, or a rejection with `timeoutMessage` once `ms` have passed without it settling. */
