@@ -11,7 +11,6 @@ import { tmpdir } from 'os';
 import path from 'path';
 
 import { clearListingGateForTesting } from '../../nodes/OneFichier/pacing/listingGate';
-import { useTransferTimeoutsForTesting } from '../../nodes/OneFichier/transfer/timeouts';
 import type { RunResult } from '../helpers/n8n';
 import { runNodeWith } from '../helpers/n8n';
 import { useTestSimulator } from '../helpers/simulator';
@@ -21,17 +20,14 @@ import { startUploadNodeFront } from '../helpers/uploadNodeFront';
 const FAKE_KEY = 'FAKE-KEY-for-redaction-tests-00000';
 const sim = useTestSimulator({ keys: [FAKE_KEY] });
 let front: UploadNodeFront;
-let restoreTimeouts: () => void;
 let logged: string[];
 let spies: jest.SpyInstance[];
 let proxied = false;
 
 beforeAll(async () => {
 	front = await startUploadNodeFront(sim());
-	restoreTimeouts = useTransferTimeoutsForTesting({ connectMs: 2000, idleMs: 2000, endPlMs: 2000 });
 });
 afterAll(async () => {
-	restoreTimeouts();
 	await front.close();
 });
 beforeEach(() => {

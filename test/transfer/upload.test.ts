@@ -23,10 +23,13 @@ const FAKE_KEY = 'FAKE-KEY-for-upload-tests-0000000';
 const MiB = 1024 * 1024;
 /** Past every buffer between the file and the node's socket: the ring (16 MiB) and the kernel's. */
 const LARGE = 64 * MiB;
-/** Shortened so the tests do not wait the production ones (30 s, 5 min, 1 min). */
-const TIMEOUTS = { connectMs: 2000, idleMs: 700, endPlMs: 700 };
+/**
+ * Shortened so the tests do not wait the production ones (30 s, 5 min, 1 min), yet long enough
+ * that a loaded machine's pauses in a healthy transfer are not taken for stalls.
+ */
+const TIMEOUTS = { connectMs: 5000, idleMs: 2500, endPlMs: 2500 };
 /** A test that hangs fails here instead of holding the suite. */
-const BOUNDED_MS = 30_000;
+const BOUNDED_MS = 60_000;
 
 const sim = useTestSimulator({ keys: [FAKE_KEY] });
 let front: UploadNodeFront;
@@ -118,9 +121,10 @@ describe.each([
 		const content = Buffer.alloc(2 * MiB, 7);
 		const stored = await uploadFile(context(), bufferSource('after-body.bin', content), options);
 		expect(sim().state.readFile(stored.url).equals(content)).toBe(true);
-		expect(posts()).toBe(2);
+		expect(sim().state.listFiles(0)).toHaveLength(1);
+		expect(posts()).toBeGreaterThanOrEqual(2);
 		expect(logged(warnings)).toContainEqual(
-			expect.stringContaining('upload of "after-body.bin" failed (the upload node stopped answering: no progress for 0.7 s); attempt 1 of 3'),
+			expect.stringContaining('upload of "after-body.bin" failed (the upload node stopped answering: no progress for 2.5 s); attempt 1 of 3'),
 		);
 		// The unanswered request was closed, not left open.
 		expect(front.abandonedByClient).toBe(1);
@@ -138,14 +142,14 @@ describe.each([
 	it('mid-body (it stops reading): the clear error after every attempt stalled, nothing stored', async () => {
 		front.alwaysUpload = 'stopReading';
 		const upload = uploadFile(context(), generatedSource('mid-body.bin', LARGE), options);
-		await expect(upload).rejects.toThrow('1fichier: the upload node stopped answering: no progress for 0.7 s');
+		await expect(upload).rejects.toThrow('1fichier: the upload node stopped answering: no progress for 2.5 s');
 		expect(posts()).toBe(3);
 		expect(sim().state.listFiles(0)).toEqual([]);
 	}, BOUNDED_MS);
 
 	it('a source that stops giving bytes is given up too, and named', async () => {
 		const upload = uploadFile(context(), generatedSource('stalled-source.bin', 8 * MiB, 3 * MiB), options);
-		await expect(upload).rejects.toThrow('1fichier: reading "stalled-source.bin" stalled: the file\'s source gave no bytes for 0.7 s');
+		await expect(upload).rejects.toThrow('1fichier: reading "stalled-source.bin" stalled: the file\'s source gave no bytes for 2.5 s');
 		expect(sim().state.listFiles(0)).toEqual([]);
 	}, BOUNDED_MS);
 
@@ -155,14 +159,14 @@ describe.each([
 		const stored = await uploadFile(context(), bufferSource('end-once.bin', content), options);
 		expect(sim().state.readFile(stored.url).equals(content)).toBe(true);
 		expect(posts()).toBe(1);
-		expect(front.seen.filter((entry) => entry === 'GET /end.pl')).toHaveLength(2);
-		expect(logged(infos)).toContainEqual(expect.stringContaining('end.pl answered no answer: end.pl stopped answering: no answer within 0.7 s'));
+		expect(front.seen.filter((entry) => entry === 'GET /end.pl').length).toBeGreaterThanOrEqual(2);
+		expect(logged(infos)).toContainEqual(expect.stringContaining('end.pl answered no answer: end.pl stopped answering: no answer within 2.5 s'));
 	}, BOUNDED_MS);
 
 	it('on end.pl always: the wait ends within Max Wait on Rate Limits and the folder shows the file', async () => {
 		front.alwaysEndPl = 'answerNever';
 		const content = Buffer.alloc(2 * MiB, 10);
-		const stored = await uploadFile(context({ maxRetryWaitSeconds: 2 }), bufferSource('end-never.bin', content), options);
+		const stored = await uploadFile(context({ maxRetryWaitSeconds: 0.5 }), bufferSource('end-never.bin', content), options);
 		expect(sim().state.readFile(stored.url).equals(content)).toBe(true);
 		expect(posts()).toBe(1);
 		expect(logged(warnings)).toContainEqual(expect.stringContaining('end.pl never confirmed "end-never.bin"'));
