@@ -7,18 +7,19 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { Readable } from 'stream';
 
 import type { MultipartBody } from './byteClient';
-import { readSmallBody, sendBytes } from './byteClient';
+import { postToUploadNode, readEndPl } from './byteClient';
 import type { ApiFailure } from '../api/errors';
 import { messageFromBody, toNodeApiError } from '../api/errors';
 import { apiRequest } from '../api/request';
 import { endPlDelay, RetryBudget, UPLOAD_ATTEMPTS } from '../api/retryPolicy';
 import { rateLimitsOf } from '../pacing/rateLimits';
 import { cancelSignalOf, throwIfCancelled } from '../api/context';
-import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
+import { getOneFichierCredentials } from '../api/credentials';
 import { formatParisDate } from '../api/dates';
 import { listFolderFiles, newestFirst } from '../api/listing';
 import { getClock } from '../installation/clock';
 import { progressLogger } from './streams';
+import { TransferTimeoutError } from './timeouts';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';
 import { toNumber } from '../api/types';
 
@@ -123,34 +124,38 @@ async function postMultipart(
 	fileStream.on('error', (error) => counted.destroy(error));
 	const body: MultipartBody = { head, file: counted, tail };
 	try {
-		const response = await sendBytes(ctx, {
-			method: 'POST',
-			url: `${nodeBase}/upload.cgi?id=${uploadId}`,
-			headers: {
+		const answer = await postToUploadNode(
+			ctx,
+			`${nodeBase}/upload.cgi?id=${uploadId}`,
+			{
 				'Content-Type': `multipart/form-data; boundary=${boundary}`,
 				// Exact length: the node refuses chunked uploads, and it bounds the request.
 				'Content-Length': String(head.length + source.size + tail.length),
 			},
 			body,
-			authenticated: true,
-		});
-		const text = await readSmallBody(response.body);
-		if (response.statusCode === 302 || response.statusCode === 303) return {};
+		);
+		if (answer.statusCode === 302 || answer.statusCode === 303) return {};
 		return {
 			failure: {
 				endpoint: 'upload.cgi',
-				httpCode: response.statusCode,
-				message: messageFromBody(text, response.statusCode),
-				kind: response.statusCode >= 500 ? 'retryable' : 'fatal',
+				httpCode: answer.statusCode,
+				message: messageFromBody(answer.page, answer.statusCode),
+				kind: answer.statusCode >= 500 ? 'retryable' : 'fatal',
 			},
 		};
 	} catch (error) {
 		fileStream.destroy();
 		throwIfCancelled(ctx);
-		return {
-			failure: { endpoint: 'upload.cgi', message: (error as Error).message ?? 'connection lost', kind: 'retryable' },
-		};
+		// A stall leaves the outcome unknown like a dropped connection: end.pl tells whether the file arrived.
+		return { failure: { endpoint: 'upload.cgi', message: postFailureText(error, source), kind: 'retryable' } };
 	}
+}
+
+function postFailureText(error: unknown, source: UploadSource): string {
+	if (!(error instanceof TransferTimeoutError)) return (error as Error).message ?? 'connection lost';
+	if (error.stall === 'source') return `reading "${source.fileName}" stalled: ${error.message}`;
+	if (error.stall === 'connect') return `the upload node could not be reached: ${error.message}`;
+	return `the upload node stopped answering: ${error.message}`;
 }
 
 /**
@@ -236,17 +241,11 @@ interface EndPlAnswer {
 async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: string): Promise<EndPlAnswer> {
 	let response: { statusCode: number; body: unknown };
 	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-			method: 'GET',
-			url: `${nodeBase}/end.pl?xid=${uploadId}`,
-			headers: { JSON: '1' },
-			json: true,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
+		response = await readEndPl(ctx, `${nodeBase}/end.pl?xid=${uploadId}`);
 	} catch (error) {
 		throwIfCancelled(ctx);
-		return { statusCode: 0, links: [], state: `no answer: ${(error as Error).message}`, worthWaiting: true };
+		const reason = error instanceof TransferTimeoutError ? `end.pl stopped answering: ${error.message}` : (error as Error).message;
+		return { statusCode: 0, links: [], state: `no answer: ${reason}`, worthWaiting: true };
 	}
 	const { statusCode, body } = response;
 	if (statusCode === 0 || statusCode >= 500) {
