@@ -10,6 +10,9 @@ import { mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { sendBytes } from '../../nodes/OneFichier/transfer/byteClient';
 import { clearListingGateForTesting } from '../../nodes/OneFichier/pacing/listingGate';
 import type { RunResult } from '../helpers/n8n';
 import { runNodeWith } from '../helpers/n8n';
@@ -101,5 +104,24 @@ describe.each([
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json.filename).toBe('echoed-in-link.bin [redacted]');
 		expect(everythingSaid(result)).not.toContain(FAKE_KEY);
+	});
+});
+
+describe('the upload node over plain HTTP', () => {
+	it('never gets the key in clear when it is not on this machine, even with a loopback Base URL', async () => {
+		const credentials = { apiKey: FAKE_KEY, baseUrl: 'http://127.0.0.1:9/v1' };
+		const ctx = {
+			getCredentials: async () => credentials,
+			getNode: () => ({ name: '1fichier', type: 'n8n-nodes-1fichier.oneFichier' }),
+			getExecutionCancelSignal: () => undefined,
+		} as unknown as IExecuteFunctions;
+		const error = await sendBytes(ctx, {
+			method: 'POST',
+			url: 'http://up2.1fichier.invalid/upload.cgi?id=abc',
+			headers: {},
+			authenticated: true,
+		}).catch((caught: unknown) => caught as Error);
+		expect((error as Error).message).toContain('The 1fichier API key was not sent to the upload node');
+		expect((error as Error).message).toContain('plain HTTP');
 	});
 });

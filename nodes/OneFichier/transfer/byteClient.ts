@@ -12,11 +12,11 @@ import type { ClientRequest, IncomingMessage } from 'http';
 import http from 'http';
 import https from 'https';
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import { Readable } from 'stream';
 
 import { cancelSignalOf } from '../api/context';
-import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
+import { BASE_URL_ADVICE, baseUrlProblem, CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
 import { redactAnswer, redactSecrets } from '../api/errors';
 import type { TransferTimeouts } from './timeouts';
 import { TransferTimeoutError, transferTimeouts } from './timeouts';
@@ -59,6 +59,14 @@ export function proxyConfigured(): boolean {
 export async function sendBytes(ctx: IExecuteFunctions, request: ByteRequest): Promise<ByteResponse> {
 	if (!request.authenticated) return await sendEither(ctx, request);
 	const { apiKey } = await getOneFichierCredentials(ctx);
+	// The upload node is a host 1fichier names: with a loopback http Base URL (a simulator) it is
+	// reached over http too, and the key must still only go to this machine in clear.
+	const problem = baseUrlProblem(request.url);
+	if (problem) {
+		throw new NodeOperationError(ctx.getNode(), `The 1fichier API key was not sent to the upload node: its URL ${problem}`, {
+			description: BASE_URL_ADVICE,
+		});
+	}
 	try {
 		return await sendEither(ctx, request, apiKey);
 	} catch (error) {
