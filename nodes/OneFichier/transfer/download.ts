@@ -29,8 +29,8 @@ export interface DownloadedStream {
 
 /**
  * Opens a download token URL as a stream. The token needs no key, so none is sent. Without a proxy
- * the bytes come through rawGet (into a reusable ring, see streams.ts); with one (HTTP(S)_PROXY),
- * through n8n's request helper, which applies it.
+ * the bytes come through rawGet (a fresh buffer per chunk, read straight from the socket); with one
+ * (HTTP(S)_PROXY), through n8n's request helper, which applies it.
  */
 export async function openDownload(ctx: IExecuteFunctions, tokenUrl: string, itemIndex: number): Promise<DownloadedStream> {
 	let response: ByteResponse;
