@@ -13,12 +13,15 @@
  * It speaks just what a download needs: one GET with `Connection: close`, a 1xx-skipping status
  * line and headers, then a body framed by Content-Length, chunked encoding, or the end of the
  * connection. Plain http and https (TLS through Node's tls, with its usual certificate checks).
+ * Connect and idle limits: timeouts.ts.
  */
 import net from 'net';
 import { Readable } from 'stream';
 import tls from 'tls';
 
 import { TRANSFER_CHUNK_BYTES } from './streams';
+import type { TransferTimeouts } from './timeouts';
+import { ConnectionWatch, TransferTimeoutError, transferTimeouts } from './timeouts';
 
 export interface RawResponse {
 	statusCode: number;
@@ -108,11 +111,14 @@ export interface RawGetOptions {
 	signal?: AbortSignal;
 	/** Size of each chunk handed on (tests use smaller ones). */
 	chunkBytes?: number;
+	/** Connect and idle limits; the defaults of timeouts.ts otherwise. */
+	timeouts?: TransferTimeouts;
 }
 
 /** GET `url`; resolves once the answer's head is in, with the body still streaming. */
 export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<RawResponse> {
 	const chunkBytes = options.chunkBytes ?? TRANSFER_CHUNK_BYTES;
+	const limits = options.timeouts ?? transferTimeouts();
 	const host = url.hostname.replace(/^\[|\]$/g, '');
 	const secure = url.protocol === 'https:';
 	const port = Number(url.port) || (secure ? 443 : 80);
@@ -128,8 +134,11 @@ export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<Raw
 		let finished = false;
 		// Created when the head is in; `_read` resumes the socket when the consumer wants more.
 		let body: Readable | undefined;
+		let waitingForConsumer = false;
+		const watch = new ConnectionWatch(limits, (phase, limitMs) => fail(new TransferTimeoutError(phase, limitMs, url.host)));
 
 		const fail = (error: Error) => {
+			watch.stop();
 			if (body) body.destroy(error);
 			else reject(error);
 			socket.destroy();
@@ -138,6 +147,7 @@ export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<Raw
 		const finish = () => {
 			if (finished) return;
 			finished = true;
+			watch.stop();
 			if (filled > 0) body!.push(chunk.subarray(0, filled));
 			body!.push(null);
 			socket.destroy();
@@ -159,8 +169,13 @@ export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<Raw
 			else if (length !== undefined && /^\d+$/.test(length)) bodyLeft = Number(length);
 			body = new Readable({
 				highWaterMark: chunkBytes,
-				read: () => socket.resume(),
+				read: () => {
+					if (waitingForConsumer) watch.waitForPeer();
+					waitingForConsumer = false;
+					socket.resume();
+				},
 				destroy: (error, callback) => {
+					watch.stop();
 					socket.destroy();
 					callback(error);
 				},
@@ -215,14 +230,25 @@ export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<Raw
 			buffer: () => chunk.subarray(filled),
 			callback: (count: number): boolean => {
 				if (finished) return false;
+				let reading: boolean;
 				try {
-					if (head) return receiveBody(count);
-					filled += count;
-					return receiveHead();
+					if (head) reading = receiveBody(count);
+					else {
+						filled += count;
+						reading = receiveHead();
+					}
 				} catch (error) {
 					fail(error as Error);
 					return false;
 				}
+				if (finished) return false;
+				watch.heard();
+				// Paused for the consumer: the silence until it asks for more is not the server's.
+				if (!reading) {
+					watch.pause();
+					waitingForConsumer = true;
+				}
+				return reading;
 			},
 		};
 		const connectOptions = { host, port, onread };
@@ -231,6 +257,7 @@ export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<Raw
 			: net.connect(connectOptions);
 
 		socket.on(secure ? 'secureConnect' : 'connect', () => {
+			watch.connected();
 			const lines = [
 				`GET ${url.pathname}${url.search} HTTP/1.1`,
 				`Host: ${url.host}`,
@@ -239,6 +266,7 @@ export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<Raw
 				...Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
 			];
 			socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+			watch.waitForPeer();
 		});
 		socket.on('error', (error) => fail(error));
 		socket.on('end', () => {
@@ -251,6 +279,7 @@ export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<Raw
 		if (options.signal?.aborted) abort();
 		options.signal?.addEventListener('abort', abort, { once: true });
 		socket.once('close', () => {
+			watch.stop();
 			options.signal?.removeEventListener('abort', abort);
 		});
 	});
