@@ -24,7 +24,7 @@ const MiB = 1024 * 1024;
 /** Past every buffer between the file and the node's socket: the ring (16 MiB) and the kernel's. */
 const LARGE = 64 * MiB;
 /**
- * Shortened so the tests do not wait the production ones (30 s, 5 min, 1 min), yet long enough
+ * Shortened so the tests do not wait the production ones (1 min, 5 min, 1 min), yet long enough
  * that a loaded machine's pauses in a healthy transfer are not taken for stalls.
  */
 const TIMEOUTS = { connectMs: 5000, idleMs: 2500, endPlMs: 2500 };
