@@ -8,26 +8,16 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { freePort, repoRoot } from './lib/n8n.mjs';
-import { log } from './lib/provision.mjs';
-import { createReport } from './lib/report.mjs';
-import { activate, callWebhook, describeFailure, executionById, lastExecution, triggerMessages, waitForExecution } from './lib/n8nApi.mjs';
-import { simulatorControl, startSimulator } from './lib/simulator.mjs';
-import {
-	SIM_CREDENTIAL,
-	bindCredential,
-	buildPackage,
-	ensureOwner,
-	importWorkflows,
-	loadExamples,
-	prepareN8n,
-	signIn,
-	startN8n,
-	stopProcess,
-} from './lib/stack.mjs';
-import { cases } from '../test/e2e/cases.mjs';
-import { rssSampler } from '../test/e2e/files.mjs';
-import { exampleAsWebhook, testWorkflow, FICHIER, FICHIER_TRIGGER } from '../test/e2e/workflow.mjs';
+import { buildPackage } from '../../stack/build.mjs';
+import { SIM_CREDENTIAL, bindCredential, ensureOwner, importWorkflows, loadExamples, prepareN8n, signIn } from '../../stack/instance.mjs';
+import { activate, callWebhook, describeFailure, lastExecution, triggerMessages, waitForExecution } from '../../stack/n8nApi.mjs';
+import { FICHIER, FICHIER_TRIGGER, freePort, repoRoot, startN8n, stopProcess } from '../../stack/n8n.mjs';
+import { log } from '../../stack/provision.mjs';
+import { simulatorControl, startSimulator } from '../../stack/simulator.mjs';
+import { cases } from './cases.mjs';
+import { rssSampler } from './files.mjs';
+import { createReport } from './report.mjs';
+import { exampleAsWebhook, testWorkflow } from './workflow.mjs';
 
 const secs = (t) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
 const artifacts = path.join(repoRoot, 'test-artifacts', 'e2e');

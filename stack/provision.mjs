@@ -141,7 +141,7 @@ export async function ensureN8n(version = N8N_VERSION) {
 		const env = node24Env(binDir, { npm_config_nodedir: node24HeadersDir() });
 		// The whole dependency tree is pinned by a lock file kept in the repository, so every machine
 		// gets the tree that was tested (n8n's own ranges drift: 2.41.3 no longer installs).
-		const lock = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'n8n-lock', `n8n-${version}.package-lock.json`);
+		const lock = path.join(path.dirname(fileURLToPath(import.meta.url)), 'n8n-lock', `n8n-${version}.package-lock.json`);
 		const locked = fs.existsSync(lock);
 		if (locked) fs.copyFileSync(lock, path.join(dir, 'package-lock.json'));
 		// Native modules try to download prebuilt binaries from outside: skip install scripts…
