@@ -12,23 +12,37 @@ import { log, run } from './provision.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Everything `npm run build` reads: both tsconfig's `include`, gulp's assets, the locked tool versions. */
-const INPUT_FOLDERS = ['nodes', 'credentials', 'icons', 'simulator', 'scripts', 'bench', 'stack', path.join('test', 'helpers')];
-const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.tools.json', 'gulpfile.js'];
+const TSCONFIGS = ['tsconfig.json', 'tsconfig.tools.json'];
+/** What `npm run build` reads besides the tsconfig `include`s: gulp's assets, the locked tool versions. */
+const OTHER_INPUTS = [...TSCONFIGS, 'icons', 'gulpfile.js', 'package.json', 'package-lock.json'];
 const STAMP = path.join(repoRoot, 'build', '.sources.sha256');
 
-function filesBelow(folder) {
-	const root = path.join(repoRoot, folder);
-	if (!fs.existsSync(root)) return [];
+/** The folders and files the tsconfigs include: each pattern cut at its first wildcard (`nodes/**` gives nodes). */
+function tsconfigInputs() {
+	return TSCONFIGS.flatMap((file) => {
+		const include = JSON.parse(fs.readFileSync(path.join(repoRoot, file), 'utf8')).include ?? [];
+		return include.map((pattern) => {
+			const parts = pattern.split('/');
+			const wild = parts.findIndex((part) => /[*?{[]/.test(part));
+			return path.join(...(wild === -1 ? parts : parts.slice(0, wild)));
+		});
+	});
+}
+
+/** Every file at or below an input path, relative to the repository. */
+function filesAt(input) {
+	const full = path.join(repoRoot, input);
+	if (!fs.existsSync(full)) return [];
+	if (!fs.statSync(full).isDirectory()) return [input];
 	return fs
-		.readdirSync(root, { recursive: true, withFileTypes: true })
+		.readdirSync(full, { recursive: true, withFileTypes: true })
 		.filter((entry) => entry.isFile())
 		.map((entry) => path.relative(repoRoot, path.join(entry.parentPath ?? entry.path, entry.name)));
 }
 
 /** SHA-256 over the path and content of every build input, in a fixed order. */
 export function sourcesDigest() {
-	const files = [...INPUT_FOLDERS.flatMap(filesBelow), ...INPUT_FILES.filter((f) => fs.existsSync(path.join(repoRoot, f)))].sort();
+	const files = [...new Set([...tsconfigInputs(), ...OTHER_INPUTS].flatMap(filesAt))].sort();
 	const hash = crypto.createHash('sha256');
 	for (const file of files) {
 		hash.update(`${file.split(path.sep).join('/')}\0`);
