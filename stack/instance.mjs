@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { retryOnStaleSocket } from './http.mjs';
 import { installPackageIntoN8n, n8nCli, n8nEnv, repoRoot } from './n8n.mjs';
 import { ensureN8n, log } from './provision.mjs';
 
@@ -113,11 +114,15 @@ export async function signIn(baseUrl, { email, password }) {
 		.map((c) => c.split(';')[0])
 		.join('; ');
 	const api = async (method, p, body) => {
-		const r = await fetch(`${baseUrl}${p}`, {
-			method,
-			headers: { cookie, 'browser-id': browserId, ...(body ? { 'content-type': 'application/json' } : {}) },
-			body: body ? JSON.stringify(body) : undefined,
-		});
+		const payload = body ? JSON.stringify(body) : undefined;
+		const r = await retryOnStaleSocket(
+			async () =>
+				await fetch(`${baseUrl}${p}`, {
+					method,
+					headers: { cookie, 'browser-id': browserId, ...(body ? { 'content-type': 'application/json' } : {}) },
+					body: payload,
+				}),
+		);
 		const text = await r.text();
 		let json;
 		try {
