@@ -177,6 +177,32 @@ export async function ensureN8n(version = N8N_VERSION) {
 	return result;
 }
 
+/**
+ * Compiles the locked sqlite3 (against the locked node-addon-api) in `aside`; returns its build
+ * folder, to be copied into n8n's own sqlite3.
+ */
+async function buildSqlite3Aside(aside, lockJson, env) {
+	const locked = (name) => lockJson.packages[`node_modules/${name}`]?.version;
+	const versions = { sqlite3: locked('sqlite3'), 'node-addon-api': locked('node-addon-api') };
+	if (!versions.sqlite3 || !versions['node-addon-api']) throw new Error('sqlite3 or node-addon-api missing from the lock file');
+	fs.rmSync(aside, { recursive: true, force: true });
+	fs.mkdirSync(aside, { recursive: true });
+	fs.writeFileSync(path.join(aside, 'package.json'), JSON.stringify({ name: 'sqlite3-build', private: true, dependencies: versions }, null, 2));
+	await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: aside, env, quiet: true });
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: aside, env, quiet: true });
+	return path.join(aside, 'node_modules', 'sqlite3', 'build');
+}
+
+/** Whether `require(name)` works in `dir` with Node.js 24. */
+async function loads(binDir, dir, name, env) {
+	try {
+		await run(path.join(binDir, 'node'), ['-e', `require(${JSON.stringify(name)})`], { cwd: dir, env, quiet: true });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 async function installN8n(version, { dir, marker, n8nMain, binDir }) {
 	const t0 = Date.now();
 	log(`Installing n8n ${version} (about 6 minutes the first time)…`);
@@ -195,15 +221,22 @@ async function installN8n(version, { dir, marker, n8nMain, binDir }) {
 		const lock = path.join(path.dirname(fileURLToPath(import.meta.url)), 'n8n-lock', `n8n-${version}.package-lock.json`);
 		const locked = fs.existsSync(lock);
 		if (locked) fs.copyFileSync(lock, path.join(dir, 'package-lock.json'));
-		// Native modules try to download prebuilt binaries from outside: skip install scripts…
-		await run('npm', [locked ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-			cwd: dir,
-			env,
-			quiet: true,
-		});
-		log(`  n8n packages installed (${elapsed(t0)}); building sqlite3 for Node.js 24…`);
-		// …and build the only native module n8n needs against Node 24's headers.
-		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: dir, env, quiet: true });
+		// Native modules try to download prebuilt binaries from outside: skip install scripts, and
+		// build the only native module n8n needs against Node 24's headers. Its compile takes
+		// minutes on a small machine, so with a lock file it runs beside the install, in a folder of
+		// its own holding the locked versions of sqlite3 and of the headers it compiles against.
+		const [, sqlite3Build] = await Promise.all([
+			run('npm', [locked ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, quiet: true }),
+			locked ? buildSqlite3Aside(`${dir}.sqlite3`, JSON.parse(fs.readFileSync(lock, 'utf8')), env).catch(() => undefined) : undefined,
+		]);
+		log(`  n8n packages installed (${elapsed(t0)})`);
+		const sqlite3 = path.join(dir, 'node_modules', 'sqlite3');
+		if (sqlite3Build) fs.cpSync(sqlite3Build, path.join(sqlite3, 'build'), { recursive: true });
+		if (!sqlite3Build || !(await loads(binDir, dir, 'sqlite3', env))) {
+			log('  building sqlite3 for Node.js 24…');
+			await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: dir, env, quiet: true });
+		}
+		fs.rmSync(`${dir}.sqlite3`, { recursive: true, force: true });
 		const v = (await run(path.join(binDir, 'node'), [n8nMain, '--version'], { quiet: true, env })).stdout.trim();
 		if (!v.includes(version)) throw new Error(`n8n --version printed ${v}`);
 		fs.writeFileSync(marker, `${version}\n`);
