@@ -77,9 +77,9 @@ export default tseslint.config(
 		},
 	},
 	{
-		// Tests, the simulator, scripts and benchmarks are tooling, not node code: they print to the
-		// console, use timers and import Node and dev packages freely.
-		files: ['test/**/*.ts', 'simulator/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
+		// Tests, the simulator, the real-n8n stack, scripts and benchmarks are tooling, not node code:
+		// they print to the console, use timers and import Node and dev packages freely.
+		files: ['test/**/*.ts', 'simulator/**/*.ts', 'stack/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
 		rules: {
 			'no-console': 'off',
 			'@n8n/community-nodes/no-restricted-globals': 'off',
