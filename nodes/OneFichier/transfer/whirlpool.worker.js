@@ -25,6 +25,12 @@ const RUNNING_FROM_SOURCES = existsSync(path.join(__dirname, 'whirlpool.ts'));
  * @typedef {{ name: string, create(): Promise<Hasher> }} Engine
  */
 
+/** The engine `loadEngine` gives, without loading it: `native`, `hash-wasm (bundled)` or `hash-wasm (dev dependency)`. */
+function engineName() {
+	if (getHashes().includes('whirlpool')) return 'native';
+	return existsSync(BUNDLED_HASH_WASM) || !RUNNING_FROM_SOURCES ? 'hash-wasm (bundled)' : 'hash-wasm (dev dependency)';
+}
+
 /** @returns {Engine} */
 function loadEngine() {
 	if (getHashes().includes('whirlpool')) {
@@ -98,4 +104,4 @@ function serve() {
 
 if (!isMainThread && parentPort) serve();
 
-module.exports = { loadEngine };
+module.exports = { engineName, loadEngine };
