@@ -14,6 +14,7 @@
  * no wall time), and at the end the digest waits for no more than those buffers.
  */
 import { getHashes } from 'crypto';
+import type { Logger } from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 import type { Readable, TransformCallback } from 'stream';
 import { Transform } from 'stream';
@@ -75,11 +76,23 @@ interface ChoiceSettings {
 
 let settings: ChoiceSettings = {};
 let chosen: Promise<HashEngine> | undefined;
+let engineLogger: Pick<Logger, 'info' | 'warn'> | undefined;
+
+/**
+ * Where the line naming the engine goes: the logger of the first execution that hashes (callers
+ * with an execution context say so before hashing), else n8n's global logger. It is one line per
+ * process, at the first hash.
+ */
+export function reportWhirlpoolEngineTo(logger: Logger): void {
+	engineLogger ??= logger;
+}
+
+const engineLog = () => engineLogger ?? LoggerProxy;
 
 /** The engine of this process: chosen at the first hash, then reused (and logged once). */
 async function chosenEngine(): Promise<HashEngine> {
 	chosen ??= chooseEngine().then((engine) => {
-		LoggerProxy.info(`1fichier: Whirlpool checksums (Verify Checksum) are computed by ${describe(engine)}: ${engine.reason}`);
+		engineLog().info(`1fichier: Whirlpool checksums (Verify Checksum) are computed by ${describe(engine)}: ${engine.reason}`);
 		return engine;
 	});
 	return await chosen;
@@ -124,7 +137,7 @@ function fallBackFrom(engine: HashEngine, error: Error): boolean {
 		if (active !== engine || chosen !== current) return;
 		const fallback = workerEngine(`a helper process did not start (it ${error.message}); hash-wasm takes over`);
 		chosen = Promise.resolve(fallback);
-		LoggerProxy.warn(`1fichier: Whirlpool checksums (Verify Checksum) are now computed by ${describe(fallback)}: ${fallback.reason}`);
+		engineLog().warn(`1fichier: Whirlpool checksums (Verify Checksum) are now computed by ${describe(fallback)}: ${fallback.reason}`);
 	});
 	return true;
 }
@@ -148,6 +161,7 @@ export async function whirlpoolEngineName(): Promise<string> {
 export function useWhirlpoolChoiceForTesting(overrides: ChoiceSettings = {}): void {
 	settings = overrides;
 	chosen = undefined;
+	engineLogger = undefined;
 }
 
 // ---- a hashing session -------------------------------------------------------------------------
