@@ -18,10 +18,11 @@
 //   BENCH_SIM_CHECKSUMS=compute npm run bench       # the simulator hashes uploads itself (default: given, see below)
 //   BENCH_PROFILE=cpu npm run bench                 # --cpu-prof of every n8n process (also: heap, gc)
 //   SKIP_BUILD=1 npm run bench                      # use the existing dist/ and build/
+//   BENCH_README=1 npm run bench                    # also put the tables into README.md (between its bench markers)
 //
 // Output: the tables and each target's verdict on stdout; bench/results/transfers.md and
-// bench/results/transfers.json (medians, kept in the repository, included by the README); every
-// sample in test-artifacts/bench/.
+// bench/results/transfers.json (medians, kept in the repository; the README shows the .md between
+// its `bench/results/transfers.md` markers); every sample in test-artifacts/bench/.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -501,6 +502,21 @@ function report(results, context) {
 
 const verdict = (value, limit) => (value === undefined ? '–' : value <= limit ? 'met' : '**NOT met**');
 
+const README_START = '<!-- bench/results/transfers.md: start (npm run bench with BENCH_README=1 rewrites this block) -->';
+const README_END = '<!-- bench/results/transfers.md: end -->';
+
+/** Replaces the README's block between the bench markers with the new tables. */
+function includeInReadme(markdown, stamp) {
+	const file = path.join(repoRoot, 'README.md');
+	const readme = fs.readFileSync(file, 'utf8');
+	const start = readme.indexOf(README_START);
+	const end = readme.indexOf(README_END);
+	if (start < 0 || end < start) throw new Error(`README.md has no block between "${README_START}" and "${README_END}"`);
+	const block = `${README_START}\n\nLast run: ${stamp}.\n${markdown.replace(/^### /gm, '#### ')}\n\n`;
+	fs.writeFileSync(file, readme.slice(0, start) + block + readme.slice(end));
+	log('bench: README.md updated');
+}
+
 /** Upload rows need files-down (their memory reference), in each mode. */
 function rowsToRun(rows) {
 	const ordered = Object.keys(ALL_ROWS).filter((row) => rows.includes(row));
@@ -647,6 +663,7 @@ async function main() {
 				2,
 			)}\n`,
 		);
+		if (process.env.BENCH_README === '1') includeInReadme(markdown, stamp);
 		log(`bench: written to ${path.relative(repoRoot, resultsDir)}/transfers.{md,json} and ${path.relative(repoRoot, artifacts)}/`);
 	} finally {
 		await sim.stop();
