@@ -58,7 +58,7 @@ class BenchFloor {
 				if (this.getNodeParameter('engine', i) === 'hash-wasm') {
 					whirlpool.useWhirlpoolChoiceForTesting({ helper: { unavailable: 'the benchmark\'s hash-wasm row' } });
 				}
-				whirlpool.reportWhirlpoolEngineTo(this.logger);
+				whirlpool.prepareWhirlpool(this.logger);
 				const binary = this.helpers.assertBinaryData(i, 'data');
 				const checksum = await whirlpool.whirlpoolOfStream(ringFileStream(this.helpers.getBinaryPath(binary.id)));
 				out.push({ json: { checksum, engine: await whirlpool.whirlpoolEngineName() }, pairedItem: { item: i } });

@@ -19,7 +19,7 @@ import { LoggerProxy } from 'n8n-workflow';
 import {
 	HASH_BUFFER_BYTES,
 	HASH_BUFFERS_IN_FLIGHT,
-	reportWhirlpoolEngineTo,
+	prepareWhirlpool,
 	startWhirlpool,
 	useWhirlpoolChoiceForTesting,
 	whirlpoolEngine,
@@ -89,8 +89,8 @@ describe('the choice of engine', () => {
 		LoggerProxy.init(global.logger);
 		useWhirlpoolChoiceForTesting();
 		// The execution that hashes first says where the line goes (n8n's global logger otherwise).
-		reportWhirlpoolEngineTo(logger);
-		reportWhirlpoolEngineTo(recordingLogger().logger);
+		prepareWhirlpool(logger);
+		prepareWhirlpool(recordingLogger().logger);
 		const engine = await whirlpoolEngine();
 		expect(engine.name).toBe('helper process');
 		expect(engine.reason).toMatch(/no OpenSSL Whirlpool \(its legacy provider is off\).*--openssl-legacy-provider \(OpenSSL 3\.[^)]*\), fed through a pipe/);
@@ -210,6 +210,17 @@ describe('a helper never outlives its use', () => {
 		source.destroy(new Error('The execution was cancelled'));
 		expect(await ended).toMatchObject({ message: 'The execution was cancelled' });
 		await until(() => !isRunning(pid), 'the helper of the cancelled transfer is gone', 5000);
+	});
+
+	it('a transfer about to start has a helper started for it, which its hash then takes', async () => {
+		prepareWhirlpool(recordingLogger().logger);
+		const idle = () => helpersForTesting().filter((helper) => helper.state === 'idle').map((helper) => helper.pid);
+		await until(() => idle().length === 1, 'a helper ready before the hash');
+		const [warmed] = idle();
+		const input = randomBytes(BIG);
+		expect(await whirlpoolOfStream(Readable.from([input]))).toBe(opensslWhirlpool(input));
+		// The hash ran in it (no other was started) and gave it back.
+		expect(helpersForTesting().filter((helper) => helper.state !== 'stopping')).toEqual([{ pid: warmed, state: 'idle' }]);
 	});
 
 	it('an idle helper serves the next hash, then ends on its own', async () => {

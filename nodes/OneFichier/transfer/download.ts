@@ -17,7 +17,7 @@ import { headerValue, proxyConfigured, readSmallBody, sendBytes } from './byteCl
 import { rawGet } from './rawHttp';
 import { progressLogger } from './streams';
 import { verifyingStage } from './verifiedTransfer';
-import { normaliseChecksum } from './whirlpool';
+import { normaliseChecksum, prepareWhirlpool } from './whirlpool';
 
 export interface DownloadedStream {
 	stream: Readable;
@@ -106,6 +106,7 @@ export interface DownloadedBinary {
  */
 export async function downloadToBinary(ctx: IExecuteFunctions, request: DownloadRequest): Promise<DownloadedBinary> {
 	const { url, password, verify, itemIndex, subject } = request;
+	if (verify) prepareWhirlpool(ctx.logger); // the hashing engine starts while get_token is asked
 	// The token first, so the bytes start flowing at once; file/info (the item's details and the
 	// size to verify) is asked meanwhile, 500 ms later as pacing wants. A missing file or a wrong
 	// password fails on get_token, before any byte.

@@ -79,12 +79,14 @@ let chosen: Promise<HashEngine> | undefined;
 let engineLogger: Pick<Logger, 'info' | 'warn'> | undefined;
 
 /**
- * Where the line naming the engine goes: the logger of the first execution that hashes (callers
- * with an execution context say so before hashing), else n8n's global logger. It is one line per
- * process, at the first hash.
+ * A hash is coming (a verified transfer begins): the engine starts meanwhile (the first choice, a
+ * helper process), so the first bytes need not wait for it. The line naming the engine goes to
+ * the logger of the first execution that prepares (else n8n's global logger); it is one line per
+ * process, at the choice.
  */
-export function reportWhirlpoolEngineTo(logger: Logger): void {
+export function prepareWhirlpool(logger: Logger): void {
 	engineLogger ??= logger;
+	void chosenEngine().then((engine) => engine.warm?.());
 }
 
 const engineLog = () => engineLogger ?? LoggerProxy;

@@ -131,7 +131,8 @@ class HelperProcess {
 		return this.failure === undefined && !this.stopping;
 	}
 
-	get state(): 'starting' | 'working' | 'idle' {
+	get state(): 'starting' | 'working' | 'idle' | 'stopping' {
+		if (!this.usable) return 'stopping';
 		if (!this.runs) return 'starting';
 		return this.lease ? 'working' : 'idle';
 	}
@@ -296,17 +297,29 @@ export async function startFirstHelper(command: HelperCommand): Promise<string> 
 	return helper.runs;
 }
 
+/**
+ * A helper for the next session, started now unless one waits already: it then starts while the
+ * transfer asks its API calls. Unused, it ends after IDLE_HELPER_MS like any idle helper.
+ */
+function warmHelper(command: HelperCommand): void {
+	if (idleHelpers.some((helper) => helper.usable)) return;
+	const helper = new HelperProcess(command);
+	helper.attach(undefined);
+	helper.release();
+}
+
 /** Hashing in helper processes started with `command`. */
 export function helperEngine(command: HelperCommand, reason: string): HashEngine {
 	return {
 		name: 'helper process',
 		reason,
 		open: (listener) => new HelperLease(takeIdleHelper() ?? new HelperProcess(command), listener),
+		warm: () => warmHelper(command),
 	};
 }
 
 /** For tests: the helpers alive now, each with its process id and whether it serves a session yet. */
-export function helpersForTesting(): Array<{ pid: number; state: 'starting' | 'working' | 'idle' }> {
+export function helpersForTesting(): Array<{ pid: number; state: HelperProcess['state'] }> {
 	return [...liveHelpers].flatMap((helper) => (helper.pid === undefined ? [] : [{ pid: helper.pid, state: helper.state }]));
 }
 

@@ -35,4 +35,6 @@ export interface HashEngine {
 	readonly reason: string;
 	/** A sink for one session (possibly still starting: see `HashSink.ready`). */
 	open(listener: SinkListener): HashSink;
+	/** Starts what the next `open` will need, when starting it takes time (a helper process). */
+	warm?(): void;
 }
