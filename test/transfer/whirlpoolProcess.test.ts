@@ -149,6 +149,32 @@ describe('the choice of engine', () => {
 	});
 });
 
+describe('the helper\'s protocol', () => {
+	const frame = (bytes: Buffer) => Buffer.concat([Buffer.from(Uint32Array.of(bytes.length).buffer), bytes]);
+	const DIGEST_PLEASE = Buffer.alloc(4);
+
+	/** Starts the helper, sends `bytes` in pieces cut at odd places (headers included), returns its first `lines` answers. */
+	async function answers(bytes: Buffer, lines: number) {
+		const helper = spawn(process.execPath, ['--openssl-legacy-provider', HELPER_FILE], { stdio: ['pipe', 'pipe', 'inherit'] });
+		let output = '';
+		helper.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+		for (const [from, to] of [[0, 3], [3, 5], [5, 70_000], [70_000, 70_002], [70_002, bytes.length]]) helper.stdin.write(bytes.subarray(from, to));
+		try {
+			await until(() => output.split('\n').length > lines, `${lines} answers from the helper`);
+		} finally {
+			helper.kill('SIGKILL');
+		}
+		return output.split('\n').slice(0, lines);
+	}
+
+	it('says it is ready, then answers the digest of each run of frames, however the pipe cuts them', async () => {
+		const input = randomBytes(3 * MiB + 5);
+		const bytes = Buffer.concat([frame(Buffer.from('abc')), DIGEST_PLEASE, frame(input.subarray(0, MiB)), frame(input.subarray(MiB)), DIGEST_PLEASE, DIGEST_PLEASE]);
+		const expected = [expect.stringMatching(/^ready OpenSSL 3\./), ABC, opensslWhirlpool(input), opensslWhirlpool(Buffer.alloc(0))];
+		expect(await answers(bytes, 4)).toEqual(expected);
+	});
+});
+
 describe('a helper never outlives its use', () => {
 	beforeAll(async () => {
 		useWhirlpoolChoiceForTesting();

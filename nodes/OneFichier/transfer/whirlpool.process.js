@@ -9,12 +9,13 @@
  * stdout: one line per answer: `ready <what runs>` once it has checked that its Whirlpool is
  *        right, then the digest (128 lowercase hex characters) for each frame of length 0.
  *        `error <message>` (then exit) when it has no working Whirlpool.
- * It reads stdin to its end and exits then: when n8n's process goes, so does the helper.
+ * It reads stdin to its end and exits then: when n8n's process goes, so does the helper. A read
+ * that fails (its stdin gone otherwise) ends it with an error.
  */
 'use strict';
 
 const { createHash } = require('crypto');
-const { writeSync } = require('fs');
+const { readSync, writeSync } = require('fs');
 
 /** Whirlpool("abc"), ISO/IEC 10118-3:2004 (1fichier-api.md, "Checksums"). */
 const ABC = '4e2448a4c6f486bb16b6562c73b4020bf3043e3a731bce721ae1b303d97e6d4c7181eebdb6c57e277d0e34957114cbd6c797fc9d95d8b582d225292076d4eef5';
@@ -45,7 +46,8 @@ let headerFilled = 0;
 /** Bytes of the current frame still to come. */
 let remaining = 0;
 
-process.stdin.on('data', (/** @type {Buffer} */ chunk) => {
+/** Hashes what `chunk` carries of the frames, answering each digest asked. */
+function consume(/** @type {Buffer} */ chunk) {
 	let offset = 0;
 	while (offset < chunk.length) {
 		if (remaining > 0) {
@@ -67,6 +69,14 @@ process.stdin.on('data', (/** @type {Buffer} */ chunk) => {
 			hash = createHash('whirlpool');
 		}
 	}
-});
-process.stdin.on('end', () => process.exit(0));
-process.stdin.on('error', () => process.exit(1));
+}
+
+// Blocking reads into one buffer (libuv gives a child blocking stdio): a read takes whatever the
+// pipe holds, hundreds of KiB, with no event or allocation per 64 KiB as a stream would have.
+const buffer = Buffer.allocUnsafe(1 << 20);
+for (;;) {
+	const count = readSync(0, buffer, 0, buffer.length, null);
+	if (count === 0) break;
+	consume(buffer.subarray(0, count));
+}
+process.exit(0);
