@@ -114,7 +114,7 @@ it('a process without it (n8n\'s) hashes in a helper process, exits with the hel
 	const script = `
 const { Readable } = require('stream');
 const { whirlpoolEngineName, whirlpoolOfStream } = require('./whirlpool.js');
-const { helpersForTesting } = require('./whirlpoolProcess.js');
+const { helpersForTesting } = require('./whirlpoolWorker.js');
 (async () => {
 	const digest = await whirlpoolOfStream(Readable.from([Buffer.from('abc')]));
 	console.log(JSON.stringify({ engine: await whirlpoolEngineName(), digest, helpers: helpersForTesting() }));
@@ -136,7 +136,7 @@ it('a process that exits in the middle of a hash takes its helper with it', asyn
 	const script = `
 const { randomBytes } = require('crypto');
 const { startWhirlpool } = require('./whirlpool.js');
-const { helpersForTesting } = require('./whirlpoolProcess.js');
+const { helpersForTesting } = require('./whirlpoolWorker.js');
 (async () => {
 	const hashing = startWhirlpool();
 	for (let i = 0; i < 4; i++) await hashing.update(randomBytes(1 << 20));

@@ -1,9 +1,10 @@
 /**
- * The helper process of the Whirlpool (transfer/whirlpoolProcess.ts): how the engine is chosen
- * and logged, the fall-back where no helper can start (a Node.js without the legacy provider, a
- * binary that is not there, a helper that dies at once or later on), and that no helper outlives
- * its use (a killed helper fails its hash and nothing hangs; a cancelled hash or transfer ends its
- * helper; an idle helper ends on its own; a helper ends with the process that started it).
+ * The helper process of the Whirlpool (transfer/whirlpoolProcess.ts, fed by a worker thread:
+ * transfer/whirlpoolWorker.ts): how the engine is chosen and logged, the fall-back where no helper
+ * can start (a Node.js without the legacy provider, a binary that is not there, a helper that dies
+ * at once or later on), and that no helper outlives its use (a killed helper fails its hash and
+ * nothing hangs; a cancelled hash or transfer ends its helper; an idle helper ends on its own; a
+ * helper ends with the process that started it). An ended helper must be gone, not a zombie.
  */
 import { spawn } from 'child_process';
 import { randomBytes } from 'crypto';
@@ -27,7 +28,8 @@ import {
 	whirlpoolOfStream,
 	WhirlpoolTap,
 } from '../../nodes/OneFichier/transfer/whirlpool';
-import { helpersForTesting, IDLE_HELPER_MS, stopIdleHelpersForTesting } from '../../nodes/OneFichier/transfer/whirlpoolProcess';
+import { IDLE_HELPER_MS } from '../../nodes/OneFichier/transfer/whirlpoolProcess';
+import { helpersForTesting, stopIdleHelpersForTesting } from '../../nodes/OneFichier/transfer/whirlpoolWorker';
 import { opensslWhirlpool } from '../helpers/whirlpool';
 
 const MiB = 1024 * 1024;
@@ -42,15 +44,20 @@ afterAll(() => {
 	rmSync(dir, { recursive: true, force: true });
 });
 
-/** Whether the process exists and is not a zombie (an orphan's parent may be slow to reap it). */
-function isRunning(pid: number): boolean {
+/** Whether the process exists, a zombie included: a helper this process started must also be reaped. */
+function exists(pid: number): boolean {
 	try {
 		process.kill(pid, 0);
+		return true;
 	} catch {
 		return false;
 	}
+}
+
+/** Whether the process runs (an orphan is reaped by whoever adopts it, which may be slow: a zombie counts as ended). */
+function isRunning(pid: number): boolean {
 	try {
-		return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return exists(pid) && !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
 	} catch {
 		return false;
 	}
@@ -187,7 +194,7 @@ describe('a helper never outlives its use', () => {
 		await hashing.update(randomBytes(2 * MiB));
 		const pid = await theWorkingHelperPid();
 		process.kill(pid, 'SIGKILL');
-		await until(() => !isRunning(pid), 'the killed helper is gone');
+		await until(() => !exists(pid), 'the killed helper is gone');
 		// However many bytes still go in, the hash fails (an update or the digest) instead of waiting.
 		const chunk = randomBytes(MiB);
 		const failure = await (async () => {
@@ -209,7 +216,7 @@ describe('a helper never outlives its use', () => {
 		source.push(randomBytes(2 * MiB));
 		pid = await theWorkingHelperPid();
 		process.kill(pid, 'SIGKILL');
-		await until(() => !isRunning(pid), 'the killed helper is gone');
+		await until(() => !exists(pid), 'the killed helper is gone');
 		for (let index = 0; index < 3 * HASH_BUFFERS_IN_FLIGHT; index++) source.push(randomBytes(MiB));
 		source.push(null);
 		const error = await ended;
@@ -222,7 +229,7 @@ describe('a helper never outlives its use', () => {
 		await hashing.update(randomBytes(3 * MiB));
 		const pid = await theWorkingHelperPid();
 		hashing.abort();
-		await until(() => !isRunning(pid), 'the helper of the cancelled hash is gone', 5000);
+		await until(() => !exists(pid), 'the helper of the cancelled hash is gone', 5000);
 		await until(() => helperPids().length === 0, 'no helper left', 5000);
 	});
 
@@ -235,7 +242,7 @@ describe('a helper never outlives its use', () => {
 		const pid = await theWorkingHelperPid();
 		source.destroy(new Error('The execution was cancelled'));
 		expect(await ended).toMatchObject({ message: 'The execution was cancelled' });
-		await until(() => !isRunning(pid), 'the helper of the cancelled transfer is gone', 5000);
+		await until(() => !exists(pid), 'the helper of the cancelled transfer is gone', 5000);
 	});
 
 	it('a transfer about to start has a helper started for it, which its hash then takes', async () => {
@@ -255,7 +262,7 @@ describe('a helper never outlives its use', () => {
 		const [pid] = helperPids();
 		expect(await whirlpoolOfStream(Readable.from([Buffer.from('abc')]))).toBe(ABC);
 		expect(helperPids()).toEqual([pid]);
-		await until(() => !isRunning(pid), 'the idle helper is gone', IDLE_HELPER_MS + 5000);
+		await until(() => !exists(pid), 'the idle helper is gone', IDLE_HELPER_MS + 5000);
 	}, 30_000);
 
 	it('a helper ends with the process that started it, even one killed without a word', async () => {

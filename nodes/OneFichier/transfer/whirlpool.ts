@@ -4,9 +4,11 @@
  * and named in n8n's log (`whirlpoolEngine`):
  *   1. `native`: OpenSSL's Whirlpool in a worker thread, when this process has it
  *      (`crypto.getHashes()` lists it: n8n was started with OpenSSL's legacy provider);
- *   2. `helper process`: else Node's own binary started with that provider, fed through a pipe
- *      (whirlpoolProcess.ts), when it starts and its Whirlpool gives the standard vector;
- *   3. hash-wasm's WebAssembly build (bundled) in a worker thread (whirlpoolWorker.ts).
+ *   2. `helper process`: else Node's own binary started with that provider, fed through a pipe by
+ *      a worker thread (whirlpoolProcess.ts), when it starts and its Whirlpool gives the standard
+ *      vector;
+ *   3. hash-wasm's WebAssembly build (bundled) in a worker thread.
+ * Worker threads and helpers: whirlpoolWorker.ts.
  *
  * A hashing session copies the bytes it is given into buffers of HASH_BUFFER_BYTES and hands
  * each full one to the engine; at most HASH_BUFFERS_IN_FLIGHT are with the engine, so the
@@ -21,10 +23,10 @@ import { Transform } from 'stream';
 
 import { loadEngine } from './whirlpool.worker';
 import type { HelperCommand } from './whirlpoolProcess';
-import { helperEngine, nodeHelperCommand, startFirstHelper } from './whirlpoolProcess';
+import { nodeHelperCommand } from './whirlpoolProcess';
 import type { HashEngine, HashSink } from './whirlpoolSink';
 import { HASH_BUFFER_BYTES } from './whirlpoolSink';
-import { workerEngine } from './whirlpoolWorker';
+import { helperEngine, startFirstHelper, workerEngine } from './whirlpoolWorker';
 
 export { HASH_BUFFER_BYTES };
 
@@ -113,7 +115,7 @@ async function chooseEngine(): Promise<HashEngine> {
 		const runs = await startFirstHelper(command);
 		return helperEngine(
 			command,
-			`n8n's process has no OpenSSL Whirlpool (its legacy provider is off), so it runs in ${commandLine} (${runs}), fed through a pipe`,
+			`n8n's process has no OpenSSL Whirlpool (its legacy provider is off), so it runs in ${commandLine} (${runs}), fed through a pipe by a worker thread`,
 		);
 	} catch (error) {
 		return workerEngine(
