@@ -78,6 +78,10 @@ interface ChoiceSettings {
 
 let settings: ChoiceSettings = {};
 let chosen: Promise<HashEngine> | undefined;
+/** The engine `chosen` settled on, once it has. */
+let current: HashEngine | undefined;
+/** Counts the choices made (a test may start another before one settles). */
+let choices = 0;
 let engineLogger: Pick<Logger, 'info' | 'warn'> | undefined;
 
 /**
@@ -95,10 +99,14 @@ const engineLog = () => engineLogger ?? LoggerProxy;
 
 /** The engine of this process: chosen at the first hash, then reused (and logged once). */
 async function chosenEngine(): Promise<HashEngine> {
-	chosen ??= chooseEngine().then((engine) => {
-		engineLog().info(`1fichier: Whirlpool checksums (Verify Checksum) are computed by ${describe(engine)}: ${engine.reason}`);
-		return engine;
-	});
+	if (!chosen) {
+		const generation = ++choices;
+		chosen = chooseEngine().then((engine) => {
+			if (generation === choices) current = engine;
+			engineLog().info(`1fichier: Whirlpool checksums (Verify Checksum) are computed by ${describe(engine)}: ${engine.reason}`);
+			return engine;
+		});
+	}
 	return await chosen;
 }
 
@@ -127,7 +135,7 @@ async function chooseEngine(): Promise<HashEngine> {
 function describe(engine: HashEngine): string {
 	if (engine.name === 'native') return 'OpenSSL in a worker thread of n8n\'s process';
 	if (engine.name === 'helper process') return 'OpenSSL in a helper process';
-	return `${engine.name} (WebAssembly, about half as fast as OpenSSL) in a worker thread`;
+	return `${engine.name} (WebAssembly, slower than OpenSSL) in a worker thread`;
 }
 
 /**
@@ -136,13 +144,11 @@ function describe(engine: HashEngine): string {
  */
 function fallBackFrom(engine: HashEngine, error: Error): boolean {
 	if (engine.name !== 'helper process') return false;
-	const current = chosen;
-	void current?.then((active) => {
-		if (active !== engine || chosen !== current) return;
-		const fallback = workerEngine(`a helper process did not start (it ${error.message}); hash-wasm takes over`);
-		chosen = Promise.resolve(fallback);
-		engineLog().warn(`1fichier: Whirlpool checksums (Verify Checksum) are now computed by ${describe(fallback)}: ${fallback.reason}`);
-	});
+	if (current !== engine) return true; // another session fell back already
+	const fallback = workerEngine(`a helper process did not start (it ${error.message}); hash-wasm takes over`);
+	current = fallback;
+	chosen = Promise.resolve(fallback);
+	engineLog().warn(`1fichier: Whirlpool checksums (Verify Checksum) are now computed by ${describe(fallback)}: ${fallback.reason}`);
 	return true;
 }
 
@@ -165,6 +171,7 @@ export async function whirlpoolEngineName(): Promise<string> {
 export function useWhirlpoolChoiceForTesting(overrides: ChoiceSettings = {}): void {
 	settings = overrides;
 	chosen = undefined;
+	current = undefined;
 	engineLogger = undefined;
 }
 
