@@ -409,7 +409,7 @@ function report(results, context) {
 			if (!node && !http) continue;
 			target(`${name}: the node (verified) ÷ HTTP Request node`, ratio?.median, 1.0);
 			lines.push(`| ${name} | ${timeCell(node)} | ${timeCell(http)} | ${ratioCell(ratio)} | ${verdict(ratio?.median, 1.0)} |`);
-			rows.push({ size, direction, mode: 'filesystem', verifiedMs: node?.median, httpRequestMs: http?.median, ratio: ratio?.median });
+			rows.push({ size, direction, mode: 'filesystem', verifiedMs: node?.median, httpRequestMs: http?.median, ratio: round(ratio?.median) });
 		}
 	}
 
@@ -436,7 +436,7 @@ function report(results, context) {
 			target(`${name}: verified ÷ max(unverified, hash alone)`, ratio?.median, 1.1);
 			lines.push(`| ${name} | ${timeCell(plain)} | ${timeCell(hash)} | ${timeCell(verified)} | ${ratioCell(ratio)} | ${verdict(ratio?.median, 1.1)} | ${cpu ? `${seconds(cpu.median)} s` : '–'} |`);
 			const entry = rows.find((r) => r.size === size && r.direction === direction && r.mode === 'filesystem');
-			if (entry) Object.assign(entry, { unverifiedMs: plain?.median, hashAloneMs: hash?.median, verifiedOverBound: ratio?.median });
+			if (entry) Object.assign(entry, { unverifiedMs: plain?.median, hashAloneMs: hash?.median, verifiedOverBound: round(ratio?.median) });
 		}
 	}
 
@@ -500,6 +500,7 @@ function report(results, context) {
 	return { markdown: [...header, '', ...lines].join('\n'), targets, rows, engines };
 }
 
+const round = (value) => (value === undefined ? undefined : Number(value.toFixed(3)));
 const verdict = (value, limit) => (value === undefined ? '–' : value <= limit ? 'met' : '**NOT met**');
 
 const README_START = '<!-- bench/results/transfers.md: start (npm run bench with BENCH_README=1 rewrites this block) -->';
@@ -632,7 +633,8 @@ async function main() {
 			nodeVersion: execFileSync(n8n.nodeBin, ['--version']).toString().trim(),
 			loadBefore,
 			loadAfter: os.loadavg().map((l) => l.toFixed(1)).join(' '),
-			engine: [...engines].join('; ') || undefined,
+			// The engine's line names the Node.js binary by its path: the name is enough here.
+			engine: [...engines].map((line) => line.replace(/(?:\/[^\s/]+)+\/node\b/g, 'node')).join('; ') || undefined,
 		};
 		const { markdown, targets, rows: tableRows, engines: engineRows } = report(results, context);
 		console.log(`\n${markdown}`);
