@@ -77,6 +77,13 @@ export default tseslint.config(
 		},
 	},
 	{
+		// The plain JavaScript the nodes run (the Whirlpool worker and helper scripts): n8n's rule
+		// against spawning processes applies to them as to the TypeScript.
+		files: ['nodes/**/*.js'],
+		plugins: communityNodes.plugins,
+		rules: { '@n8n/community-nodes/no-dangerous-functions': 'error' },
+	},
+	{
 		// Tests, the simulator, the real-n8n stack, scripts and benchmarks are tooling, not node code:
 		// they print to the console, use timers and import Node and dev packages freely.
 		files: ['test/**/*.ts', 'simulator/**/*.ts', 'stack/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],

@@ -1,5 +1,6 @@
 // Copies the non-TypeScript files n8n loads at runtime next to the compiled nodes: icons, codex
-// JSON, the Whirlpool worker (plain JavaScript, see its header) and the hash-wasm build it runs.
+// JSON, the Whirlpool worker and helper-process scripts (plain JavaScript, see their headers) and
+// the hash-wasm build the worker runs.
 const path = require('path');
 const { finished } = require('stream/promises');
 const { task, src, dest, parallel } = require('gulp');
@@ -21,13 +22,13 @@ function copyAssets() {
 	return src(nodeAssets, { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
 }
 
-/** The worker into `<out>/nodes/…/transfer`, hash-wasm into `transfer/vendor/hash-wasm` beside it. */
+/** The worker and helper scripts into `<out>/nodes/…/transfer`, hash-wasm into `transfer/vendor/hash-wasm` beside them. */
 function copyWhirlpool(outDir) {
 	const transfer = path.resolve(outDir, 'nodes', 'OneFichier', 'transfer');
 	const written = (stream) => finished(stream, { readable: false });
 	const copy = () =>
 		Promise.all([
-			written(src(path.resolve('nodes', 'OneFichier', 'transfer', '*.worker.js')).pipe(dest(transfer))),
+			written(src(path.resolve('nodes', 'OneFichier', 'transfer', 'whirlpool.*.js')).pipe(dest(transfer))),
 			written(src(HASH_WASM_FILES).pipe(dest(path.join(transfer, 'vendor', 'hash-wasm')))),
 		]);
 	copy.displayName = `whirlpool → ${outDir}`;

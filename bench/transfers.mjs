@@ -1,21 +1,32 @@
 #!/usr/bin/env node
-// npm run bench: uploads and downloads through the 1fichier node in a real n8n (the one the e2e
-// suite installs: n8n 2.41.1 on Node.js 24, binary data in filesystem mode), next to n8n's HTTP
-// Request node doing the same steps, n8n's own floor for the same bytes, and curl, all against the
-// local simulator. Every n8n measurement is one fresh `n8n execute --id` process: times are the
-// nodes' executionTime from n8n's execution data, memory is the process's RSS sampled every 10 ms
-// during the execution, against a baseline workflow that transfers nothing.
+// npm run bench: what a user gets. Uploads and downloads through the 1fichier node with its
+// defaults (Verify Checksum on) in a real n8n (the one the e2e suite installs: n8n 2.41.1 on
+// Node.js 24), next to n8n's HTTP Request node doing the same steps, against the local simulator,
+// which stores what it receives (1fichier does). Also the node unverified, the Whirlpool of the
+// same bytes alone with each engine (OpenSSL in n8n's process, the helper process, hash-wasm),
+// curl for context, and n8n's memory in filesystem and database binary data modes.
 //
-//   npm run bench                          # 64 MiB and 1 GiB, 3 runs each (about 10 minutes)
-//   BENCH_MIB=256 BENCH_RUNS=1 npm run bench
-//   BENCH_ROWS=store-down,node-down npm run bench      # some rows only (baseline always runs)
-//   BENCH_PROFILE=cpu npm run bench        # --cpu-prof of every n8n process (also: heap, gc)
-//   SKIP_BUILD=1 npm run bench             # use the existing dist/ and build/
+// Every n8n measurement is one fresh `n8n execute --id` process: times are the measured nodes'
+// executionTime from n8n's execution data, memory the process's RSS sampled every 10 ms. Runs
+// interleave the rows, so a slow minute on a shared machine hits every row alike; each figure is
+// the median over runs, and each ratio the median of the ratios taken run by run.
 //
-// Output: a markdown table on stdout, also written with every sample to test-artifacts/bench/.
+//   npm run bench                                   # 64 MiB and 1 GiB, 3 runs (about 25 minutes)
+//   BENCH_SIZES=64MiB BENCH_RUNS=1 npm run bench    # a quick check (about 3 minutes)
+//   BENCH_ROWS=nodev-down,http-down npm run bench   # some rows (see ROWS below)
+//   BENCH_DATABASE_SIZES=64MiB npm run bench        # sizes also run in database mode (default: those ≤ 512 MiB, n8n's limit there)
+//   BENCH_SIM_CHECKSUMS=compute npm run bench       # the simulator hashes uploads itself (default: given, see below)
+//   BENCH_PROFILE=cpu npm run bench                 # --cpu-prof of every n8n process (also: heap, gc)
+//   SKIP_BUILD=1 npm run bench                      # use the existing dist/ and build/
+//   BENCH_README=1 npm run bench                    # also put the tables into README.md (between its bench markers)
+//
+// Output: the tables and each target's verdict on stdout; bench/results/transfers.md and
+// bench/results/transfers.json (medians, kept in the repository; the README shows the .md between
+// its `bench/results/transfers.md` markers); every sample in test-artifacts/bench/.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { buildPackage } from '../stack/build.mjs';
@@ -25,35 +36,74 @@ import { log } from '../stack/provision.mjs';
 import { simulatorControl, startSimulator } from '../stack/simulator.mjs';
 import { downloadedBytes, nodeVerified, rowWorkflows, uploadedFile } from './workflows.mjs';
 
-const SIZES = (process.env.BENCH_MIB ?? '64,1024').split(',').map(Number);
+const MiB = 1048576;
+
+/** "64MiB,1GiB" (or plain MiB numbers) → [64, 1024]. */
+function parseSizes(text) {
+	return text
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean)
+		.map((part) => {
+			const match = /^(\d+(?:\.\d+)?)\s*(GiB|MiB)?$/i.exec(part);
+			if (!match) throw new Error(`BENCH_SIZES: "${part}" is not a size like 64MiB or 1GiB`);
+			return Math.round(Number(match[1]) * (match[2]?.toLowerCase() === 'gib' ? 1024 : 1));
+		});
+}
+
+const SIZES = parseSizes(process.env.BENCH_SIZES ?? process.env.BENCH_MIB ?? '64MiB,1GiB');
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** n8n keeps a database-mode binary whole in memory, up to N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE (512 MiB by default). */
+const DATABASE_SIZES = process.env.BENCH_DATABASE_SIZES !== undefined ? parseSizes(process.env.BENCH_DATABASE_SIZES) : SIZES.filter((size) => size <= 512);
+/**
+ * 1fichier hashes what it receives on its own servers; the simulator, on the two cores n8n uses,
+ * would take their CPU for it. By default it stores uploads (written to disk, like the service)
+ * and answers the checksum of the source computed beforehand; `compute` makes it hash them.
+ */
+const SIM_CHECKSUMS = process.env.BENCH_SIM_CHECKSUMS ?? 'given';
 const PROFILE = process.env.BENCH_PROFILE;
-/** Node flags for the n8n process (not its task runner): CPU profile, heap profile, GC trace. */
 const PROFILE_FLAGS = {
 	cpu: (dir) => ['--cpu-prof', `--cpu-prof-dir=${dir}`],
 	heap: (dir) => ['--heap-prof', `--heap-prof-dir=${dir}`],
 	gc: () => ['--trace-gc'],
 };
-const ALL_ROWS = [
-	'store-up', 'files-up', 'node-up', 'http-up', 'curl-up', 'hash', 'nodev-up',
-	'store-down', 'files-down', 'node-down', 'http-down', 'curl-down', 'nodev-down',
-];
+
 /**
- * What the simulator does with what each upload row sends. 1fichier hashes and stores uploads on
- * its own servers; on this 2-core host the simulator's hash and disk writes would take n8n's CPU.
- * So upload rows are received, parsed and counted, not written; unverified rows get no checksum
- * (nothing asks for it), the verified upload gets the source's checksum, computed beforehand.
+ * The rows, in the order each run measures them. `workflow`: the key in workflows.mjs (default:
+ * the row); `nodeFlags`: flags of n8n's Node.js.
  */
-const CHECKSUM_MODE = { 'node-up': 'none', 'http-up': 'none', 'curl-up': 'none', 'nodev-up': 'given' };
-const sendsToSimulator = (row) => row in CHECKSUM_MODE;
-const ROWS = process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',') : ALL_ROWS;
+const ALL_ROWS = {
+	'files-down': { label: 'Read/Write Files: into the store (the upload rows\' memory reference)' },
+	'nodev-up': { label: 'the node, upload, verified (the default)' },
+	'http-up': { label: 'HTTP Request node, upload' },
+	'node-up': { label: 'the node, upload, unverified' },
+	'curl-up': { label: 'curl, upload' },
+	'nodev-down': { label: 'the node, download, verified (the default)' },
+	'http-down': { label: 'HTTP Request node, download' },
+	'node-down': { label: 'the node, download, unverified' },
+	'curl-down': { label: 'curl, download' },
+	hash: { label: 'Whirlpool alone, the package\'s engine in n8n (the helper process)' },
+	'hash-native': { label: 'Whirlpool alone, OpenSSL in n8n\'s process (n8n started with --openssl-legacy-provider)', workflow: 'hash', nodeFlags: ['--openssl-legacy-provider'] },
+	'hash-wasm': { label: 'Whirlpool alone, hash-wasm in a worker thread' },
+	'store-up': { label: 'floor: out of n8n\'s store, no HTTP' },
+	'store-down': { label: 'floor: into n8n\'s store, no HTTP' },
+	'files-up': { label: 'Read/Write Files: out of the store' },
+};
+const DEFAULT_ROWS = ['files-down', 'nodev-up', 'http-up', 'node-up', 'curl-up', 'nodev-down', 'http-down', 'node-down', 'curl-down', 'hash', 'hash-native', 'hash-wasm'];
+/** Rows also measured in database mode: the node's default against the HTTP Request node, with their memory references. */
+const DATABASE_ROWS = ['files-down', 'nodev-up', 'http-up', 'nodev-down', 'http-down'];
+const ROWS = process.env.BENCH_ROWS ? process.env.BENCH_ROWS.split(',') : DEFAULT_ROWS;
+for (const row of ROWS) if (!ALL_ROWS[row]) throw new Error(`BENCH_ROWS: unknown row ${row} (${Object.keys(ALL_ROWS).join(', ')})`);
+const sendsToSimulator = (row) => row.endsWith('-up') && !['store-up', 'files-up'].includes(row);
 const SAMPLE_MS = 10;
+/** Other processes' CPU (the helper) is read every this many samples: it reads several /proc files. */
+const CHILD_SAMPLE_EVERY = 5;
 
 const artifacts = path.join(repoRoot, 'test-artifacts', 'bench');
+const resultsDir = path.join(repoRoot, 'bench', 'results');
 const userFolder = path.join(artifacts, 'n8n');
 const dataDir = path.join(artifacts, 'data');
 const storeDir = path.join(artifacts, 'store');
-const MiB = 1048576;
 
 async function makeFile(file, mib) {
 	if (fs.existsSync(file) && fs.statSync(file).size === mib * MiB) return;
@@ -96,8 +146,9 @@ async function apiCall(sim, endpoint, body, retry = true) {
 		throw error;
 	}
 	const json = await response.json();
-	// The simulator paces keys like 1fichier (about 3 calls a second): stay well below.
-	await new Promise((resolve) => setTimeout(resolve, 600));
+	// The simulator paces keys like 1fichier (about 3 calls a second): stay well below, and leave
+	// the key idle for the next measurement (a transfer's calls go together on an idle key).
+	await new Promise((resolve) => setTimeout(resolve, 1600));
 	return json;
 }
 
@@ -125,22 +176,25 @@ async function curlDownload(sim, url, target) {
 	return { ms };
 }
 
-/** Reads a process's RSS (MiB) and CPU time used so far (ms, user + system, all threads). */
+// ---- sampling n8n and the simulator ----------------------------------------------------------
+
+/** utime + stime (+ cutime + cstime: children already reaped) in ms, and RSS, of a process. */
 function processFigures(pid) {
 	try {
 		const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		// utime and stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (1/100 s).
-		const ticks = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-		return { rssMiB: Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024, cpuMs: (Number(ticks[11]) + Number(ticks[12])) * 10 };
+		// Fields 14-17 of /proc/<pid>/stat: utime, stime, cutime, cstime, in clock ticks (1/100 s).
+		const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return {
+			rssMiB: Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024,
+			cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+			reapedChildrenMs: (Number(fields[13]) + Number(fields[14])) * 10,
+		};
 	} catch {
 		return undefined; // the process has exited
 	}
 }
 
-/**
- * CPU time (ms) used so far by a process's worker threads (named `WorkerThread` by Node): in the
- * verified and hash rows, the package's hashing worker.
- */
+/** Worker threads' CPU (ms) of a process: in the native and hash-wasm rows, the hashing worker. */
 function workerThreadsCpuMs(pid) {
 	let ticks = 0;
 	try {
@@ -151,32 +205,60 @@ function workerThreadsCpuMs(pid) {
 			ticks += Number(fields[11]) + Number(fields[12]);
 		}
 	} catch {
-		return undefined; // the process or the thread has exited
+		return undefined;
 	}
 	return ticks * 10;
 }
 
-/** Rows whose hashing worker's CPU time is sampled too (every 5th sample: it reads every thread's stat). */
-const samplesHashingWorker = (row) => row === 'hash' || row.startsWith('nodev-');
-const WORKER_SAMPLE_EVERY = 5;
+/** The package's Whirlpool helper processes among a process's children: CPU (ms) and RSS (MiB) of each. */
+function helperProcesses(pid) {
+	const helpers = [];
+	let children = [];
+	try {
+		for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+			children.push(...fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean));
+		}
+	} catch {
+		children = [];
+	}
+	for (const child of children) {
+		try {
+			if (!fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('whirlpool.process.js')) continue;
+			const figures = processFigures(child);
+			if (figures) helpers.push({ pid: child, ...figures });
+		} catch {
+			/* gone meanwhile */
+		}
+	}
+	return helpers;
+}
 
 /**
- * Samples the n8n process and the simulator every 10 ms: { t, n8n: {rssMiB, cpuMs}, sim: {…} },
- * with `workerMs` (the worker threads' CPU time, last read) when `withWorkers`.
+ * Samples n8n and the simulator every 10 ms; every 5th sample also the CPU spent hashing: n8n's
+ * worker threads, its live helper processes and those already reaped (their time is then n8n's
+ * children's time, which no other child of n8n adds to before it exits).
  */
-function sampler(pid, simulatorPid, withWorkers) {
+function sampler(pid, simulatorPid) {
 	const samples = [];
 	let tick = 0;
-	let workerMs;
+	let hashing;
 	const timer = setInterval(() => {
 		const n8n = processFigures(pid);
-		if (withWorkers && tick++ % WORKER_SAMPLE_EVERY === 0) workerMs = workerThreadsCpuMs(pid) ?? workerMs;
-		if (n8n) samples.push({ t: Date.now(), n8n, sim: processFigures(simulatorPid), workerMs });
+		if (!n8n) return;
+		if (tick++ % CHILD_SAMPLE_EVERY === 0) {
+			const helpers = helperProcesses(pid);
+			const workers = workerThreadsCpuMs(pid);
+			hashing = {
+				cpuMs: (workers ?? 0) + n8n.reapedChildrenMs + helpers.reduce((sum, helper) => sum + helper.cpuMs, 0),
+				helperRssMiB: helpers.reduce((sum, helper) => sum + helper.rssMiB, 0),
+			};
+		}
+		samples.push({ t: Date.now(), n8n, sim: processFigures(simulatorPid), hashing });
 	}, SAMPLE_MS);
 	return { samples, stop: () => clearInterval(timer) };
 }
 
-/** Peak RSS and CPU used by n8n and by the simulator between two instants. */
+/** Peak RSS and CPU of n8n, the simulator and the hashing between two instants. */
 function windowFigures(samples, from, to) {
 	const inside = samples.filter(({ t }) => t >= from - SAMPLE_MS && t <= to + SAMPLE_MS);
 	const first = samples.filter(({ t }) => t <= from).at(-1) ?? inside[0];
@@ -185,22 +267,29 @@ function windowFigures(samples, from, to) {
 		peakMiB: Math.max(...inside.map((s) => s.n8n.rssMiB)),
 		cpuMs: last.n8n.cpuMs - first.n8n.cpuMs,
 		simCpuMs: (last.sim?.cpuMs ?? NaN) - (first.sim?.cpuMs ?? NaN),
-		workerCpuMs: last.workerMs === undefined ? undefined : last.workerMs - (first.workerMs ?? 0),
+		hashingCpuMs: (last.hashing?.cpuMs ?? 0) - (first.hashing?.cpuMs ?? 0),
+		helperPeakMiB: Math.max(0, ...inside.map((s) => s.hashing?.helperRssMiB ?? 0)),
 	};
 }
 
-/** The execution's JSON: `n8n execute --rawOutput` logs it as the last info line starting with `{`. */
-function executionFromOutput(stdout) {
-	let found;
+// ---- one n8n execution -----------------------------------------------------------------------
+
+/** The execution's JSON (`n8n execute --rawOutput` logs it as the last info line starting with `{`) and the Whirlpool engine line. */
+function readOutput(stdout) {
+	let execution;
+	let engine;
 	for (const line of stdout.split('\n')) {
 		try {
 			const entry = JSON.parse(line);
-			if (typeof entry.message === 'string' && entry.message.startsWith('{')) found = entry.message;
+			if (typeof entry.message !== 'string') continue;
+			if (entry.message.startsWith('{')) execution = entry.message;
+			const said = /^1fichier: Whirlpool checksums \(Verify Checksum\) are computed by (.*)$/.exec(entry.message);
+			if (said) engine = said[1];
 		} catch {
 			/* not a log line */
 		}
 	}
-	return found ? JSON.parse(found) : undefined;
+	return { execution: execution ? JSON.parse(execution) : undefined, engine };
 }
 
 function failureOf(execution, stdout) {
@@ -214,19 +303,19 @@ function failureOf(execution, stdout) {
 }
 
 /** One fresh `n8n execute` process running one workflow. */
-async function measureN8n(n8n, baseEnv, simulatorPid, label, spec, attempt = 1) {
+async function measureN8n(n8n, baseEnv, simulatorPid, label, spec, nodeFlags = [], attempt = 1) {
 	const brokerPort = await freePort(0);
 	const profileDir = path.join(artifacts, 'profiles', label);
 	if (PROFILE) fs.mkdirSync(profileDir, { recursive: true });
 	const profiling = PROFILE ? PROFILE_FLAGS[PROFILE](profileDir) : [];
 	const env = { ...baseEnv, N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
 	settleDisk();
-	const child = spawn(n8n.nodeBin, [...profiling, n8n.n8nMain, 'execute', `--id=${spec.workflow.id}`, '--rawOutput'], {
+	const child = spawn(n8n.nodeBin, [...nodeFlags, ...profiling, n8n.n8nMain, 'execute', `--id=${spec.workflow.id}`, '--rawOutput'], {
 		env,
 		cwd: userFolder,
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
-	const sampling = sampler(child.pid, simulatorPid, spec.sampleWorkers);
+	const sampling = sampler(child.pid, simulatorPid);
 	let stdout = '';
 	child.stdout.on('data', (d) => (stdout += d));
 	child.stderr.on('data', (d) => (stdout += d));
@@ -234,158 +323,217 @@ async function measureN8n(n8n, baseEnv, simulatorPid, label, spec, attempt = 1) 
 	sampling.stop();
 	if (PROFILE) fs.writeFileSync(path.join(profileDir, 'output.log'), stdout);
 	fs.rmSync(storeDir, { recursive: true, force: true });
-	const execution = executionFromOutput(stdout);
+	const { execution, engine } = readOutput(stdout);
 	const runData = execution?.data?.resultData?.runData;
 	// n8n 2.41's CLI now and then dies with SIGSEGV while it shuts down: the execution it printed
 	// before is complete and counts; a crash before any output is retried.
 	if (signal && !runData && attempt < 3) {
 		log(`  (${label}: n8n exited with ${signal} before running the workflow; starting it again)`);
-		return await measureN8n(n8n, baseEnv, simulatorPid, label, spec, attempt + 1);
+		return await measureN8n(n8n, baseEnv, simulatorPid, label, spec, nodeFlags, attempt + 1);
 	}
 	if ((code !== 0 && !signal) || !runData || execution.data.resultData.error) {
 		throw new Error(`${label}: n8n execute exited with ${code ?? signal}\n${failureOf(execution, stdout)}`);
 	}
 	const run = (name) => runData[name][0];
 	const time = (names) => names.reduce((sum, name) => sum + run(name).executionTime, 0);
-	// The measured nodes' span (the whole execution for the baseline).
 	const from = spec.timed.length ? Math.min(...spec.timed.map((name) => run(name).startTime)) : Date.parse(execution.startedAt);
 	const to = spec.timed.length
 		? Math.max(...spec.timed.map((name) => run(name).startTime + run(name).executionTime))
 		: Date.parse(execution.stoppedAt);
-	return {
-		ms: time(spec.timed),
-		apiMs: time(spec.api ?? []),
-		...windowFigures(sampling.samples, from, to),
-		runData,
-	};
+	return { ms: time(spec.timed), apiMs: time(spec.api ?? []), engine, ...windowFigures(sampling.samples, from, to), runData };
 }
+
+// ---- figures ---------------------------------------------------------------------------------
 
 const median = (values) => {
 	const sorted = [...values].sort((a, b) => a - b);
 	const mid = sorted.length >> 1;
 	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
+const stats = (values) => (values.length ? { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length } : undefined);
 const seconds = (ms) => (ms / 1000).toFixed(2);
+const sizeName = (size) => (size >= 1024 ? `${size / 1024} GiB` : `${size} MiB`);
+const signed = (mib) => `${mib < 0 ? '−' : '+'}${Math.abs(Math.round(mib))} MiB`;
+const directionName = (direction) => (direction === 'up' ? 'upload' : 'download');
 
-function summary(results, key, size, row) {
-	const values = results.filter((r) => r.size === size && r.row === row && r[key] !== undefined).map((r) => r[key]);
-	return values.length ? { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length } : undefined;
+function valuesOf(results, { size, row, mode = 'filesystem', key = 'ms' }) {
+	return results.filter((r) => r.size === size && r.row === row && r.mode === mode && r[key] !== undefined).map((r) => r[key]);
 }
 
 function timeCell(s) {
+	if (!s) return '–';
 	return s.n > 1 ? `${seconds(s.median)} s (${seconds(s.min)}–${seconds(s.max)})` : `${seconds(s.median)} s`;
 }
 
+/** Per run, `numerator(run) / denominator(run)`; their median, min and max. */
+function pairedRatio(results, size, mode, numerator, denominator) {
+	const ratios = [];
+	for (let run = 1; run <= RUNS; run++) {
+		const at = (row) => results.find((r) => r.run === run && r.size === size && r.mode === mode && r.row === row)?.ms;
+		const top = numerator(at);
+		const bottom = denominator(at);
+		if (top !== undefined && bottom !== undefined && bottom > 0) ratios.push(top / bottom);
+	}
+	return stats(ratios);
+}
+
+const ratioCell = (s) => (!s ? '–' : s.n > 1 ? `${s.median.toFixed(2)}x (${s.min.toFixed(2)}–${s.max.toFixed(2)})` : `${s.median.toFixed(2)}x`);
+
 /**
  * Peak RSS growth of a row: its peak during the measured nodes minus the peak of the same workflow
- * without them. For downloads that is the baseline workflow (nothing but a trigger); for uploads,
- * whose workflows first read the file into n8n's store, the Read File workflow (files-down).
+ * without them: for downloads the baseline workflow (a trigger alone), for uploads the Read File
+ * workflow that puts the file into the store (files-down), in the same binary data mode.
  */
-function growth(results, size, row) {
-	const peak = summary(results, 'peakMiB', size, row)?.median;
-	const reference = row.endsWith('-up') ? summary(results, 'peakMiB', size, 'files-down') : summary(results, 'peakMiB', 0, 'baseline');
+function growth(results, size, row, mode) {
+	const peak = stats(valuesOf(results, { size, row, mode, key: 'peakMiB' }))?.median;
+	const reference = row.endsWith('-up')
+		? stats(valuesOf(results, { size, row: 'files-down', mode, key: 'peakMiB' }))
+		: stats(valuesOf(results, { size: 0, row: 'baseline', mode, key: 'peakMiB' }));
 	return peak === undefined || !reference ? undefined : peak - reference.median;
 }
 
-const sizeName = (size) => (size >= 1024 ? `${size / 1024} GiB` : `${size} MiB`);
-const signed = (mib) => `${mib < 0 ? '−' : '+'}${Math.abs(Math.round(mib))} MiB`;
+function report(results, context) {
+	const targets = [];
+	const target = (name, value, limit) => targets.push({ name, value: value === undefined ? null : Number(value.toFixed(3)), limit, met: value === undefined ? null : value <= limit });
+	const lines = [];
+	const rows = [];
+	const summaryOf = (size, row, mode = 'filesystem') => stats(valuesOf(results, { size, row, mode }));
 
-/** The table: per size and direction, the floor, the node, the HTTP Request node, Read/Write Files, curl. */
-function table(results) {
-	const lines = [
-		'| | floor: n8n\'s store alone | the node | HTTP Request node | Read/Write Files nodes | curl | node ÷ (floor + API calls) |',
-		'|---|---|---|---|---|---|---|',
-	];
-	const verdicts = [];
+	lines.push('### The node\'s default (verified) against n8n\'s HTTP Request node', '');
+	lines.push('| transfer | the node, verified (default) | HTTP Request node | node ÷ HTTP Request node | target ≤ 1.00x |', '|---|---|---|---|---|');
 	for (const size of SIZES) {
 		for (const direction of ['up', 'down']) {
-			const name = `${direction === 'up' ? 'upload' : 'download'} ${sizeName(size)}`;
-			const time = (tool) => summary(results, 'ms', size, `${tool}-${direction}`);
-			const cell = (tool) => {
-				if (!time(tool)) return '–';
-				const mib = tool === 'curl' ? undefined : growth(results, size, `${tool}-${direction}`);
-				return `${timeCell(time(tool))}${mib === undefined ? '' : `, ${signed(mib)}`}`;
-			};
-			const [floor, node, http] = ['store', 'node', 'http'].map((tool) => time(tool)?.median);
-			const api = summary(results, 'apiMs', size, `http-${direction}`)?.median ?? 0;
-			const ratio = floor && node ? `${(node / (floor + api)).toFixed(2)}x (API calls ${seconds(api)} s)` : '–';
-			lines.push(`| ${name} | ${cell('store')} | ${cell('node')} | ${cell('http')} | ${cell('files')} | ${cell('curl')} | ${ratio} |`);
-			if (floor && node) verdicts.push(`${name}: the node ${node <= 1.1 * floor + api ? 'is within' : 'is NOT within'} 1.10 × floor + API calls`);
-			if (http && node) verdicts.push(`${name}: the node is ${node < http ? 'faster' : 'NOT faster'} than the HTTP Request node`);
-			const nodeGrowth = growth(results, size, `node-${direction}`);
-			const floorGrowth = growth(results, size, `store-${direction}`);
-			if (nodeGrowth !== undefined) {
-				const ok = nodeGrowth <= 64 || (floorGrowth !== undefined && nodeGrowth <= floorGrowth + 16);
-				verdicts.push(`${name}: the node's memory growth (${signed(nodeGrowth)}) is ${ok ? 'within' : 'NOT within'} +64 MiB or the floor's + 16 MiB`);
+			const name = `${directionName(direction)} ${sizeName(size)}`;
+			const node = summaryOf(size, `nodev-${direction}`);
+			const http = summaryOf(size, `http-${direction}`);
+			const ratio = pairedRatio(results, size, 'filesystem', (at) => at(`nodev-${direction}`), (at) => at(`http-${direction}`));
+			if (!node && !http) continue;
+			target(`${name}: the node (verified) ÷ HTTP Request node`, ratio?.median, 1.0);
+			lines.push(`| ${name} | ${timeCell(node)} | ${timeCell(http)} | ${ratioCell(ratio)} | ${verdict(ratio?.median, 1.0)} |`);
+			rows.push({ size, direction, mode: 'filesystem', verifiedMs: node?.median, httpRequestMs: http?.median, ratio: round(ratio?.median) });
+		}
+	}
+
+	lines.push('', '### What verification costs', '');
+	lines.push(
+		'| transfer | unverified | hash alone (package\'s engine) | verified | verified ÷ max(unverified, hash alone) | target ≤ 1.10x | CPU hashing, verified |',
+		'|---|---|---|---|---|---|---|',
+	);
+	for (const size of SIZES) {
+		const hash = summaryOf(size, 'hash');
+		for (const direction of ['up', 'down']) {
+			const name = `${directionName(direction)} ${sizeName(size)}`;
+			const plain = summaryOf(size, `node-${direction}`);
+			const verified = summaryOf(size, `nodev-${direction}`);
+			if (!verified || (!plain && !hash)) continue;
+			const ratio = pairedRatio(
+				results,
+				size,
+				'filesystem',
+				(at) => at(`nodev-${direction}`),
+				(at) => (at(`node-${direction}`) === undefined && at('hash') === undefined ? undefined : Math.max(at(`node-${direction}`) ?? 0, at('hash') ?? 0)),
+			);
+			const cpu = stats(valuesOf(results, { size, row: `nodev-${direction}`, key: 'hashingCpuMs' }));
+			target(`${name}: verified ÷ max(unverified, hash alone)`, ratio?.median, 1.1);
+			lines.push(`| ${name} | ${timeCell(plain)} | ${timeCell(hash)} | ${timeCell(verified)} | ${ratioCell(ratio)} | ${verdict(ratio?.median, 1.1)} | ${cpu ? `${seconds(cpu.median)} s` : '–'} |`);
+			const entry = rows.find((r) => r.size === size && r.direction === direction && r.mode === 'filesystem');
+			if (entry) Object.assign(entry, { unverifiedMs: plain?.median, hashAloneMs: hash?.median, verifiedOverBound: round(ratio?.median) });
+		}
+	}
+
+	lines.push('', '### Whirlpool alone in n8n, by engine (the stored binary, in a fresh n8n process)', '');
+	lines.push('| size | OpenSSL in n8n\'s process (n8n started with --openssl-legacy-provider) | helper process (the default) | hash-wasm in a worker thread |', '|---|---|---|---|');
+	const engines = [];
+	for (const size of SIZES) {
+		const cell = (row) => {
+			const s = summaryOf(size, row);
+			return s ? `${(size / (s.median / 1000)).toFixed(0)} MiB/s (${seconds(s.median)} s)` : '–';
+		};
+		if (!['hash-native', 'hash', 'hash-wasm'].some((row) => summaryOf(size, row))) continue;
+		lines.push(`| ${sizeName(size)} | ${cell('hash-native')} | ${cell('hash')} | ${cell('hash-wasm')} |`);
+		const mibPerSecond = (row) => (summaryOf(size, row) ? Number((size / (summaryOf(size, row).median / 1000)).toFixed(1)) : null);
+		engines.push({ size, nativeMiBps: mibPerSecond('hash-native'), helperMiBps: mibPerSecond('hash'), hashWasmMiBps: mibPerSecond('hash-wasm') });
+	}
+
+	lines.push('', '### n8n\'s memory: peak RSS growth while the node runs', '');
+	lines.push('| transfer | binary data mode | the node, verified | HTTP Request node | target | helper process\'s own peak RSS |', '|---|---|---|---|---|---|');
+	for (const mode of ['filesystem', 'database']) {
+		for (const size of mode === 'filesystem' ? SIZES : DATABASE_SIZES) {
+			for (const direction of ['up', 'down']) {
+				const name = `${directionName(direction)} ${sizeName(size)}`;
+				const node = growth(results, size, `nodev-${direction}`, mode);
+				if (node === undefined) continue;
+				const http = growth(results, size, `http-${direction}`, mode);
+				// Filesystem mode streams: +64 MiB at most. Database mode holds the whole file in n8n's
+				// memory whoever stores it: at most 64 MiB more than the HTTP Request node's growth.
+				const limit = mode === 'filesystem' ? 64 : (http ?? 0) + 64;
+				const helper = stats(valuesOf(results, { size, row: `nodev-${direction}`, mode, key: 'helperPeakMiB' }));
+				target(`${name}, ${mode} mode: n8n's memory growth with the node`, node, limit);
+				lines.push(
+					`| ${name} | ${mode} | ${signed(node)} | ${http === undefined ? '–' : signed(http)} | ${mode === 'filesystem' ? '≤ +64 MiB' : '≤ HTTP Request node + 64 MiB'}: ${node <= limit ? 'met' : 'NOT met'} | ${helper?.median ? `${Math.round(helper.median)} MiB` : '–'} |`,
+				);
+				const entry = rows.find((r) => r.size === size && r.direction === direction && r.mode === mode) ?? rows[rows.push({ size, direction, mode }) - 1];
+				Object.assign(entry, { nodeGrowthMiB: Math.round(node), httpRequestGrowthMiB: http === undefined ? undefined : Math.round(http) });
 			}
 		}
 	}
-	return { markdown: lines.join('\n'), verdicts };
-}
 
-/** Issue 10, item 3: a verified transfer against the longer of the unverified one and the hash alone. */
-function verifiedTable(results) {
-	const lines = [
-		'| | unverified | hash alone | verified | verified ÷ max(unverified, hash alone) | hashing worker\'s CPU (share of the time): hash alone; verified | peak RSS growth, verified |',
-		'|---|---|---|---|---|---|---|',
-	];
-	const verdicts = [];
+	const curl = [];
 	for (const size of SIZES) {
-		const hash = summary(results, 'ms', size, 'hash');
 		for (const direction of ['up', 'down']) {
-			const name = `${direction === 'up' ? 'upload' : 'download'} ${sizeName(size)}`;
-			const plain = summary(results, 'ms', size, `node-${direction}`);
-			const verified = summary(results, 'ms', size, `nodev-${direction}`);
-			if (!verified) continue;
-			const bound = Math.max(plain?.median ?? 0, hash?.median ?? 0);
-			const ratio = bound ? verified.median / bound : undefined;
-			const mib = growth(results, size, `nodev-${direction}`);
-			const cell = (s) => (s ? timeCell(s) : '–');
-			const hashing = (row) => {
-				const cpu = summary(results, 'workerCpuMs', size, row);
-				return cpu ? `${seconds(cpu.median)} s (${Math.round(100 * hashingShare(results, size, row))} %)` : '–';
-			};
-			lines.push(
-				`| ${name} | ${cell(plain)} | ${cell(hash)} | ${cell(verified)} | ${ratio ? `${ratio.toFixed(2)}x` : '–'} | ` +
-					`${hashing('hash')}; ${hashing(`nodev-${direction}`)} | ${mib === undefined ? '–' : signed(mib)} |`,
-			);
-			if (ratio) verdicts.push(`${name}, verified: ${ratio <= 1.1 ? 'within' : 'NOT within'} 1.10 × max(unverified, hash alone)${ratio <= 1.1 ? '' : hashCpuNote(results, size, direction)}`);
+			const s = summaryOf(size, `curl-${direction}`);
+			if (s) curl.push(`${directionName(direction)} ${sizeName(size)} ${seconds(s.median)} s`);
 		}
 	}
-	return { markdown: lines.join('\n'), verdicts };
+	if (curl.length) lines.push('', `curl, the bytes alone against the same simulator (context): ${curl.join('; ')}.`);
+
+	lines.push('', '### Targets (issue 17)', '');
+	for (const t of targets) lines.push(`- ${t.met === null ? 'not measured' : t.met ? 'met' : '**NOT met**'}: ${t.name} = ${t.value === null ? '–' : t.name.includes('memory') ? signed(t.value) : `${t.value.toFixed(2)}x`} (limit ${t.name.includes('memory') ? signed(t.limit) : `${t.limit.toFixed(2)}x`})`);
+
+	const header = [
+		`n8n ${context.n8nVersion} on Node.js ${context.nodeVersion}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${context.loadBefore} before and ${context.loadAfter} after;`,
+		`${RUNS} run(s) of each row, one fresh n8n process per measurement, rows interleaved; binary data in filesystem mode unless said otherwise.`,
+		`Times: median (min–max) of the measured nodes' executionTime; ratios: the median (min–max) of the ratios taken run by run.`,
+		`The simulator stores uploads (written to its disk) and ${SIM_CHECKSUMS === 'given' ? 'answers the checksum of the source computed beforehand (1fichier hashes on its own servers)' : 'hashes them itself, on the same cores'}.`,
+		`Whirlpool engine in n8n: ${context.engine ?? 'not logged'}.`,
+		'Memory: n8n\'s peak RSS while the measured nodes run, minus the same workflow without them (downloads: a trigger alone; uploads: the Read File node).',
+	];
+	return { markdown: [...header, '', ...lines].join('\n'), targets, rows, engines };
 }
 
-/**
- * The median, over runs, of the hashing worker's CPU time as a share of the row's time. Near 100 %
- * the row took as long as computing the hash and waited for nothing else; on a shared host the
- * same hash takes more or less CPU from one minute to the next, so compare shares, not seconds.
- */
-function hashingShare(results, size, row) {
-	const shares = results.filter((r) => r.size === size && r.row === row && r.workerCpuMs !== undefined).map((r) => r.workerCpuMs / r.ms);
-	return shares.length ? median(shares) : undefined;
+const round = (value) => (value === undefined ? undefined : Number(value.toFixed(3)));
+const verdict = (value, limit) => (value === undefined ? '–' : value <= limit ? 'met' : '**NOT met**');
+
+const README_START = '<!-- bench/results/transfers.md: start (npm run bench with BENCH_README=1 rewrites this block) -->';
+const README_END = '<!-- bench/results/transfers.md: end -->';
+
+/** Replaces the README's block between the bench markers with the new tables. */
+function includeInReadme(markdown, stamp) {
+	const file = path.join(repoRoot, 'README.md');
+	const readme = fs.readFileSync(file, 'utf8');
+	const start = readme.indexOf(README_START);
+	const end = readme.indexOf(README_END);
+	if (start < 0 || end < start) throw new Error(`README.md has no block between "${README_START}" and "${README_END}"`);
+	const block = `${README_START}\n\nLast run: ${stamp}.\n${markdown.replace(/^### /gm, '#### ')}\n\n`;
+	fs.writeFileSync(file, readme.slice(0, start) + block + readme.slice(end));
+	log('bench: README.md updated');
 }
 
-/** Why a verified row missed its bound: the hash's own CPU time, this row against the hash alone. */
-function hashCpuNote(results, size, direction) {
-	const alone = summary(results, 'workerCpuMs', size, 'hash');
-	const verified = summary(results, 'workerCpuMs', size, `nodev-${direction}`);
-	if (!alone || !verified) return '';
-	const share = Math.round(100 * hashingShare(results, size, `nodev-${direction}`));
-	return ` (its hashing worker computed for ${share} % of it and used ${seconds(verified.median)} s of CPU for the bytes the hash alone hashed in ${seconds(alone.median)} s)`;
-}
-
-/** Rows to run: upload rows need files-down, their memory reference. */
-function rowsToRun() {
-	const rows = ALL_ROWS.filter((row) => ROWS.includes(row));
-	if (rows.some((row) => row.endsWith('-up')) && !rows.includes('files-down')) rows.unshift('files-down');
-	return rows;
+/** Upload rows need files-down (their memory reference), in each mode. */
+function rowsToRun(rows) {
+	const ordered = Object.keys(ALL_ROWS).filter((row) => rows.includes(row));
+	if (ordered.some((row) => row.endsWith('-up')) && !ordered.includes('files-down')) ordered.unshift('files-down');
+	return ordered;
 }
 
 async function main() {
 	fs.mkdirSync(dataDir, { recursive: true });
+	fs.mkdirSync(resultsDir, { recursive: true });
+	const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(' ');
 	await buildPackage();
 	const sim = await startSimulator({ port: await freePort(0), seed: 'empty', logFile: path.join(artifacts, 'simulator.log') });
-	const rows = rowsToRun();
+	const rows = rowsToRun(ROWS);
+	const databaseRows = rowsToRun(ROWS.filter((row) => DATABASE_ROWS.includes(row)));
 	try {
 		const { n8n, env } = await prepareN8n({
 			userFolder,
@@ -397,96 +545,129 @@ async function main() {
 			importExamples: false,
 		});
 		installFloorNode();
-		const baseEnv = {
-			...env,
-			N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem',
-			N8N_BINARY_DATA_STORAGE_PATH: storeDir,
-			N8N_RESTRICT_FILE_ACCESS_TO: dataDir,
-			N8N_LOG_FORMAT: 'json',
-			N8N_LOG_LEVEL: 'info',
+		const commonEnv = { ...env, N8N_RESTRICT_FILE_ACCESS_TO: dataDir, N8N_LOG_FORMAT: 'json', N8N_LOG_LEVEL: 'info' };
+		const modeEnv = {
+			filesystem: { ...commonEnv, N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_BINARY_DATA_STORAGE_PATH: storeDir },
+			database: { ...commonEnv, N8N_DEFAULT_BINARY_DATA_MODE: 'database', N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE: '1024' },
 		};
 
 		const specs = {};
 		const sources = {};
 		const workflows = new Map();
-		for (const size of SIZES) {
+		for (const size of [...new Set([...SIZES, ...DATABASE_SIZES])]) {
 			const sourceFile = path.join(dataDir, `bench-${size}MiB.bin`);
 			log(`bench: ${size} MiB source file and its copy in the simulator…`);
 			await makeFile(sourceFile, size);
+			await simulatorControl(sim.origin).uploads('keep');
+			await simulatorControl(sim.origin).checksums('compute');
 			const url = (await curlUpload(sim, sourceFile, `bench-${size}MiB.bin`)).url;
 			const { checksum } = await apiCall(sim, 'file/info.cgi', { url });
 			sources[size] = { file: sourceFile, url, checksum };
 			specs[size] = rowWorkflows({
 				mib: size,
 				sourceFile,
-				sourceUrl: sources[size].url,
+				sourceUrl: url,
 				outFile: path.join(dataDir, `written-${size}MiB.bin`),
 				apiBase: sim.baseUrl,
 				credential: SIM_CREDENTIAL,
 			});
-			for (const row of ['baseline', ...rows]) if (specs[size][row]) workflows.set(specs[size][row].workflow.id, specs[size][row].workflow);
+			for (const row of ['baseline', ...rows]) {
+				const spec = specs[size][ALL_ROWS[row]?.workflow ?? row];
+				if (spec) workflows.set(spec.workflow.id, spec.workflow);
+			}
 		}
-		await importWorkflows(n8n, baseEnv, [...workflows.values()]);
+		await importWorkflows(n8n, modeEnv.filesystem, [...workflows.values()]);
 
 		const results = [];
+		const engines = new Set();
 		const record = (entry) => {
 			results.push(entry);
+			if (entry.engine && entry.row.startsWith('nodev-')) engines.add(entry.engine);
 			const figures =
 				entry.peakMiB === undefined
 					? ''
 					: `  peak RSS ${entry.peakMiB.toFixed(0)} MiB, CPU n8n ${seconds(entry.cpuMs)} s, simulator ${seconds(entry.simCpuMs)} s` +
-						(entry.workerCpuMs === undefined ? '' : `, hashing worker ${seconds(entry.workerCpuMs)} s`);
-			log(`  run ${entry.run} ${String(entry.size).padStart(4)} MiB ${entry.row.padEnd(10)} ${seconds(entry.ms).padStart(7)} s${figures}`);
+						(entry.hashingCpuMs ? `, hashing ${seconds(entry.hashingCpuMs)} s` : '');
+			log(`  run ${entry.run} ${String(entry.size).padStart(4)} MiB ${entry.mode.padEnd(10)} ${entry.row.padEnd(11)} ${seconds(entry.ms).padStart(7)} s${figures}`);
 		};
 		const control = simulatorControl(sim.origin);
-		const measure = async (run, size, row) => {
-			const label = `${row}-${size}MiB-${run}`;
-			await control.checksums(CHECKSUM_MODE[row] ?? 'compute', sources[size].checksum);
-			await control.uploads(sendsToSimulator(row) ? 'discard' : 'keep');
+		const measure = async (run, size, row, mode) => {
+			const label = `${row}-${size}MiB-${mode}-${run}`;
+			await control.checksums(sendsToSimulator(row) && SIM_CHECKSUMS === 'given' ? 'given' : 'compute', sources[size].checksum);
+			await control.uploads('keep');
 			if (row === 'curl-up') {
 				const up = await curlUpload(sim, sources[size].file, `curl-${size}MiB.bin`);
 				await apiCall(sim, 'file/rm.cgi', { files: [{ url: up.url }] });
 				return { ms: up.ms };
 			}
 			if (row === 'curl-down') return await curlDownload(sim, sources[size].url, path.join(dataDir, 'curl.bin'));
-			const { runData, ...figures } = await measureN8n(n8n, baseEnv, sim.child.pid, label, { ...specs[size][row], sampleWorkers: samplesHashingWorker(row) });
+			const spec = specs[size][ALL_ROWS[row].workflow ?? row];
+			const { runData, ...figures } = await measureN8n(n8n, modeEnv[mode], sim.child.pid, label, spec, ALL_ROWS[row].nodeFlags);
 			const uploaded = uploadedFile(row, runData);
 			if (uploaded) {
 				if (uploaded.size !== size * MiB) throw new Error(`${label}: uploaded ${uploaded.size} bytes`);
 				await apiCall(sim, 'file/rm.cgi', { files: [{ url: uploaded.url }] });
+			} else if (/^(node|http)/.test(row)) {
+				// Each transfer starts on an idle key, as a user's single transfer does.
+				await new Promise((resolve) => setTimeout(resolve, 1600));
 			}
 			if (row.startsWith('nodev-') && !nodeVerified(runData)) throw new Error(`${label}: the transfer was not verified`);
+			const expectedEngine = { 'hash-native': /^OpenSSL in a worker thread/, 'hash-wasm': /^hash-wasm/ }[row];
+			if (expectedEngine && !expectedEngine.test(figures.engine ?? '')) throw new Error(`${label}: hashed by ${figures.engine ?? 'an engine it did not log'}`);
 			const bytes = downloadedBytes(row, runData);
 			if (bytes !== undefined && bytes !== size * MiB) throw new Error(`${label}: stored ${bytes} bytes`);
 			fs.rmSync(path.join(dataDir, `written-${size}MiB.bin`), { force: true });
 			return figures;
 		};
-		// Runs interleave the rows, so a slow minute on a shared machine hits every row alike.
 		for (let run = 1; run <= RUNS; run++) {
-			record({ run, size: 0, row: 'baseline', ...(await measureN8n(n8n, baseEnv, sim.child.pid, `baseline-${run}`, specs[SIZES[0]].baseline)), runData: undefined });
-			for (const size of SIZES) for (const row of rows) record({ run, size, row, ...(await measure(run, size, row)) });
+			for (const mode of ['filesystem', ...(DATABASE_SIZES.length && databaseRows.length ? ['database'] : [])]) {
+				const baseline = await measureN8n(n8n, modeEnv[mode], sim.child.pid, `baseline-${mode}-${run}`, specs[SIZES[0] ?? DATABASE_SIZES[0]].baseline);
+				record({ run, size: 0, row: 'baseline', mode, ...baseline, runData: undefined });
+				for (const size of mode === 'filesystem' ? SIZES : DATABASE_SIZES) {
+					for (const row of mode === 'filesystem' ? rows : databaseRows) record({ run, size, row, mode, ...(await measure(run, size, row, mode)) });
+				}
+			}
 		}
 
-		const { markdown, verdicts } = table(results);
-		const verified = verifiedTable(results);
-		const text = [
-			`n8n ${n8n.version}, binary data in filesystem mode; ${RUNS} run(s) of each, one fresh n8n process per run.`,
-			'Time: median (min–max) of the measured nodes\' executionTime in n8n\'s execution data; curl: the byte transfer alone.',
-			'Memory: peak RSS of the n8n process while the measured nodes run, minus the same workflow without them.',
-			'The node with options.verifyChecksum off. Uploads: the simulator receives and counts the bytes, neither hashes nor writes them.',
-			'',
-			markdown,
-			'',
-			'With options.verifyChecksum on (the default): hash alone = the Whirlpool of the stored binary in the',
-			'package\'s hashing worker; the simulator takes the source\'s checksum computed beforehand.',
-			'',
-			verified.markdown,
-			'',
-			...[...verdicts, ...verified.verdicts].map((v) => `- ${v}`),
-		].join('\n');
-		console.log(`\n${text}`);
+		const context = {
+			n8nVersion: n8n.version,
+			nodeVersion: execFileSync(n8n.nodeBin, ['--version']).toString().trim(),
+			loadBefore,
+			loadAfter: os.loadavg().map((l) => l.toFixed(1)).join(' '),
+			// The engine's line names the Node.js binary by its path: the name is enough here.
+			engine: [...engines].map((line) => line.replace(/(?:\/[^\s/]+)+\/node\b/g, 'node')).join('; ') || undefined,
+		};
+		const { markdown, targets, rows: tableRows, engines: engineRows } = report(results, context);
+		console.log(`\n${markdown}`);
+		const stamp = new Date().toISOString();
 		fs.writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify({ sizes: SIZES, runs: RUNS, results }, null, 2));
-		fs.writeFileSync(path.join(artifacts, 'table.md'), `${text}\n`);
+		fs.writeFileSync(path.join(artifacts, 'table.md'), `${markdown}\n`);
+		fs.writeFileSync(path.join(resultsDir, 'transfers.md'), `<!-- written by npm run bench (bench/transfers.mjs), ${stamp} -->\n${markdown}\n`);
+		fs.writeFileSync(
+			path.join(resultsDir, 'transfers.json'),
+			`${JSON.stringify(
+				{
+					format: 1,
+					generatedAt: stamp,
+					n8n: context.n8nVersion,
+					node: context.nodeVersion,
+					cpus: os.cpus().length,
+					loadAverage: { before: context.loadBefore, after: context.loadAfter },
+					runs: RUNS,
+					sizesMiB: SIZES,
+					databaseSizesMiB: DATABASE_SIZES,
+					simulatorChecksums: SIM_CHECKSUMS,
+					whirlpoolEngine: context.engine ?? null,
+					transfers: tableRows,
+					hashAlone: engineRows,
+					targets: targets.map(({ name, value, limit, met }) => ({ name, value, limit, met })),
+				},
+				null,
+				2,
+			)}\n`,
+		);
+		if (process.env.BENCH_README === '1') includeInReadme(markdown, stamp);
+		log(`bench: written to ${path.relative(repoRoot, resultsDir)}/transfers.{md,json} and ${path.relative(repoRoot, artifacts)}/`);
 	} finally {
 		await sim.stop();
 		fs.rmSync(storeDir, { recursive: true, force: true });

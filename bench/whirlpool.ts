@@ -1,37 +1,37 @@
 /**
  * Whirlpool benchmark.
  *
- * 1. MiB/s of each way to hash: OpenSSL's native Whirlpool (legacy provider, in a child process:
- *    a package cannot turn that provider on in n8n's process), hash-wasm on the calling thread,
- *    hash-wasm in the worker as the node feeds it (batched transferable buffers), and two simpler
- *    ways to feed a worker (one message per network chunk, cloned or transferred), with how busy
- *    each keeps this process's event loop.
- * 2. Transfers through the node (n8n-core's engine, filesystem binary mode, like bench/transfer.ts)
- *    with verification off and on, next to the hash of the same bytes alone: verification should
- *    cost at most 1.10 × the longer of the two, since it hashes beside the transfer.
+ * 1. MiB/s of each engine the package can run, fed the way the transfers feed it (startWhirlpool
+ *    with 64 KiB and 1 MiB chunks): OpenSSL in a worker thread of a process started with
+ *    `--openssl-legacy-provider` (`native`, in a child process here), the helper process (this
+ *    process's choice: it has no legacy provider, like n8n's), hash-wasm in a worker thread; and,
+ *    for reference, OpenSSL and hash-wasm on the calling thread. For each: how busy it keeps this
+ *    process's event loop, how long the digest takes after the last byte was handed over (the
+ *    end of a transfer waits for that), and how long the engine takes to start in a fresh process.
+ * 2. Transfers through the node (n8n-core's engine, filesystem binary mode) with verification off
+ *    and on, next to the hash of the same bytes alone: verification should cost at most 1.10 × the
+ *    longer of the two, since it hashes beside the transfer.
  *
  *   npm run bench:whirlpool                          # hashes 256 MiB, transfers 1 GiB
- *   BENCH_MIB=256 BENCH_HASH_MIB=128 BENCH_RUNS=1 npm run bench:whirlpool
+ *   BENCH_MIB=0 BENCH_HASH_MIB=128 BENCH_RUNS=3 npm run bench:whirlpool   # the hash figures only
  *
- * On a shared machine every figure is the best of BENCH_RUNS (2) runs, the two settings of a row
- * taking turns, so that a burst of load elsewhere does not decide a comparison.
+ * On a shared machine every figure is the best of BENCH_RUNS (2) runs, the candidates taking
+ * turns, so that a burst of load elsewhere does not decide a comparison; the load average is printed.
  */
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import { once } from 'events';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { loadavg, tmpdir } from 'os';
 import path from 'path';
 import { performance } from 'perf_hooks';
-import { Worker } from 'worker_threads';
 
 import type { INodeParameters } from 'n8n-workflow';
 
 import {
 	createWhirlpoolHasher,
-	HASH_BUFFER_BYTES,
-	HASH_BUFFERS_IN_FLIGHT,
 	startWhirlpool,
+	useWhirlpoolChoiceForTesting,
 	whirlpoolEngineName,
 	whirlpoolOfStream,
 } from '../nodes/OneFichier/transfer/whirlpool';
@@ -44,22 +44,16 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 2));
 const KEY = 'BENCH-FAKE-KEY-11111111111111111';
 const MiB = 1 << 20;
 const NETWORK_CHUNK = 64 * 1024;
-const WORKER_FILE = path.join(__dirname, '..', 'nodes', 'OneFichier', 'transfer', 'whirlpool.worker.js');
+/** Set in the child process that measures the native engine (started with the legacy provider). */
+const CHILD_ROLE = process.env.BENCH_WHIRLPOOL_ROLE;
 
 interface HashFigure {
 	name: string;
 	mibPerSecond: number;
-	/** Share of the time this process's event loop was busy (undefined: another process). */
+	/** Share of the time this process's event loop was busy (undefined: not measured). */
 	loopBusy?: number;
-}
-
-/** One run of `work` over HASH_MIB, and how busy it kept the event loop. */
-async function measure(name: string, work: () => Promise<void> | void): Promise<HashFigure> {
-	const loopBefore = performance.eventLoopUtilization();
-	const started = performance.now();
-	await work();
-	const mibPerSecond = HASH_MIB / ((performance.now() - started) / 1000);
-	return { name, mibPerSecond, loopBusy: performance.eventLoopUtilization(loopBefore).utilization };
+	/** From the last update's end to the digest, ms: what the end of a transfer waits for. */
+	tailMs?: number;
 }
 
 /** The bytes to hash, as chunks of `size` over one random MiB (no big allocation). */
@@ -70,75 +64,106 @@ function* chunksOf(block: Buffer, size: number): Generator<Buffer> {
 	}
 }
 
-function nativeInChildProcess(block: Buffer): HashFigure {
-	const script = `
-const { createHash } = require('crypto');
-const block = require('fs').readFileSync(0);
-const started = performance.now();
-const hash = createHash('whirlpool');
-for (let i = 0; i < ${HASH_MIB}; i++) hash.update(block);
-hash.digest('hex');
-process.stdout.write(String(performance.now() - started));`;
-	const ms = Number(execFileSync(process.execPath, ['--openssl-legacy-provider', '-e', script], { input: block }).toString());
-	return { name: 'native (OpenSSL legacy provider, child process)', mibPerSecond: HASH_MIB / (ms / 1000) };
-}
-
-/** One message per chunk, copied out of the chunk: cloned again by postMessage, or transferred. */
-async function workerPerChunk(block: Buffer, mode: 'clone' | 'transfer'): Promise<void> {
-	const worker = new Worker(WORKER_FILE);
-	await once(worker, 'message');
-	const maxInFlight = (HASH_BUFFERS_IN_FLIGHT * HASH_BUFFER_BYTES) / NETWORK_CHUNK;
-	let inFlight = 0;
-	let wake: (() => void) | undefined;
-	const digest = new Promise((resolve) =>
-		worker.on('message', (answer: { free?: ArrayBuffer; digest?: string }) => {
-			if (answer.digest) return resolve(answer.digest);
-			inFlight--;
-			wake?.();
-		}),
-	);
-	for (const chunk of chunksOf(block, NETWORK_CHUNK)) {
-		while (inFlight >= maxInFlight) await new Promise<void>((resolve) => (wake = resolve));
-		const bytes = chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length);
-		worker.postMessage({ bytes, length: chunk.length }, mode === 'transfer' ? [bytes] : []);
-		inFlight++;
-	}
-	worker.postMessage({ digest: true });
-	await digest;
-	await worker.terminate();
-}
-
-async function nodeWorker(block: Buffer, chunkSize: number): Promise<void> {
+/** The package's session (startWhirlpool), fed `chunkSize` chunks as a transfer does. */
+async function session(name: string, block: Buffer, chunkSize: number): Promise<HashFigure> {
+	const loopBefore = performance.eventLoopUtilization();
+	const started = performance.now();
 	const hashing = startWhirlpool();
 	for (const chunk of chunksOf(block, chunkSize)) await hashing.update(chunk);
+	const lastByte = performance.now();
 	await hashing.digest();
+	const done = performance.now();
+	return {
+		name,
+		mibPerSecond: HASH_MIB / ((done - started) / 1000),
+		loopBusy: performance.eventLoopUtilization(loopBefore).utilization,
+		tailMs: done - lastByte,
+	};
+}
+
+async function callingThread(name: string, block: Buffer, hasher: { update(chunk: Buffer): void; digest(): unknown }): Promise<HashFigure> {
+	const started = performance.now();
+	for (const chunk of chunksOf(block, MiB)) hasher.update(chunk);
+	hasher.digest();
+	return { name, mibPerSecond: HASH_MIB / ((performance.now() - started) / 1000), loopBusy: 1 };
+}
+
+/** The first digest of a fresh choice: the engine's start (a helper process, a worker and its WebAssembly). */
+async function startupMs(): Promise<number> {
+	const started = performance.now();
+	const hashing = startWhirlpool();
+	await hashing.update(Buffer.from('abc'));
+	await hashing.digest();
+	return performance.now() - started;
+}
+
+/** In the child with the legacy provider: the native engine's figures, as JSON on stdout. */
+async function nativeChild(): Promise<void> {
+	const block = Buffer.from(readFileSync(0));
+	useWhirlpoolChoiceForTesting();
+	const startup = await startupMs();
+	if ((await whirlpoolEngineName()) !== 'native') throw new Error(`the child hashes with ${await whirlpoolEngineName()}`);
+	const { createHash } = await import('crypto');
+	const figures = [
+		await callingThread('OpenSSL, calling thread (reference)', block, createHash('whirlpool')),
+		await session('native: OpenSSL in a worker thread, 64 KiB chunks', block, NETWORK_CHUNK),
+		await session('native: OpenSSL in a worker thread, 1 MiB chunks', block, MiB),
+	];
+	process.stdout.write(JSON.stringify({ startup, figures }));
+}
+
+/** The native engine, measured in a child process started with the legacy provider. */
+function nativeInChildProcess(block: Buffer): { startup: number; figures: HashFigure[] } {
+	const output = execFileSync(process.execPath, ['--openssl-legacy-provider', __filename], {
+		input: block,
+		env: { ...process.env, BENCH_WHIRLPOOL_ROLE: 'native' },
+	});
+	return JSON.parse(output.toString());
 }
 
 /** Each candidate once per round, RUNS rounds (load elsewhere then touches them alike); the best of each. */
-async function hashCandidates(): Promise<HashFigure[]> {
+async function hashCandidates(): Promise<{ figures: HashFigure[]; startups: Record<string, number> }> {
 	const block = randomBytes(MiB);
-	const engine = await whirlpoolEngineName(); // also starts the pooled worker before timing
-	const candidates: Array<() => HashFigure | Promise<HashFigure>> = [
-		() => nativeInChildProcess(block),
-		() =>
-			measure(`${engine}, calling thread`, async () => {
-				const hasher = await createWhirlpoolHasher();
-				for (const chunk of chunksOf(block, MiB)) hasher.update(chunk);
-				hasher.digest();
-			}),
-		() => measure(`${engine}, worker, 64 KiB messages, cloned`, () => workerPerChunk(block, 'clone')),
-		() => measure(`${engine}, worker, 64 KiB messages, transferred`, () => workerPerChunk(block, 'transfer')),
-		() => measure(`${engine}, worker as the node feeds it (64 KiB chunks)`, () => nodeWorker(block, NETWORK_CHUNK)),
-		() => measure(`${engine}, worker as the node feeds it (1 MiB chunks)`, () => nodeWorker(block, MiB)),
+	const startups: Record<string, number> = {};
+	// Only the first round starts each engine afresh (later ones find an idle worker or helper).
+	const fresh = async (engine: 'helper process' | 'hash-wasm') => {
+		useWhirlpoolChoiceForTesting(engine === 'hash-wasm' ? { helper: { unavailable: 'benchmark' } } : {});
+		const ms = await startupMs();
+		startups[engine] ??= ms;
+	};
+	const candidates: Array<() => Promise<HashFigure[]>> = [
+		async () => {
+			const { startup, figures } = nativeInChildProcess(block);
+			startups.native ??= startup;
+			return figures;
+		},
+		async () => {
+			await fresh('helper process');
+			return [
+				await session('helper process (the choice in n8n\'s process), 64 KiB chunks', block, NETWORK_CHUNK),
+				await session('helper process, 1 MiB chunks', block, MiB),
+			];
+		},
+		async () => {
+			await fresh('hash-wasm');
+			return [
+				await session('hash-wasm in a worker thread, 64 KiB chunks', block, NETWORK_CHUNK),
+				await session('hash-wasm in a worker thread, 1 MiB chunks', block, MiB),
+				await callingThread('hash-wasm, calling thread (reference)', block, await createWhirlpoolHasher()),
+			];
+		},
 	];
-	const best: HashFigure[] = [];
+	const best = new Map<string, HashFigure>();
 	for (let round = 0; round < RUNS; round++) {
-		for (const [index, candidate] of candidates.entries()) {
-			const figure = await candidate();
-			if (!best[index] || figure.mibPerSecond > best[index].mibPerSecond) best[index] = figure;
+		for (const candidate of candidates) {
+			for (const figure of await candidate()) {
+				const known = best.get(figure.name);
+				if (!known || figure.mibPerSecond > known.mibPerSecond) best.set(figure.name, figure);
+			}
 		}
 	}
-	return best;
+	useWhirlpoolChoiceForTesting();
+	return { figures: [...best.values()], startups };
 }
 
 // ---- transfers -----------------------------------------------------------------------------
@@ -185,7 +210,7 @@ async function stopSimulator({ child }: SimulatorProcess): Promise<void> {
 
 interface TransferRun {
 	seconds: number;
-	/** CPU time of this process (every thread, the worker included) during the run. */
+	/** CPU time of this process (every thread, a hashing worker included; not a helper process) during the run. */
 	cpuSeconds: number;
 	/** CPU time of the simulator's process during the run. */
 	simulatorCpuSeconds: number;
@@ -300,17 +325,20 @@ async function transfers(work: string): Promise<TransferRow[]> {
 
 // ---- report --------------------------------------------------------------------------------
 
-function printHashFigures(figures: HashFigure[]): void {
-	console.log(`\nWhirlpool of ${HASH_MIB} MiB (best of ${RUNS})`);
-	console.log(`${'candidate'.padEnd(62)} ${'MiB/s'.padStart(7)}   event loop busy`);
+function printHashFigures({ figures, startups }: { figures: HashFigure[]; startups: Record<string, number> }, load: string): void {
+	console.log(`\nWhirlpool of ${HASH_MIB} MiB (best of ${RUNS}; load average ${load})`);
+	console.log(`${'candidate'.padEnd(64)} ${'MiB/s'.padStart(7)}   event loop busy   digest after the last byte`);
 	for (const figure of figures) {
-		const busy = figure.loopBusy === undefined ? '(other process)' : `${(figure.loopBusy * 100).toFixed(0)} %`;
-		console.log(`${figure.name.padEnd(62)} ${figure.mibPerSecond.toFixed(0).padStart(7)}   ${busy}`);
+		const busy = figure.loopBusy === undefined ? '' : `${(figure.loopBusy * 100).toFixed(0)} %`;
+		const tail = figure.tailMs === undefined ? '' : `${figure.tailMs.toFixed(0)} ms`;
+		console.log(`${figure.name.padEnd(64)} ${figure.mibPerSecond.toFixed(0).padStart(7)}   ${busy.padStart(15)}   ${tail.padStart(26)}`);
 	}
+	const startLine = Object.entries(startups).map(([engine, ms]) => `${engine} ${ms.toFixed(0)} ms`);
+	console.log(`first digest in a process (the engine starting; native: in its child process): ${startLine.join(', ')}`);
 }
 
 function printTransfers(rows: TransferRow[]): void {
-	console.log(`\n${TRANSFER_MIB} MiB through the node, best of ${RUNS} (hash alone: the worker hashing the file, in the same turns)`);
+	console.log(`\n${TRANSFER_MIB} MiB through the node, best of ${RUNS} (hash alone: the package's engine hashing the file, in the same turns)`);
 	console.log(
 		`${'transfer'.padEnd(46)} unverified s  hash alone s  verified s  verified/max(unverified, hash)  verified  CPU s node+simulator, unverified/verified  peak RSS growth`,
 	);
@@ -326,13 +354,16 @@ function printTransfers(rows: TransferRow[]): void {
 }
 
 async function main(): Promise<void> {
+	if (CHILD_ROLE === 'native') return await nativeChild();
 	const work = mkdtempSync(path.join(tmpdir(), 'bench-whirlpool-'));
 	try {
-		printHashFigures(await hashCandidates());
+		const loadBefore = loadavg()[0].toFixed(1);
+		const hashes = await hashCandidates();
+		printHashFigures(hashes, `${loadBefore} → ${loadavg()[0].toFixed(1)}`);
 		if (TRANSFER_MIB > 0) printTransfers(await transfers(work));
 	} finally {
 		rmSync(work, { recursive: true, force: true });
-		rmSync(process.env.N8N_USER_FOLDER!, { recursive: true, force: true });
+		if (process.env.N8N_USER_FOLDER) rmSync(process.env.N8N_USER_FOLDER, { recursive: true, force: true });
 	}
 }
 

@@ -36,11 +36,11 @@ const writeFile = (name, file) => ({
 });
 
 /** The floor: n8n's store and the node's buffers without HTTP (bench/floor-node). */
-const benchFloor = (name, direction, file) => ({
+const benchFloor = (name, direction, file, engine = 'chosen') => ({
 	name,
 	type: 'n8n-nodes-bench-floor.benchFloor',
 	typeVersion: 1,
-	parameters: { direction, file },
+	parameters: { direction, file, engine },
 });
 
 const fichier = (name, parameters, credential) => ({
@@ -140,10 +140,19 @@ export function rowWorkflows({ mib, sourceFile, sourceUrl, outFile, apiBase, cre
 			workflow: workflow(id('files-down'), `bench ${mib} MiB: Read/Write Files, into the store`, [readFile('Read file', sourceFile)]),
 			timed: ['Read file'],
 		},
+		// The hash alone with the package's engine (in n8n without OpenSSL's legacy provider: the
+		// helper process); `hash-native` runs the same workflow in an n8n started with that provider.
 		'hash': {
 			workflow: workflow(id('hash'), `bench ${mib} MiB: Whirlpool of the stored binary alone`, [
 				readFile('Read file', sourceFile),
 				benchFloor('Hash', 'hash', ''),
+			]),
+			timed: ['Hash'],
+		},
+		'hash-wasm': {
+			workflow: workflow(id('hash-wasm'), `bench ${mib} MiB: Whirlpool of the stored binary alone, hash-wasm`, [
+				readFile('Read file', sourceFile),
+				benchFloor('Hash', 'hash', '', 'hash-wasm'),
 			]),
 			timed: ['Hash'],
 		},

@@ -14,6 +14,7 @@ import { keyIdOf } from '../../nodes/OneFichier/pacing/keyId';
 import { redisSettingsFromEnv } from '../../nodes/OneFichier/installation/redisSettings';
 import { SharedPacer } from '../../nodes/OneFichier/pacing/sharedPacer';
 import type { SharedState } from '../../nodes/OneFichier/installation/sharedState';
+import { paceBreaches } from '../helpers/pace';
 import type { RedisServer } from '../helpers/redisServer';
 import { findRedisServer, freeLoopbackPort, startRedisServer } from '../helpers/redisServer';
 
@@ -88,13 +89,26 @@ describeWithRedis('queue mode: the pacer shared through Redis', () => {
 		await inspector.flushall();
 	});
 
-	it('never hands out two slots closer than the spacing, however many callers race from two processes', async () => {
+	it('keeps the key\'s pace however many callers race from two processes: the pair, then strict spacing', async () => {
 		const [a, b] = [start(), start()];
 		const reserve = async (p: typeof a) => await p.state(async (state) => await state.reserveSlot(KEY_ID, 25));
 		const slots = await Promise.all(Array.from({ length: 200 }, async (_, i) => await reserve(i % 2 ? a : b)));
 		const starts = slots.map((slot) => slot.at).sort((x, y) => x - y);
-		for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(25);
+		// No window of k spacings holds more slots than strict spacing puts in it (pacing/pacer.ts).
+		expect(paceBreaches(starts, 25, 20)).toEqual([]);
+		// The first two together (an idle key), then one spacing apart: the rate of strict spacing.
+		expect(starts[1] - starts[0]).toBeLessThan(25);
+		expect(starts[2] - starts[0]).toBeGreaterThanOrEqual(50);
 		expect(starts[starts.length - 1] - starts[0]).toBeGreaterThanOrEqual(199 * 25);
+	});
+
+	it('spaces after a slot that a version without the pair reserved', async () => {
+		const p = start();
+		const [seconds, micros] = (await inspector.time()).map(Number);
+		const redisNow = seconds * 1000 + Math.floor(micros / 1000);
+		await inspector.set(`${PREFIX}:n8n-nodes-1fichier:{${KEY_ID}}:slot`, String(redisNow + 300), 'PX', 5000);
+		const slot = await p.state(async (state) => await state.reserveSlot(KEY_ID, 100));
+		expect(slot.at).toBeGreaterThanOrEqual(redisNow + 400);
 	});
 
 	it('two processes waiting their turns together take as long as one pacer would for all the calls', async () => {
@@ -129,7 +143,9 @@ describeWithRedis('queue mode: the pacer shared through Redis', () => {
 		await p.pacer.waitTurn(50);
 		await p.pacer.pauseFor(100);
 		const keys = await inspector.keys('*');
-		expect(keys.sort()).toEqual([`${PREFIX}:n8n-nodes-1fichier:{${KEY_ID}}:pause`, `${PREFIX}:n8n-nodes-1fichier:{${KEY_ID}}:slot`]);
+		expect(keys.sort()).toEqual(
+			['pause', 'slot', 'slot:next'].map((entry) => `${PREFIX}:n8n-nodes-1fichier:{${KEY_ID}}:${entry}`),
+		);
 		expect(keys.join(' ')).not.toContain(FAKE_KEY);
 		for (const key of keys) {
 			const ttl = await inspector.pttl(key);

@@ -1,7 +1,10 @@
 /**
- * The node's Whirlpool (transfer/whirlpool.ts and its worker) against the standard vectors and
- * against OpenSSL on random lengths and random chunkings, through the same worker path the
- * transfers use: startWhirlpool, whirlpoolOfStream and the WhirlpoolTap stream stage.
+ * The node's Whirlpool (transfer/whirlpool.ts and its engines) against the standard vectors and
+ * against OpenSSL on random lengths and random chunkings, through the path the transfers use
+ * (startWhirlpool, whirlpoolOfStream and the WhirlpoolTap stream stage), once per engine this
+ * process can run: the helper process (this process has no legacy provider, like n8n's) and
+ * hash-wasm in a worker thread. The native engine runs in test/transfer/whirlpoolNative.test.ts,
+ * the helper's failures and lifetime in test/transfer/whirlpoolProcess.test.ts.
  */
 import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
@@ -17,6 +20,7 @@ import {
 	HASH_BUFFERS_IN_FLIGHT,
 	normaliseChecksum,
 	startWhirlpool,
+	useWhirlpoolChoiceForTesting,
 	whirlpoolEngineName,
 	whirlpoolOfStream,
 	WhirlpoolTap,
@@ -31,6 +35,14 @@ const VECTORS: Array<[string, Buffer, string]> = [
 	['the empty string', Buffer.alloc(0), '19FA61D75522A4669B44E39C1D2E1726C530232130D407F89AFEE0964997F7A73E83BE698B288FEBCF88E3E03C4F0757EA8964E59B63D93708B138CC42A66EB3'],
 	['"abc"', Buffer.from('abc'), '4E2448A4C6F486BB16B6562C73B4020BF3043E3A731BCE721AE1B303D97E6D4C7181EEBDB6C57E277D0E34957114CBD6C797FC9D95D8B582D225292076D4EEF5'],
 	['one million "a"', Buffer.alloc(1_000_000, 'a'), '0C99005BEB57EFF50A7CF005560DDF5D29057FD86B20BFD62DECA0F1CCEA4AF51FC15490EDDC47AF32BB2B66C34FF9AD8C6008AD677F77126953B226E4ED8B01'],
+];
+
+/** The engines this process can run, and how to make each the choice. */
+const ENGINES: Array<[string, () => void]> = [
+	// This process has no legacy provider (like n8n's): Node's own binary as a helper has it.
+	['helper process', () => useWhirlpoolChoiceForTesting()],
+	// Where no helper can start: hash-wasm (the sources use the dev dependency, a package its bundled copy).
+	['hash-wasm (dev dependency)', () => useWhirlpoolChoiceForTesting({ helper: { unavailable: 'this test does without it' } })],
 ];
 
 /** Random cut points: chunks of 1 byte up to `maxChunk` bytes. */
@@ -57,8 +69,15 @@ async function hashThroughTap(chunks: Buffer[], check?: (checksum: string) => Er
 	return { tap, error, output: Buffer.concat(received) };
 }
 
-describe('Whirlpool: standard vectors', () => {
-	it.each(VECTORS)('%s, through the worker, the tap and on the calling thread', async (_name, input, expected) => {
+describe.each(ENGINES)('Whirlpool in the %s', (engine, choose) => {
+	beforeAll(choose);
+	afterAll(() => useWhirlpoolChoiceForTesting());
+
+	it('is the engine chosen', async () => {
+		expect(await whirlpoolEngineName()).toBe(engine);
+	});
+
+	it.each(VECTORS)('%s, through the session, the tap and on the calling thread', async (_name, input, expected) => {
 		const hex = expected.toLowerCase();
 		expect(await whirlpoolOfStream(Readable.from(randomChunks(input, 70_000)))).toBe(hex);
 		expect((await hashThroughTap([input])).tap.checksum).toBe(hex);
@@ -67,18 +86,12 @@ describe('Whirlpool: standard vectors', () => {
 		expect(onThread.digest()).toBe(hex);
 	});
 
-	it('runs the hash-wasm build in the tests (no legacy provider in this process)', async () => {
-		expect(await whirlpoolEngineName()).toBe('hash-wasm (dev dependency)');
-	});
-});
-
-describe('Whirlpool: the worker path against OpenSSL', () => {
 	it('agrees on random lengths cut into random chunks', async () => {
-		// Around the worker's buffer size and its in-flight bound, and small odd sizes.
+		// Around the buffer size and the in-flight bound (and three times it), and small odd sizes.
 		const lengths = [
 			1, 63, 64, 65, 127, 128, 1000,
 			HASH_BUFFER_BYTES - 1, HASH_BUFFER_BYTES, HASH_BUFFER_BYTES + 1,
-			HASH_BUFFER_BYTES * HASH_BUFFERS_IN_FLIGHT + 3,
+			HASH_BUFFER_BYTES * HASH_BUFFERS_IN_FLIGHT + 3, 3 * HASH_BUFFER_BYTES * HASH_BUFFERS_IN_FLIGHT + 5,
 			...Array.from({ length: 12 }, () => Math.floor(Math.random() * 3 * MiB)),
 		];
 		const inputs = lengths.map((length) => randomBytes(length));
@@ -100,17 +113,15 @@ describe('Whirlpool: the worker path against OpenSSL', () => {
 		expect(tap.checksum).toBe(opensslWhirlpools([input])[0]);
 	});
 
-	it('hashes several streams at once, each in its own worker', async () => {
+	it('hashes several streams at once, each in its own worker or process', async () => {
 		const inputs = [randomBytes(2 * MiB), randomBytes(3 * MiB + 5), randomBytes(777)];
 		const hashes = await Promise.all(inputs.map((input) => whirlpoolOfStream(Readable.from(randomChunks(input, 100_000)))));
 		expect(hashes).toEqual(opensslWhirlpools(inputs));
 	});
-});
 
-describe('Whirlpool: beside the transfer', () => {
-	it('lets the caller wait only when the worker is more than the bound behind, also on a pooled worker', async () => {
+	it('lets the caller wait only when the engine is more than the bound behind, also on a pooled worker or process', async () => {
 		const chunk = randomBytes(HASH_BUFFER_BYTES);
-		// The second round runs on the worker the first one gave back to the pool.
+		// The second round runs on the worker or process the first one gave back to the pool.
 		for (let round = 0; round < 2; round++) {
 			const hashing = startWhirlpool();
 			const immediate: boolean[] = [];
@@ -149,7 +160,7 @@ describe('Whirlpool: beside the transfer', () => {
 	});
 });
 
-describe('Whirlpool: engine choice', () => {
+describe('Whirlpool: the engine inside the worker thread', () => {
 	const workerFile = path.join(TRANSFER_DIR, 'whirlpool.worker.js');
 	const engineOf = (file: string, nodeArgs: string[] = []) =>
 		execFileSync(process.execPath, [...nodeArgs, '-e', `process.stdout.write(require(${JSON.stringify(file)}).loadEngine().name)`], {

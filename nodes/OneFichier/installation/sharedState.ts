@@ -1,7 +1,7 @@
 /**
  * The rate-limit state every n8n process of a queue-mode installation shares, in n8n's Redis.
- * Each operation is one Lua script, so it is one round trip and atomic: two processes never get
- * the same pacing slot, and a flood pause or a listing time never overwrites a later one.
+ * Each operation is one Lua script, so it is one round trip and atomic: processes together never
+ * exceed a key's pace, and a flood pause or a listing time never overwrites a later one.
  *
  * Times are the Redis server's clock (`TIME`), so hosts whose clocks disagree still space their
  * calls correctly; callers get durations ("wait 340 ms", "listed 12 s ago"), not instants.
@@ -28,8 +28,8 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 `;
 
 /**
- * KEYS[1]: start of the last reserved slot; KEYS[2] (optional): end of a flood pause.
- * ARGV[1]: spacing ms; ARGV[2]: extra lifetime ms. Returns { slot start, ms to wait }.
+ * A folder's listing slot. KEYS[1]: start of the last reserved slot; KEYS[2] (optional): end of a
+ * flood pause. ARGV[1]: spacing ms; ARGV[2]: extra lifetime ms. Returns { slot start, ms to wait }.
  */
 const RESERVE = `${NOW}
 local spacing = tonumber(ARGV[1])
@@ -41,6 +41,35 @@ if KEYS[2] then
   if paused and paused > at then at = paused end
 end
 redis.call('SET', KEYS[1], string.format('%d', at), 'PX', math.floor(at - now + spacing + tonumber(ARGV[2])))
+return { at, at - now }
+`;
+
+/**
+ * A call slot of an API key, paced like pacing/pacer.ts (`PaceState`: two calls may go together,
+ * no window of k spacings gets more than k + 1 calls). KEYS[1]: start of the last reserved slot
+ * (what versions without the pair wrote and read: they still space their calls after it);
+ * KEYS[2]: the earliest start of the next call; KEYS[3]: end of a flood pause.
+ * ARGV[1]: spacing ms; ARGV[2]: extra lifetime ms. Returns { slot start, ms to wait }.
+ */
+const RESERVE_PACED = `${NOW}
+local spacing = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[1]))
+local nextAt = tonumber(redis.call('GET', KEYS[2]))
+-- A last start without a next one was written by a version without the pair: space after it.
+if last and not nextAt then nextAt = last + spacing end
+local at = now
+if nextAt and nextAt > at then at = nextAt end
+local paused = tonumber(redis.call('GET', KEYS[3]))
+if paused and paused > at then at = paused end
+local following = at
+if last then following = math.max(following, last + 2 * spacing) end
+if nextAt then following = math.max(following, nextAt + spacing) end
+-- A call that waits for its turn is followed one spacing after it, as with strict spacing.
+if at > now then following = math.max(following, at + spacing) end
+-- Both matter until the later of the next start and two spacings after this one, then they expire.
+local lifetime = math.max(1, math.floor(math.max(following, at + 2 * spacing) - now + tonumber(ARGV[2])))
+redis.call('SET', KEYS[1], string.format('%d', at), 'PX', lifetime)
+redis.call('SET', KEYS[2], string.format('%d', following), 'PX', lifetime)
 return { at, at - now }
 `;
 
@@ -91,6 +120,7 @@ type ScriptCall = (...args: Array<string | number>) => Promise<unknown>;
 
 interface Scripts {
 	oneFichierReserve: ScriptCall;
+	oneFichierReservePaced: ScriptCall;
 	oneFichierPause: ScriptCall;
 	oneFichierMark: ScriptCall;
 	oneFichierAge: ScriptCall;
@@ -111,6 +141,7 @@ export class SharedState {
 	) {
 		this.base = `${prefix}:n8n-nodes-1fichier`;
 		redis.defineCommand('oneFichierReserve', { lua: RESERVE });
+		redis.defineCommand('oneFichierReservePaced', { numberOfKeys: 3, lua: RESERVE_PACED });
 		redis.defineCommand('oneFichierPause', { numberOfKeys: 1, lua: PAUSE });
 		redis.defineCommand('oneFichierMark', { numberOfKeys: 1, lua: MARK });
 		redis.defineCommand('oneFichierAge', { numberOfKeys: 1, lua: AGE });
@@ -127,10 +158,16 @@ export class SharedState {
 		return `${this.base}:{${keyId}}:${entry}`;
 	}
 
-	/** Reserves the next call slot of an API key: `spacingMs` after the previous one and after any pause. */
+	/** Reserves the next call slot of an API key: as its pace allows (pacing/pacer.ts) and after any pause. */
 	async reserveSlot(keyId: string, spacingMs: number): Promise<{ at: number; waitMs: number }> {
-		const keys = [this.key(keyId, 'slot'), this.key(keyId, 'pause')];
-		return await this.reserve(keys, spacingMs, this.extraLifetimeMs);
+		const [at, waitMs] = (await this.scripts.oneFichierReservePaced(
+			this.key(keyId, 'slot'),
+			this.key(keyId, 'slot:next'),
+			this.key(keyId, 'pause'),
+			Math.max(0, Math.round(spacingMs)),
+			this.extraLifetimeMs,
+		)) as [number, number];
+		return { at: Number(at), waitMs: Number(waitMs) };
 	}
 
 	/** Holds every process's calls with this key back for `ms`; returns how long the pause lasts. */

@@ -2,25 +2,57 @@ import { getClock } from '../installation/clock';
 
 /** Spaces the calls made with one API key. */
 export interface Pacer {
-	/** Waits until this caller may send: `spacingMs` after the previous start and after any flood pause. */
+	/** Waits until this caller may send (see `nextStartAfter`, and after any flood pause). */
 	waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void>;
 	/** Holds every caller of this key back for `ms` (after a flood answer the key is locked). */
 	pauseFor(ms: number): void | Promise<void>;
 }
 
 /**
- * Serialises the start times of API calls for one API key. Every execution in the process that
- * uses the key shares it, so ten parallel workflows still send at most one call per spacing.
+ * The pace of one key: two calls may go together, after that calls are `spacing` apart.
+ *
+ * Strict spacing (each call `spacing` after the previous one) sends at most k + 1 calls in any
+ * window of k spacings (k ≥ 1), the ends included. The pacer keeps exactly that bound for every
+ * such window and only relaxes windows shorter than one spacing, to two calls: a download's
+ * get_token and file/info, or an upload's calls, then go together instead of one spacing apart,
+ * while no second, no minute, carries more calls than strict spacing would put in it. After a
+ * pair the next call waits two spacings, then calls are one spacing apart until the key is idle.
+ *
+ * With the starts of the previous calls p1 ≥ p2 ≥ …, the bound asks of a call at t that
+ * t ≥ p_m + m × spacing for every m ≥ 2. That maximum only needs two numbers: the last start and
+ * the earliest next start, which a call at t turns into
+ *   next = max(last + 2 × spacing, next + spacing), last = t.
+ * A call that had to wait for its turn is moreover followed one spacing after it, as with strict
+ * spacing: the pair is for a key that was ready, not a way to catch up after a late timer (which
+ * would bunch calls that the network may then deliver closer still).
+ * The Redis pacer (installation/sharedState.ts, `RESERVE_PACED`) keeps the same two numbers.
+ */
+export interface PaceState {
+	/** Start of the last call, or -Infinity. */
+	lastStartAt: number;
+	/** The earliest start of the next call, or -Infinity. */
+	nextStartAt: number;
+}
+
+/** The state after a call that starts at `startAt` (`waited`: it had to wait for its turn). */
+export function afterCallAt(state: PaceState, startAt: number, spacingMs: number, waited: boolean): PaceState {
+	const next = Math.max(state.lastStartAt + 2 * spacingMs, state.nextStartAt + spacingMs);
+	return { lastStartAt: startAt, nextStartAt: waited ? Math.max(next, startAt + spacingMs) : next };
+}
+
+/**
+ * Paces the API calls of one key (see `PaceState`). Every execution in the process that uses the
+ * key shares it, so ten parallel workflows together still keep the key's pace.
  */
 export class KeyPacer implements Pacer {
-	private lastStartAt = Number.NEGATIVE_INFINITY;
+	private state: PaceState = { lastStartAt: Number.NEGATIVE_INFINITY, nextStartAt: Number.NEGATIVE_INFINITY };
 
 	private pausedUntil = 0;
 
 	/** Callers take their turn one after the other, so late timers cannot bunch calls together. */
 	private queue: Promise<void> = Promise.resolve();
 
-	/** Waits until this caller may send: `spacingMs` after the previous start and after any flood pause. */
+	/** Waits until this caller may send: when the key's pace allows it and after any flood pause. */
 	async waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void> {
 		const turn = this.queue.then(async () => await this.waitForSlot(spacingMs, signal));
 		this.queue = turn.catch(() => undefined);
@@ -29,13 +61,13 @@ export class KeyPacer implements Pacer {
 
 	private async waitForSlot(spacingMs: number, signal?: AbortSignal): Promise<void> {
 		const clock = getClock();
-		for (;;) {
+		for (let waited = false; ; waited = true) {
 			signal?.throwIfAborted();
 			const now = clock.now();
 			// Re-read after every sleep: a flood answered meanwhile pauses queued callers too.
-			const readyAt = Math.max(this.lastStartAt + spacingMs, this.pausedUntil);
+			const readyAt = Math.max(this.state.nextStartAt, this.pausedUntil);
 			if (now >= readyAt) {
-				this.lastStartAt = now;
+				this.state = afterCallAt(this.state, now, spacingMs, waited);
 				return;
 			}
 			await clock.sleep(readyAt - now, signal);

@@ -1,7 +1,7 @@
 /**
  * The pacer of one API key in queue mode, shared by every n8n process through n8n's Redis. Each
- * call reserves its slot in one atomic round trip (the next start `spacing` after the previous
- * reservation, and after any flood pause), then sleeps until it. A flood pause is written to Redis
+ * call reserves its slot in one atomic round trip (as the key's pace allows, see `PaceState` in
+ * pacer.ts, and after any flood pause), then sleeps until it. A flood pause is written to Redis
  * and announced: callers already asleep on a reservation, in any process, wake up and reserve
  * again after the pause, so nobody calls into a locked key.
  */

@@ -18,7 +18,7 @@ import { rawGet } from './rawHttp';
 import { progressLogger } from './streams';
 import { TransferTimeoutError } from './timeouts';
 import { verifyingStage } from './verifiedTransfer';
-import { normaliseChecksum } from './whirlpool';
+import { normaliseChecksum, prepareWhirlpool } from './whirlpool';
 
 export interface DownloadedStream {
 	stream: Readable;
@@ -132,9 +132,10 @@ export interface DownloadedBinary {
  */
 export async function downloadToBinary(ctx: IExecuteFunctions, request: DownloadRequest): Promise<DownloadedBinary> {
 	const { url, password, verify, itemIndex, subject } = request;
+	if (verify) prepareWhirlpool(ctx.logger); // the hashing engine starts while get_token is asked
 	// The token first, so the bytes start flowing at once; file/info (the item's details and the
-	// size to verify) is asked meanwhile, 500 ms later as pacing wants. A missing file or a wrong
-	// password fails on get_token, before any byte.
+	// size to verify) is asked meanwhile, at once on an idle key (pacing/pacer.ts lets two calls go
+	// together). A missing file or a wrong password fails on get_token, before any byte.
 	const token = await apiRequest(
 		ctx,
 		'download/get_token.cgi',

@@ -6,7 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { pipeline } from 'stream';
 
-import { HandedOverWhirlpool, normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from './whirlpool';
+import { HandedOverWhirlpool, normaliseChecksum, prepareWhirlpool, whirlpoolOfStream, WhirlpoolTap } from './whirlpool';
 import { apiRequest } from '../api/request';
 import { cancelSignalOf } from '../api/context';
 import type { FileInfoResponse } from '../api/types';
@@ -41,6 +41,7 @@ export async function uploadVerified(
 		const stored = await uploadFile(ctx, source, options);
 		return { ...stored, checksum: normaliseChecksum(stored.checksum), verified: false };
 	}
+	prepareWhirlpool(ctx.logger);
 	const first = await uploadAndCompare(ctx, source, options);
 	if (first.verified || first.checksum === undefined) return first;
 	await deleteBadCopy(ctx, first, options.itemIndex);
@@ -129,6 +130,7 @@ export function verifyingStage(
 	file: Promise<FileInfoResponse>,
 	incomplete: (info: FileInfoResponse) => Error | undefined,
 ): HandedOverWhirlpool {
+	prepareWhirlpool(ctx.logger);
 	return new HandedOverWhirlpool(async (received) => {
 		const info = await file;
 		const expected = normaliseChecksum(info.checksum);

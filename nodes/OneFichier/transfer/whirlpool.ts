@@ -1,19 +1,34 @@
 /**
  * Whirlpool, the only checksum 1fichier keeps (`checksum` in file/ls and file/info, `whirlpool` in
- * end.pl). The engine (native when the process lists it, else hash-wasm's WebAssembly build
- * bundled with the package) lives in whirlpool.worker.js.
+ * end.pl), computed beside the transfer by the fastest engine this process can run, chosen once
+ * and named in n8n's log (`whirlpoolEngine`):
+ *   1. `native`: OpenSSL's Whirlpool in a worker thread, when this process has it
+ *      (`crypto.getHashes()` lists it: n8n was started with OpenSSL's legacy provider);
+ *   2. `helper process`: else Node's own binary started with that provider, fed through a pipe by
+ *      a worker thread (whirlpoolProcess.ts), when it starts and its Whirlpool gives the standard
+ *      vector;
+ *   3. hash-wasm's WebAssembly build (bundled) in a worker thread.
+ * Worker threads and helpers: whirlpoolWorker.ts.
  *
- * Hashing a file takes seconds of CPU (about 125 MiB/s with WebAssembly), so it runs in a worker
- * thread beside the transfer: n8n's event loop only copies bytes into buffers it hands to the
- * worker. At most HASH_BUFFERS_IN_FLIGHT buffers are with the worker; the transfer waits only when
- * the hash is that far behind, so on a link slower than the hash it costs no wall time.
+ * A hashing session copies the bytes it is given into buffers of HASH_BUFFER_BYTES and hands
+ * each full one to the engine; at most HASH_BUFFERS_IN_FLIGHT are with the engine, so the
+ * transfer waits only when the hash is that far behind (on a link slower than the hash it costs
+ * no wall time), and at the end the digest waits for no more than those buffers.
  */
-import path from 'path';
+import { getHashes } from 'crypto';
+import type { Logger } from 'n8n-workflow';
+import { LoggerProxy } from 'n8n-workflow';
 import type { Readable, TransformCallback } from 'stream';
 import { Transform } from 'stream';
-import { Worker } from 'worker_threads';
 
 import { loadEngine } from './whirlpool.worker';
+import type { HelperCommand } from './whirlpoolProcess';
+import { nodeHelperCommand } from './whirlpoolProcess';
+import type { HashEngine, HashSink } from './whirlpoolSink';
+import { HASH_BUFFER_BYTES } from './whirlpoolSink';
+import { helperEngine, startFirstHelper, workerEngine } from './whirlpoolWorker';
+
+export { HASH_BUFFER_BYTES };
 
 export interface WhirlpoolHasher {
 	update(chunk: Buffer): void;
@@ -29,7 +44,7 @@ export async function createWhirlpoolHasher(): Promise<WhirlpoolHasher> {
 	return await loadEngine().create();
 }
 
-/** Reads a stream to its end and returns the Whirlpool of its bytes (lowercase hex), hashed in a worker. */
+/** Reads a stream to its end and returns the Whirlpool of its bytes (lowercase hex), hashed beside this thread. */
 export async function whirlpoolOfStream(stream: Readable, signal?: AbortSignal): Promise<string> {
 	const hashing = startWhirlpool();
 	try {
@@ -40,7 +55,7 @@ export async function whirlpoolOfStream(stream: Readable, signal?: AbortSignal):
 		signal?.throwIfAborted();
 		return await hashing.digest();
 	} finally {
-		hashing.abort(); // stops the worker unless the digest came (then it went back to the pool)
+		hashing.abort(); // stops the engine unless the digest came (then it went back to the pool)
 	}
 }
 
@@ -51,138 +66,156 @@ export function normaliseChecksum(value: unknown): string | undefined {
 	return /^[0-9a-f]{128}$/.test(hex) ? hex : undefined;
 }
 
-// ---- hashing in a worker thread ------------------------------------------------------------
+// ---- the engine, chosen once per process -----------------------------------------------------
 
-/** Bytes per message to the worker: few messages, and the copy stays a single memcpy. */
-export const HASH_BUFFER_BYTES = 1 << 20;
-/** The bound on bytes in flight: about 64 ms of hashing, enough to absorb a network burst. */
+/** What tests may change about the choice (see `useWhirlpoolChoiceForTesting`). */
+interface ChoiceSettings {
+	/** Whether this process has OpenSSL's Whirlpool; default: `crypto.getHashes()` lists it. */
+	nativeInProcess?: boolean;
+	/** How to start a helper process; default: this Node.js binary with the legacy provider. */
+	helper?: HelperCommand | { unavailable: string };
+}
+
+let settings: ChoiceSettings = {};
+let chosen: Promise<HashEngine> | undefined;
+/** The engine `chosen` settled on, once it has. */
+let current: HashEngine | undefined;
+/** Counts the choices made (a test may start another before one settles). */
+let choices = 0;
+let engineLogger: Pick<Logger, 'info' | 'warn'> | undefined;
+
+/**
+ * A hash is coming (a verified transfer begins): the engine starts meanwhile (the first choice, a
+ * helper process), so the first bytes need not wait for it. The line naming the engine goes to
+ * the logger of the first execution that prepares (else n8n's global logger); it is one line per
+ * process, at the choice.
+ */
+export function prepareWhirlpool(logger: Logger): void {
+	engineLogger ??= logger;
+	void chosenEngine().then((engine) => engine.warm?.());
+}
+
+const engineLog = () => engineLogger ?? LoggerProxy;
+
+/** The engine of this process: chosen at the first hash, then reused (and logged once). */
+async function chosenEngine(): Promise<HashEngine> {
+	if (!chosen) {
+		const generation = ++choices;
+		chosen = chooseEngine().then((engine) => {
+			if (generation === choices) current = engine;
+			engineLog().info(`1fichier: Whirlpool checksums (Verify Checksum) are computed by ${describe(engine)}: ${engine.reason}`);
+			return engine;
+		});
+	}
+	return await chosen;
+}
+
+async function chooseEngine(): Promise<HashEngine> {
+	if (settings.nativeInProcess ?? getHashes().includes('whirlpool')) {
+		return workerEngine('n8n\'s process has OpenSSL\'s Whirlpool (it was started with OpenSSL\'s legacy provider)');
+	}
+	const command = settings.helper ?? nodeHelperCommand();
+	if ('unavailable' in command) {
+		return workerEngine(`n8n's process has no OpenSSL Whirlpool and no helper process can be started: ${command.unavailable}`);
+	}
+	const commandLine = [command.execPath, ...command.args].join(' ');
+	try {
+		const runs = await startFirstHelper(command);
+		return helperEngine(
+			command,
+			`n8n's process has no OpenSSL Whirlpool (its legacy provider is off), so it runs in ${commandLine} (${runs}), fed through a pipe by a worker thread`,
+		);
+	} catch (error) {
+		return workerEngine(
+			`n8n's process has no OpenSSL Whirlpool and the helper process (${commandLine}) did not start: it ${(error as Error).message}`,
+		);
+	}
+}
+
+function describe(engine: HashEngine): string {
+	if (engine.name === 'native') return 'OpenSSL in a worker thread of n8n\'s process';
+	if (engine.name === 'helper process') return 'OpenSSL in a helper process';
+	return `${engine.name} (WebAssembly, slower than OpenSSL) in a worker thread`;
+}
+
+/**
+ * A sink of `engine` did not start. When that engine is the helper process and still the choice,
+ * the choice falls back to hash-wasm (logged) and true is returned: the session tries again there.
+ */
+function fallBackFrom(engine: HashEngine, error: Error): boolean {
+	if (engine.name !== 'helper process') return false;
+	if (current !== engine) return true; // another session fell back already
+	const fallback = workerEngine(`a helper process did not start (it ${error.message}); hash-wasm takes over`);
+	current = fallback;
+	chosen = Promise.resolve(fallback);
+	engineLog().warn(`1fichier: Whirlpool checksums (Verify Checksum) are now computed by ${describe(fallback)}: ${fallback.reason}`);
+	return true;
+}
+
+/** The engine this process hashes with (`native`, `helper process`, `hash-wasm (bundled)`…) and why. */
+export async function whirlpoolEngine(): Promise<{ name: string; reason: string }> {
+	const { name, reason } = await chosenEngine();
+	return { name, reason };
+}
+
+/** The name of the engine this process hashes with, for benchmarks and tests. */
+export async function whirlpoolEngineName(): Promise<string> {
+	return (await chosenEngine()).name;
+}
+
+/**
+ * For tests: forget the choice and make the next one with `overrides` (none: as in production).
+ * `{ helper: { unavailable } }` or a helper command that cannot start stands for a process
+ * without the legacy provider.
+ */
+export function useWhirlpoolChoiceForTesting(overrides: ChoiceSettings = {}): void {
+	settings = overrides;
+	chosen = undefined;
+	current = undefined;
+	engineLogger = undefined;
+}
+
+// ---- a hashing session -------------------------------------------------------------------------
+
+/** The bound on buffers with the engine: about 64 ms of hashing, enough to absorb a network burst. */
 export const HASH_BUFFERS_IN_FLIGHT = 8;
-/** Idle workers kept for the next transfer (starting one takes tens of milliseconds). */
-const IDLE_WORKERS_KEPT = 2;
-/** Buffers an idle worker keeps for its next session. */
-const IDLE_BUFFERS_KEPT = 2;
-
-// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- the worker is a file of this package, beside this one
-const WORKER_FILE = path.join(__dirname, 'whirlpool.worker.js');
+/** Buffers kept for the next session once one ends (the rest are left to the garbage collector). */
+const SPARE_BUFFERS_KEPT = 4;
+const spareBuffers: ArrayBuffer[] = [];
 
 /** One hashing in progress. */
 export interface StreamingWhirlpool {
 	/**
-	 * Copies the bytes for the worker. Returns a promise only when the worker is more than the bound
-	 * behind: wait for it before the next update. The caller may reuse `bytes` right away.
+	 * Copies the bytes for the engine. Returns a promise only when the engine is more than the
+	 * bound behind: wait for it before the next update. The caller may reuse `bytes` right away.
 	 */
 	update(bytes: Uint8Array): Promise<void> | undefined;
 	/** The Whirlpool of every byte given, as 128 lowercase hex characters. */
 	digest(): Promise<string>;
-	/** Gives up (the transfer failed or was cancelled); the worker is stopped. */
+	/** Gives up (the transfer failed or was cancelled); the engine's worker or process is stopped. */
 	abort(): void;
 }
 
-type WorkerAnswer = { free: ArrayBuffer } | { digest: string } | { ready: string } | { error: string };
-
-/** A worker thread and the buffers that travel between it and this thread. */
-class HashWorker {
-	readonly thread = new Worker(WORKER_FILE);
-	readonly engine: Promise<string>;
+class HashingSession implements StreamingWhirlpool {
+	private sink: HashSink | undefined;
+	/** The sink being started (a helper process that has not answered yet). */
+	private opening: HashSink | undefined;
+	/** The engine's sink once it runs; rejects when no engine could start. */
+	private readonly connected: Promise<HashSink>;
+	/** Full buffers waiting for the engine to start. */
+	private readonly queued: Array<{ buffer: ArrayBuffer; length: number }> = [];
 	private readonly freeBuffers: ArrayBuffer[] = [];
-	/** Buffers that exist, free or with the worker: at most HASH_BUFFERS_IN_FLIGHT. */
+	/** Buffers of this session, free or in flight: at most HASH_BUFFERS_IN_FLIGHT. */
 	private allocated = 0;
-	private session: WorkerSession | undefined;
-	private failure: Error | undefined;
-
-	constructor() {
-		this.engine = new Promise((resolve, reject) => {
-			this.thread.once('message', (answer: WorkerAnswer) =>
-				'ready' in answer ? resolve(answer.ready) : reject(new Error(`Whirlpool worker: ${'error' in answer ? answer.error : 'no engine'}`)),
-			);
-			this.thread.once('error', reject);
-		});
-		this.engine.catch(() => {}); // also reported to the session through 'error' / the answers below
-		this.thread.on('message', (answer: WorkerAnswer) => this.receive(answer));
-		this.thread.on('error', (error) => this.fail(error));
-		this.thread.on('exit', (code) => this.fail(new Error(`Whirlpool worker stopped (exit code ${code})`)));
-	}
-
-	get usable(): boolean {
-		return this.failure === undefined;
-	}
-
-	attach(session: WorkerSession | undefined): void {
-		this.session = session;
-		if (session) this.thread.ref();
-		else this.thread.unref();
-	}
-
-	/** A buffer to fill, or undefined when the bound is reached. */
-	takeBuffer(): ArrayBuffer | undefined {
-		const buffer = this.freeBuffers.pop();
-		if (buffer) return buffer;
-		if (this.allocated >= HASH_BUFFERS_IN_FLIGHT) return undefined;
-		this.allocated++;
-		return new ArrayBuffer(HASH_BUFFER_BYTES);
-	}
-
-	send(buffer: ArrayBuffer, length: number): void {
-		// Transferred, not copied: the buffer leaves this thread until the worker hands it back.
-		this.thread.postMessage({ bytes: buffer, length }, [buffer]);
-	}
-
-	askDigest(): void {
-		this.thread.postMessage({ digest: true });
-	}
-
-	trimIdleBuffers(): void {
-		const dropped = Math.max(0, this.freeBuffers.length - IDLE_BUFFERS_KEPT);
-		this.freeBuffers.length -= dropped;
-		this.allocated -= dropped;
-	}
-
-	private receive(answer: WorkerAnswer): void {
-		if ('free' in answer) {
-			this.freeBuffers.push(answer.free);
-			this.session?.bufferReturned();
-		} else if ('digest' in answer) {
-			this.session?.digestReceived(answer.digest);
-		} else if ('error' in answer) {
-			this.fail(new Error(`Whirlpool worker: ${answer.error}`));
-		}
-	}
-
-	private fail(error: Error): void {
-		this.failure ??= error;
-		this.session?.failed(this.failure);
-	}
-}
-
-const idleWorkers: HashWorker[] = [];
-
-function acquireWorker(): HashWorker {
-	for (let worker = idleWorkers.pop(); worker; worker = idleWorkers.pop()) {
-		if (worker.usable) return worker;
-	}
-	return new HashWorker();
-}
-
-function releaseWorker(worker: HashWorker): void {
-	worker.attach(undefined);
-	if (worker.usable && idleWorkers.length < IDLE_WORKERS_KEPT) {
-		worker.trimIdleBuffers();
-		idleWorkers.push(worker);
-	} else {
-		void worker.thread.terminate();
-	}
-}
-
-class WorkerSession implements StreamingWhirlpool {
 	private filling: Uint8Array | undefined;
 	private filled = 0;
 	private waitingForBuffer: (() => void) | undefined;
-	private pendingDigest: { resolve(hex: string): void; reject(error: Error): void } | undefined;
 	private failure: Error | undefined;
-	private done = false;
+	private ended = false;
 
-	constructor(private readonly worker: HashWorker) {
-		worker.attach(this);
+	constructor() {
+		this.connected = this.connect();
+		this.connected.catch((error: Error) => this.fail(error));
 	}
 
 	update(bytes: Uint8Array): Promise<void> | undefined {
@@ -194,34 +227,80 @@ class WorkerSession implements StreamingWhirlpool {
 	async digest(): Promise<string> {
 		if (this.failure) throw this.failure;
 		if (this.filling) this.sendFilling();
-		const digest = new Promise<string>((resolve, reject) => (this.pendingDigest = { resolve, reject }));
-		this.worker.askDigest();
-		return await digest;
+		const sink = await this.connected;
+		if (this.failure) throw this.failure;
+		const hex = await sink.digest();
+		this.end();
+		return hex;
 	}
 
 	abort(): void {
-		if (this.done) return;
-		this.done = true;
-		this.worker.attach(undefined);
-		void this.worker.thread.terminate();
+		if (this.ended) return;
+		this.failure ??= new Error('the hash was given up');
+		this.end();
+		(this.sink ?? this.opening)?.abort();
 	}
 
-	bufferReturned(): void {
+	/** Opens a sink of the chosen engine and, once it runs, hands it what was queued meanwhile. */
+	private async connect(): Promise<HashSink> {
+		for (;;) {
+			const engine = await chosenEngine();
+			let sink: HashSink | undefined = undefined;
+			sink = engine.open({
+				returned: (buffer) => this.bufferReturned(buffer),
+				failed: (error) => {
+					if (this.sink === sink) this.fail(error);
+				},
+			});
+			this.opening = sink;
+			const notStarted = await sink.ready.then(
+				() => undefined,
+				(error: Error) => error,
+			);
+			this.opening = undefined;
+			if (notStarted) {
+				sink.abort();
+				// Nothing was written to it: another engine can take the session from its first byte.
+				if (!this.ended && fallBackFrom(engine, notStarted)) continue;
+				throw notStarted;
+			}
+			if (this.ended) {
+				sink.abort();
+				throw this.failure ?? new Error('the hash was given up');
+			}
+			this.sink = sink;
+			for (const { buffer, length } of this.queued.splice(0)) sink.write(buffer, length);
+			return sink;
+		}
+	}
+
+	private fail(error: Error): void {
+		this.failure ??= error;
 		const wake = this.waitingForBuffer;
 		this.waitingForBuffer = undefined;
 		wake?.();
 	}
 
-	digestReceived(hex: string): void {
-		this.done = true;
-		releaseWorker(this.worker);
-		this.pendingDigest?.resolve(hex);
+	private end(): void {
+		this.ended = true;
+		for (const buffer of this.freeBuffers.splice(0)) keepSpare(buffer);
 	}
 
-	failed(error: Error): void {
-		this.failure ??= error;
-		this.pendingDigest?.reject(error);
-		this.bufferReturned();
+	private bufferReturned(buffer: ArrayBuffer): void {
+		if (this.ended) return keepSpare(buffer);
+		this.freeBuffers.push(buffer);
+		const wake = this.waitingForBuffer;
+		this.waitingForBuffer = undefined;
+		wake?.();
+	}
+
+	/** A buffer to fill, or undefined when the bound is reached. */
+	private takeBuffer(): ArrayBuffer | undefined {
+		const free = this.freeBuffers.pop();
+		if (free) return free;
+		if (this.allocated >= HASH_BUFFERS_IN_FLIGHT) return undefined;
+		this.allocated++;
+		return spareBuffers.pop() ?? new ArrayBuffer(HASH_BUFFER_BYTES);
 	}
 
 	/** Copies as much as the free buffers take; returns how far it got. */
@@ -229,7 +308,7 @@ class WorkerSession implements StreamingWhirlpool {
 		let offset = from;
 		while (offset < bytes.length) {
 			if (!this.filling) {
-				const buffer = this.worker.takeBuffer();
+				const buffer = this.takeBuffer();
 				if (!buffer) return offset;
 				this.filling = new Uint8Array(buffer);
 				this.filled = 0;
@@ -253,25 +332,23 @@ class WorkerSession implements StreamingWhirlpool {
 	}
 
 	private sendFilling(): void {
-		this.worker.send(this.filling!.buffer as ArrayBuffer, this.filled);
+		const buffer = this.filling!.buffer as ArrayBuffer;
+		const length = this.filled;
 		this.filling = undefined;
 		this.filled = 0;
+		if (length === 0) return void this.freeBuffers.push(buffer);
+		if (this.sink) this.sink.write(buffer, length);
+		else this.queued.push({ buffer, length });
 	}
 }
 
-/** Starts hashing in a worker thread (a pooled one when idle). */
+function keepSpare(buffer: ArrayBuffer): void {
+	if (spareBuffers.length < SPARE_BUFFERS_KEPT && buffer.byteLength === HASH_BUFFER_BYTES) spareBuffers.push(buffer);
+}
+
+/** Starts hashing with the process's engine (see the top of this file). */
 export function startWhirlpool(): StreamingWhirlpool {
-	return new WorkerSession(acquireWorker());
-}
-
-/** Which engine the worker runs (`native`, `hash-wasm (bundled)`…), for benchmarks and tests. */
-export async function whirlpoolEngineName(): Promise<string> {
-	const worker = acquireWorker();
-	try {
-		return await worker.engine;
-	} finally {
-		releaseWorker(worker);
-	}
+	return new HashingSession();
 }
 
 /** Accepts a digest (undefined) or refuses it with the error to end the stream with. */

@@ -12,3 +12,6 @@ export interface WhirlpoolEngine {
 }
 
 export function loadEngine(): WhirlpoolEngine;
+
+/** The name of the engine `loadEngine` gives, without loading it. */
+export function engineName(): string;

@@ -6,7 +6,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { normaliseChecksum, whirlpoolOfStream } from '../../transfer/whirlpool';
+import { normaliseChecksum, prepareWhirlpool, whirlpoolOfStream } from '../../transfer/whirlpool';
 import { cancelSignalOf } from '../../api/context';
 import type { UploadSource } from '../../transfer/upload';
 import type { ApiFile } from '../../api/types';
@@ -24,6 +24,7 @@ export async function findUnchangedCopy(
 	);
 	if (comparable.length === 0) return undefined;
 	const signal = cancelSignalOf(ctx);
+	prepareWhirlpool(ctx.logger);
 	const localChecksum = await whirlpoolOfStream(await source.open(), signal);
 	const matches = comparable.filter((file) => normaliseChecksum(file.checksum) === localChecksum);
 	// Duplicates sharing the bytes: the newest, as skip returns.
