@@ -3,8 +3,6 @@
  * pointed at a temp dir through n8n's own SecurityConfig), files written into it, the node's
  * parameters, and the copy as the simulator holds it.
  */
-import './n8n'; // n8n-core's settings before n8n-core loads
-
 import { SecurityConfig } from '@n8n/config';
 import { Container } from '@n8n/di';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'fs';
@@ -14,7 +12,7 @@ import path from 'path';
 
 import { fromRemoteName } from '../../nodes/OneFichier/api/names';
 import type { RunOptions, RunResult } from './n8n';
-import { runNode } from './n8n';
+import { runNode } from './n8n'; // also n8n-core's settings, before n8n-core loads
 import type { Simulator } from './simulator';
 import { TEST_TIME_SCALE } from './simulator';
 
@@ -61,6 +59,14 @@ export function backUpParameters(sourceDirectory: string, options: IDataObject =
 
 export async function backUp(sim: Simulator, sourceDirectory: string, options: IDataObject = {}, extra: INodeParameters = {}, run: RunOptions = {}): Promise<RunResult> {
 	return await runNode(sim, backUpParameters(sourceDirectory, options, extra), run);
+}
+
+/** The summary of a run that had failures, run with Continue On Fail (it travels as `details`). */
+export function failedSummaryOf(result: RunResult): IDataObject {
+	if (result.error) throw new Error(`the node failed: ${result.error.message}`);
+	const json = result.items[0].json;
+	if (typeof json.error !== 'string') throw new Error('the run did not fail');
+	return json.details as IDataObject;
 }
 
 /** The summary item of a run that succeeded. */

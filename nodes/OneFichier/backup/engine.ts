@@ -55,6 +55,8 @@ export interface BackupSettings {
 	listingIntervalMs: number;
 	stallTimeoutMs: number;
 	keepFileItems: boolean;
+	/** The API calls counted before the run (callsOf), so the summary counts what the operation made before it. */
+	callsBefore?: Record<string, number>;
 }
 
 export interface BackupOutcome {
@@ -93,7 +95,7 @@ interface Outgoing {
 }
 
 export async function runBackup(ctx: IExecuteFunctions, settings: BackupSettings): Promise<BackupOutcome> {
-	const callsBefore = callsOf(ctx);
+	const callsBefore = settings.callsBefore ?? callsOf(ctx);
 	const summary = new RunSummary(ctx.logger, settings.keepFileItems);
 	const run = new BackupRun(ctx, settings, summary);
 	try {
@@ -443,7 +445,8 @@ class BackupRun {
 		const after = await statLocalFile(settings.root, item.file.path);
 		if (result.readProblem || !sameLocalStat(item.stat, after)) {
 			const why = result.readProblem ?? (after ? 'it changed while it was being sent' : 'it vanished while it was being sent');
-			return { kind: 'bad', reason: `the copy is not the file: ${why}`, retry: after !== undefined, badCopy: stored.url };
+			const retry = after !== undefined && !result.unreadable;
+			return { kind: 'bad', reason: result.unreadable ? why : `the copy is not the file: ${why}`, retry, badCopy: stored.url };
 		}
 		let checksum = normaliseChecksum(stored.checksum);
 		if (settings.verifyChecksum && checksum === undefined) {

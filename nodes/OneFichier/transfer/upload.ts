@@ -348,6 +348,8 @@ export interface BatchFileResult {
 	 * or more bytes than its size when read. Its stored copy (if any) is then not the file.
 	 */
 	readProblem?: string;
+	/** The file could not be opened at all (its part was sent as zeros): sending it again will not help. */
+	unreadable?: boolean;
 	/** Why no copy was stored. */
 	failure?: string;
 }
@@ -492,6 +494,7 @@ async function* batchParts(
 				stream = await source.open();
 			} catch (error) {
 				sent[index].readProblem = `it could not be opened: ${(error as Error).message}`;
+				sent[index].unreadable = true;
 			}
 			const chunks = stream ? sizedChunks(stream, source.size, ring, reading) : zeros(source.size, ring);
 			for await (const chunk of chunks) {

@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { callsOf } from '../../api/callCounter';
 import type { BackupMode, BackupOutcome } from '../../backup/engine';
 import { runBackup } from '../../backup/engine';
 import { openLocalTree } from '../../backup/localTree';
@@ -190,6 +191,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	assertSettings(this, mode, options, itemIndex);
 	const dryRun = options.dryRun === true;
 
+	const callsBefore = callsOf(this);
 	// The source is checked before any call: an unmounted NAS stops the run before it touches the copy.
 	const root = await openLocalTree(this, sourceDirectory, itemIndex);
 	const destination = await resolveDestination(this, itemIndex, dryRun);
@@ -217,6 +219,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		listingIntervalMs: listingIntervalMs(options),
 		stallTimeoutMs: (options.stallTimeoutSeconds ?? DEFAULT_STALL_TIMEOUT_SECONDS) * 1000,
 		keepFileItems: options.output === 'summaryAndFiles',
+		callsBefore,
 	});
 	return outputOf(this, outcome, itemIndex);
 }
@@ -273,8 +276,9 @@ function outputOf(ctx: IExecuteFunctions, outcome: BackupOutcome, itemIndex: num
 	const files = outcome.files.map((json) => ({ json }));
 	if (!outcome.failed) return [{ json: outcome.summary }, ...files];
 	const error = failureError(ctx, outcome.summary, itemIndex);
-	// Continue On Fail (or the error output): the summary goes on, with the error, for a notification.
-	if (ctx.continueOnFail()) return [{ json: { ...outcome.summary, error: error.message }, error }, ...files];
+	// Continue On Fail: the error and the summary go on, for a notification. An item of only `error`
+	// and `details` is what n8n routes to the node's error output ("Continue (using error output)").
+	if (ctx.continueOnFail()) return [{ json: { error: error.message, details: outcome.summary } }, ...files];
 	throw error;
 }
 
