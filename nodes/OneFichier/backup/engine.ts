@@ -222,10 +222,11 @@ class BackupRun {
 		return decision.kind === 'changed' ? decision.copies : [];
 	}
 
+	/** The folder's copy, made now (in a dry run, only counted; the destination itself is made by the operation). */
 	private async createFolder(pending: PendingFolder): Promise<number | undefined> {
-		if (pending.remoteParentId === undefined) return undefined;
+		if (pending.path === '') return undefined;
 		this.summary.folders.created++;
-		if (this.settings.dryRun) return undefined;
+		if (this.settings.dryRun || pending.remoteParentId === undefined) return undefined;
 		return await createRemoteFolder(this.ctx, pending.remoteParentId, pending.remoteName, this.settings.itemIndex);
 	}
 
