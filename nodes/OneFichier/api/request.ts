@@ -6,6 +6,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { getClock } from '../installation/clock';
+import { waitListingTurn } from '../pacing/listingGate';
 import { pacerFor } from '../pacing/pacers';
 import { rateLimitsOf } from '../pacing/rateLimits';
 import { noteCall } from './callCounter';
@@ -37,6 +38,9 @@ export class UnknownOutcomeError extends Error {
 	}
 }
 
+/** 1fichier seems to allow one listing every 3 s in general (API reference §3, "Listings in general"). */
+const LISTINGS = new Set<Endpoint>(['folder/ls.cgi', 'file/ls.cgi']);
+
 /** POSTs one JSON call with the credential's Bearer key, paced, retried and checked. */
 export async function apiRequest<E extends Endpoint>(
 	ctx: OneFichierContext,
@@ -51,6 +55,8 @@ export async function apiRequest<E extends Endpoint>(
 	const budget = new RetryBudget(settings);
 
 	for (let attempt = 0; ; attempt++) {
+		// Listings are one class of call: one every Listing Spacing per key, whatever the folder or caller.
+		if (LISTINGS.has(endpoint)) await waitListingTurn(credentials, settings.listingSpacingMs, signal, ctx.logger);
 		await pacer.waitTurn(settings.spacingMs, signal);
 		noteCall(ctx, endpoint);
 		const outcome = await sendJson(ctx, credentials, endpoint, body);

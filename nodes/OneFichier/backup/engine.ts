@@ -26,6 +26,7 @@ import type { LocalFile, LocalRoot, LocalStat } from './localTree';
 import { hashLocalFile, openLocalFile, readLocalFolder, sameLocalStat, statLocalFile } from './localTree';
 import type { MirrorPlan } from './mirror';
 import { applyMirror } from './mirror';
+import { forEachLimited } from './limited';
 import type { PathFilter } from './pathFilter';
 import { copyRemoteFiles, createRemoteFolder, removeRemoteFiles } from './remoteChanges';
 import type { RemoteFile } from './remoteTree';
@@ -54,6 +55,8 @@ export interface BackupSettings {
 	/** Between two listings of one folder (30 s on 1fichier). */
 	listingIntervalMs: number;
 	stallTimeoutMs: number;
+	/** Uploads (each to its own upload server) running at once within a folder. */
+	parallelUploads: number;
 	keepFileItems: boolean;
 	/** The API calls counted before the run (callsOf), so the summary counts what the operation made before it. */
 	callsBefore?: Record<string, number>;
@@ -205,8 +208,7 @@ class BackupRun {
 		}
 		let decision: Decision = decide(file, copies, settings.compare, settings.clockSkewMs);
 		if (decision.kind === 'hash') {
-			const hashed = await hashLocalFile(this.ctx, settings.root, file);
-			summary.bytes.readFromDisk += file.size;
+			const hashed = await hashLocalFile(this.ctx, settings.root, file, (count) => this.readBytes(count));
 			if (!hashed.checksum) {
 				summary.fail(file.path, `it could not be compared: ${hashed.problem}`);
 				return undefined;
@@ -322,8 +324,7 @@ class BackupRun {
 		const { settings } = this;
 		if (from.size !== file.size) return false;
 		if (settings.compare === 'checksum' && from.checksum !== undefined) {
-			const hashed = await hashLocalFile(this.ctx, settings.root, file);
-			this.summary.bytes.readFromDisk += file.size;
+			const hashed = await hashLocalFile(this.ctx, settings.root, file, (count) => this.readBytes(count));
 			return hashed.checksum === from.checksum;
 		}
 		return unchangedSince(file, from, settings.clockSkewMs);
@@ -336,7 +337,9 @@ class BackupRun {
 		for (let sendRound = 1; round.length > 0 && sendRound <= SEND_ROUNDS; sendRound++) {
 			const ready = await this.freshStats(round);
 			const again: Outgoing[] = [];
-			for (const batch of this.batches(ready)) again.push(...(await this.sendBatch(folderId, batch)));
+			await forEachLimited([...this.batches(ready)], this.settings.parallelUploads, async (batch) => {
+				again.push(...(await this.sendBatch(folderId, batch)));
+			});
 			round = again.map((item) => ({ ...item, round: item.round + 1 }));
 		}
 	}
@@ -403,10 +406,7 @@ class BackupRun {
 			listingIntervalMs: settings.listingIntervalMs,
 			hash: settings.verifyChecksum,
 			stallTimeoutMs: settings.stallTimeoutMs,
-			onBytes: (count) => {
-				summary.bytes.readFromDisk += count;
-				summary.logProgress();
-			},
+			onBytes: (count) => this.readBytes(count),
 		});
 		this.sendingMs += getClock().now() - startedAt;
 		const again: Outgoing[] = [];
@@ -466,6 +466,12 @@ class BackupRun {
 			};
 		}
 		return { kind: 'stored', url: stored.url, checksum, verified: true };
+	}
+
+	/** Bytes read from the source (hashing, uploads); long reads keep the progress lines coming. */
+	private readBytes(count: number): void {
+		this.summary.bytes.readFromDisk += count;
+		this.summary.logProgress();
 	}
 
 	private countSent(item: Outgoing, stored: { url?: string; checksum?: string; verified: boolean }): void {

@@ -20,6 +20,7 @@ import { processEnvironment, readSetting } from '../installation/n8nSettings';
 import type { SizedRead } from '../transfer/streams';
 import { sizedChunks, SlotRing } from '../transfer/streams';
 import { startWhirlpool } from '../transfer/whirlpool';
+import { forEachLimited } from './limited';
 import type { PathFilter } from './pathFilter';
 import { joinPath } from './remoteTree';
 
@@ -262,19 +263,13 @@ export function describeFsError(error: unknown): string {
 	return code && text[code] ? text[code] : message;
 }
 
-async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-	let next = 0;
-	const worker = async () => {
-		while (next < items.length) await work(items[next++]);
-	};
-	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
 
 /** The Whirlpool of a local file's bytes (exactly its size), hashed in a worker; `problem` when it could not be read as planned. */
 export async function hashLocalFile(
 	ctx: IExecuteFunctions,
 	root: LocalRoot,
 	file: Pick<LocalFile, 'path' | 'size'>,
+	onBytes?: (count: number) => void,
 ): Promise<{ checksum?: string; problem?: string }> {
 	let stream: Readable;
 	try {
@@ -288,6 +283,7 @@ export async function hashLocalFile(
 		for await (const chunk of sizedChunks(stream, file.size, new SlotRing(), reading)) {
 			const hashed = hashing.update(chunk);
 			if (hashed) await hashed;
+			onBytes?.(chunk.length);
 		}
 		if (reading.short > 0 || reading.extra) return { problem: 'its size changed while it was read' };
 		return { checksum: await hashing.digest() };

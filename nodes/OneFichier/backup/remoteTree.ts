@@ -19,8 +19,7 @@ import { apiRequest } from '../api/request';
 import type { ApiFile, ApiSubFolder } from '../api/types';
 import { toNumber } from '../api/types';
 import { getClock } from '../installation/clock';
-import { claimListing, markListed, waitListingTurn } from '../pacing/listingGate';
-import { rateLimitsOf } from '../pacing/rateLimits';
+import { claimListing, markListed } from '../pacing/listingGate';
 import { normaliseChecksum } from '../transfer/whirlpool';
 
 /** 1fichier allows one listing of a given folder per 30 s (API reference section 3). */
@@ -119,7 +118,7 @@ export function joinPath(parent: string, name: string): string {
 	return parent === '' ? name : `${parent}/${name}`;
 }
 
-/** Waits for the folder's own turn and the key's listing turn, lists, and records the listing. */
+/** Waits for the folder's own turn (the API door waits the key's listing turn), lists, and records the listing. */
 async function pacedListing<T>(ctx: IExecuteFunctions, folderId: number, intervalMs: number, list: () => Promise<T>): Promise<T> {
 	const credentials = await getOneFichierCredentials(ctx);
 	const clock = getClock();
@@ -131,7 +130,6 @@ async function pacedListing<T>(ctx: IExecuteFunctions, folderId: number, interva
 		);
 		await clock.sleep(folderWaitMs, signal);
 	}
-	await waitListingTurn(credentials, rateLimitsOf(ctx).listingSpacingMs, signal, ctx.logger);
 	try {
 		return await list();
 	} finally {

@@ -106,5 +106,10 @@ export async function waitListingTurn(
 /** For tests only. */
 export function clearListingGateForTesting(): void {
 	lastListings.clear();
+	clearListingTurnsForTesting();
+}
+
+/** For tests only: forget the general listing turns (part of resetting the pacers). */
+export function clearListingTurnsForTesting(): void {
 	listingTurns.clear();
 }

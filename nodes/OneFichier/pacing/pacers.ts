@@ -7,6 +7,7 @@ import type { Logger } from 'n8n-workflow';
 
 import { installationCoordination } from '../installation/coordination';
 import { keyIdOf } from './keyId';
+import { clearListingTurnsForTesting } from './listingGate';
 import type { Pacer } from './pacer';
 import { KeyPacer } from './pacer';
 import { SharedPacer } from './sharedPacer';
@@ -29,7 +30,8 @@ export function pacerFor(baseUrl: string, apiKey: string, logger?: Logger): Pace
 	return pacer;
 }
 
-/** For tests only: forget every pacer (and so every pause). */
+/** For tests only: forget every pacer (and so every pause), and the turns of listings. */
 export function resetPacersForTesting(): void {
 	pacers.clear();
+	clearListingTurnsForTesting();
 }

@@ -21,6 +21,7 @@ const show = { resource: ['folder'], operation: ['backUp'] };
 
 export const DEFAULT_CLOCK_SKEW_MINUTES = 10;
 export const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
+export const MAX_PARALLEL_UPLOADS = 4;
 
 export const description: INodeProperties[] = [
 	{
@@ -155,6 +156,15 @@ export const description: INodeProperties[] = [
 				],
 			},
 			{
+				displayName: 'Parallel Uploads',
+				name: 'parallelUploads',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_UPLOADS },
+				default: 1,
+				description:
+					'How many uploads of one folder run at once, each to its own upload server. More helps only when one connection cannot fill the link.',
+			},
+			{
 				displayName: 'Stall Timeout (Seconds)',
 				name: 'stallTimeoutSeconds',
 				type: 'number',
@@ -182,28 +192,40 @@ interface BackUpOptions extends IDataObject {
 	clockSkewMinutes?: number;
 	listingIntervalSeconds?: number;
 	stallTimeoutSeconds?: number;
+	parallelUploads?: number;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const sourceDirectory = String(this.getNodeParameter('sourceDirectory', itemIndex, '') ?? '');
-	const mode = this.getNodeParameter('mode', itemIndex, 'copy') as BackupMode;
-	const options = this.getNodeParameter('options', itemIndex, {}) as BackUpOptions;
-	assertSettings(this, mode, options, itemIndex);
+	if (!this.continueOnFail()) return await backUp(this, itemIndex);
+	try {
+		return await backUp(this, itemIndex);
+	} catch (error) {
+		// As after a run with failures: `error` and `details`, which n8n routes to the error output.
+		const description = (error as { description?: string }).description;
+		return [{ json: { error: (error as Error).message, details: description ? { description } : {} } }];
+	}
+}
+
+async function backUp(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const sourceDirectory = String(ctx.getNodeParameter('sourceDirectory', itemIndex, '') ?? '');
+	const mode = ctx.getNodeParameter('mode', itemIndex, 'copy') as BackupMode;
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as BackUpOptions;
+	assertSettings(ctx, mode, options, itemIndex);
 	const dryRun = options.dryRun === true;
 
-	const callsBefore = callsOf(this);
+	const callsBefore = callsOf(ctx);
 	// The source is checked before any call: an unmounted NAS stops the run before it touches the copy.
-	const root = await openLocalTree(this, sourceDirectory, itemIndex);
-	const destination = await resolveDestination(this, itemIndex, dryRun);
+	const root = await openLocalTree(ctx, sourceDirectory, itemIndex);
+	const destination = await resolveDestination(ctx, itemIndex, dryRun);
 	if (mode === 'mirror' && destination.id === ROOT_FOLDER_ID) {
-		throw new NodeOperationError(this.getNode(), 'Mirror into the root folder is refused: it would remove every other file of the account', {
+		throw new NodeOperationError(ctx.getNode(), 'Mirror into the root folder is refused: it would remove every other file of the account', {
 			itemIndex,
 			description: 'Choose a folder below the root in "Folder".',
 		});
 	}
-	const copyFromId = await resolveCopySource(this, options.copyUnchangedFrom, destination.id, itemIndex);
+	const copyFromId = await resolveCopySource(ctx, options.copyUnchangedFrom, destination.id, itemIndex);
 
-	const outcome = await runBackup(this, {
+	const outcome = await runBackup(ctx, {
 		itemIndex,
 		root,
 		filter: pathFilter(options),
@@ -218,10 +240,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		clockSkewMs: (options.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES) * 60_000,
 		listingIntervalMs: listingIntervalMs(options),
 		stallTimeoutMs: (options.stallTimeoutSeconds ?? DEFAULT_STALL_TIMEOUT_SECONDS) * 1000,
+		parallelUploads: options.parallelUploads ?? 1,
 		keepFileItems: options.output === 'summaryAndFiles',
 		callsBefore,
 	});
-	return outputOf(this, outcome, itemIndex);
+	return outputOf(ctx, outcome, itemIndex);
 }
 
 function assertSettings(ctx: IExecuteFunctions, mode: string, options: BackUpOptions, itemIndex: number): void {
@@ -238,6 +261,10 @@ function assertSettings(ctx: IExecuteFunctions, mode: string, options: BackUpOpt
 		['clockSkewMinutes', 'Clock Skew Margin (Minutes)', 0],
 		['stallTimeoutSeconds', 'Stall Timeout (Seconds)', 0.001],
 	];
+	const parallel = options.parallelUploads;
+	if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_UPLOADS)) {
+		throw refuse(`"Parallel Uploads" must be a whole number from 1 to ${MAX_PARALLEL_UPLOADS}, got ${JSON.stringify(parallel)}`);
+	}
 	for (const [name, displayName, min] of numbers) {
 		const value = options[name];
 		if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min)) {
