@@ -172,7 +172,9 @@ class BackupRun {
 		const folderId = pending.remoteId ?? (await this.createFolder(pending));
 
 		const copies = copiesByRemoteName(remote.files);
-		const matched = new Set<string>();
+		// What the source holds but the run skips (links, blocked paths) keeps its copies: mirror removes only what is gone.
+		const skippedNames = local.skipped.map((skipped) => toRemoteName(skipped.path.slice(skipped.path.lastIndexOf('/') + 1)));
+		const matched = new Set<string>(skippedNames);
 		const outgoing: Outgoing[] = [];
 		for (const file of local.files) {
 			const remoteName = toRemoteName(file.name);
@@ -184,7 +186,7 @@ class BackupRun {
 		const toUpload = await this.copyFromEarlier(pending, folderId, outgoing);
 		await this.send(folderId, toUpload);
 
-		this.planMirror(pending.path, copies, matched, remote.subFolders, local.subFolders);
+		this.planMirror(pending.path, copies, matched, remote.subFolders, [...local.subFolders.map(toRemoteName), ...skippedNames]);
 		return this.childrenOf(pending, folderId, local.subFolders, remote.subFolders);
 	}
 
@@ -218,7 +220,9 @@ class BackupRun {
 		if (decision.kind === 'unchanged') {
 			summary.files.unchanged++;
 			// Left-overs of earlier runs (an upload sent twice): only mirror tidies them, after the run.
-			for (const older of decision.older) this.mirror.files.push({ path: file.path, url: older.url, size: older.size, duplicate: true });
+			if (settings.mode === 'mirror') {
+				for (const older of decision.older) this.mirror.files.push({ path: file.path, url: older.url, size: older.size, duplicate: true });
+			}
 			return undefined;
 		}
 		return decision.kind === 'changed' ? decision.copies : [];
@@ -265,7 +269,7 @@ class BackupRun {
 		copies: Map<string, RemoteFile[]>,
 		matched: Set<string>,
 		remoteSubFolders: Array<{ id: number; name: string; remoteName: string }>,
-		localSubFolders: string[],
+		localNames: string[],
 	): void {
 		if (this.settings.mode !== 'mirror') return;
 		const filter = this.settings.filter;
@@ -276,10 +280,10 @@ class BackupRun {
 			if (!filter.inScope(filePath, false)) continue;
 			for (const file of named) this.mirror.files.push({ path: filePath, url: file.url, size: file.size, duplicate: false });
 		}
-		const localNames = new Set(localSubFolders.map(toRemoteName));
+		const present = new Set(localNames);
 		for (const sub of remoteSubFolders) {
 			const folderPath = joinPath(path, sub.name);
-			if (localNames.has(sub.remoteName) || !filter.inScope(folderPath, true)) continue;
+			if (present.has(sub.remoteName) || !filter.inScope(folderPath, true)) continue;
 			this.mirror.folders.push({ id: sub.id, path: folderPath });
 		}
 	}

@@ -302,6 +302,15 @@ describe('mirror', () => {
 		expect(copyOf()).toEqual({ 'keep.txt': 'k', 'cache.tmp': 't', '.hidden-remote': 'h' });
 	});
 
+	it('keeps the copy of what the source holds but skips (a link now stands where a file was)', async () => {
+		await firstNight({ 'a.txt': 'a', 'b.txt': 'b' });
+		rmSync(nas('b.txt'));
+		symlinkSync(nas('a.txt'), nas('b.txt'));
+		const summary = summaryOf(await backUp(sim, nas(), MARGIN, mirror));
+		expect(summary.files).toMatchObject({ unchanged: 1, skipped: 1, removed: 0 });
+		expect(copyOf()).toEqual({ 'a.txt': 'a', 'b.txt': 'b' });
+	});
+
 	it('removes nothing when anything failed in the run', async () => {
 		await firstNight({ 'keep.txt': 'k', 'gone.txt': 'g', 'sub/a.txt': 'a' });
 		rmSync(nas('gone.txt'));
