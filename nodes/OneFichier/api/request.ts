@@ -6,7 +6,6 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { getClock } from '../installation/clock';
-import { waitListingTurn } from '../pacing/listingGate';
 import { pacerFor } from '../pacing/pacers';
 import { rateLimitsOf } from '../pacing/rateLimits';
 import { noteCall } from './callCounter';
@@ -56,10 +55,11 @@ export async function apiRequest<E extends Endpoint>(
 
 	for (let attempt = 0; ; attempt++) {
 		// Listings are one class of call: one every Listing Spacing per key, whatever the folder or caller.
-		if (LISTINGS.has(endpoint)) await waitListingTurn(credentials, settings.listingSpacingMs, signal, ctx.logger);
-		await pacer.waitTurn(settings.spacingMs, signal);
+		const listing = LISTINGS.has(endpoint);
+		await pacer.waitTurn(settings.spacingMs, signal, listing ? settings.listingSpacingMs : undefined);
 		noteCall(ctx, endpoint);
 		const outcome = await sendJson(ctx, credentials, endpoint, body);
+		if (listing) await pacer.listingDone();
 		if (!outcome.failure) return outcome.body as ResponseOf<E>;
 
 		const failure = outcome.failure;

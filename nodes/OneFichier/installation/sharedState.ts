@@ -28,8 +28,9 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 `;
 
 /**
- * KEYS[1]: start of the last reserved slot; KEYS[2] (optional): end of a flood pause.
- * ARGV[1]: spacing ms; ARGV[2]: extra lifetime ms. Returns { slot start, ms to wait }.
+ * KEYS[1]: start of the last reserved slot; KEYS[2] (optional): end of a flood pause; KEYS[3]
+ * (optional, a listing): start of the last listing. ARGV[1]: spacing ms; ARGV[2]: extra lifetime
+ * ms; ARGV[3]: listing spacing ms (with KEYS[3]). Returns { slot start, ms to wait }.
  */
 const RESERVE = `${NOW}
 local spacing = tonumber(ARGV[1])
@@ -39,6 +40,12 @@ if last and last + spacing > at then at = last + spacing end
 if KEYS[2] then
   local paused = tonumber(redis.call('GET', KEYS[2]))
   if paused and paused > at then at = paused end
+end
+local listingSpacing = tonumber(ARGV[3] or '0')
+if KEYS[3] then
+  local listed = tonumber(redis.call('GET', KEYS[3]))
+  if listed and listed + listingSpacing > at then at = listed + listingSpacing end
+  redis.call('SET', KEYS[3], string.format('%d', at), 'PX', math.floor(at - now + listingSpacing + tonumber(ARGV[2])))
 end
 redis.call('SET', KEYS[1], string.format('%d', at), 'PX', math.floor(at - now + spacing + tonumber(ARGV[2])))
 return { at, at - now }
@@ -127,10 +134,14 @@ export class SharedState {
 		return `${this.base}:{${keyId}}:${entry}`;
 	}
 
-	/** Reserves the next call slot of an API key: `spacingMs` after the previous one and after any pause. */
-	async reserveSlot(keyId: string, spacingMs: number): Promise<{ at: number; waitMs: number }> {
+	/**
+	 * Reserves the next call slot of an API key: `spacingMs` after the previous one and after any
+	 * pause; for a listing (`listingSpacingMs` given), also that long after the previous listing.
+	 */
+	async reserveSlot(keyId: string, spacingMs: number, listingSpacingMs?: number): Promise<{ at: number; waitMs: number }> {
 		const keys = [this.key(keyId, 'slot'), this.key(keyId, 'pause')];
-		return await this.reserve(keys, spacingMs, this.extraLifetimeMs);
+		if (listingSpacingMs === undefined) return await this.reserve(keys, spacingMs, this.extraLifetimeMs);
+		return await this.reserve([...keys, this.key(keyId, 'ls-any')], spacingMs, this.extraLifetimeMs, listingSpacingMs);
 	}
 
 	/** Holds every process's calls with this key back for `ms`; returns how long the pause lasts. */
@@ -145,12 +156,9 @@ export class SharedState {
 		return Number(answer);
 	}
 
-	/**
-	 * Reserves the next listing of any folder with this key: `spacingMs` after the previous
-	 * reservation and after any flood pause (1fichier's general listing limit, API reference §3).
-	 */
-	async reserveListingSlot(keyId: string, spacingMs: number): Promise<{ at: number; waitMs: number }> {
-		return await this.reserve([this.key(keyId, 'ls-any'), this.key(keyId, 'pause')], spacingMs, this.extraLifetimeMs);
+	/** A listing of any folder got its answer: the next one is spaced from now (keeps the later time). */
+	async markListingDone(keyId: string): Promise<void> {
+		await this.scripts.oneFichierMark(this.key(keyId, 'ls-any'), 0, LISTING_LIFETIME_MS);
 	}
 
 	/** Reserves the next listing of a folder: `intervalMs` after the previous one (claimed or done). */
@@ -187,12 +195,18 @@ export class SharedState {
 		await batch.exec();
 	}
 
-	private async reserve(keys: string[], spacingMs: number, extraLifetimeMs: number): Promise<{ at: number; waitMs: number }> {
+	private async reserve(
+		keys: string[],
+		spacingMs: number,
+		extraLifetimeMs: number,
+		listingSpacingMs = 0,
+	): Promise<{ at: number; waitMs: number }> {
 		const [at, waitMs] = (await this.scripts.oneFichierReserve(
 			keys.length,
 			...keys,
 			Math.max(0, Math.round(spacingMs)),
 			extraLifetimeMs,
+			Math.max(0, Math.round(listingSpacingMs)),
 		)) as [number, number];
 		return { at: Number(at), waitMs: Number(waitMs) };
 	}

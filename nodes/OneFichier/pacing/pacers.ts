@@ -7,7 +7,6 @@ import type { Logger } from 'n8n-workflow';
 
 import { installationCoordination } from '../installation/coordination';
 import { keyIdOf } from './keyId';
-import { clearListingTurnsForTesting } from './listingGate';
 import type { Pacer } from './pacer';
 import { KeyPacer } from './pacer';
 import { SharedPacer } from './sharedPacer';
@@ -30,8 +29,7 @@ export function pacerFor(baseUrl: string, apiKey: string, logger?: Logger): Pace
 	return pacer;
 }
 
-/** For tests only: forget every pacer (and so every pause), and the turns of listings. */
+/** For tests only: forget every pacer (and so every pause). */
 export function resetPacersForTesting(): void {
 	pacers.clear();
-	clearListingTurnsForTesting();
 }
