@@ -51,7 +51,7 @@ export async function applyMirror(ctx: IExecuteFunctions, plan: MirrorPlan, sett
 		return;
 	}
 
-	const inFolders = await listFolderContents(ctx, plan.folders, settings);
+	const inFolders = await listFolderContents(ctx, plan.folders, settings, summary);
 	const files = [...plan.files, ...inFolders.files];
 	const maxDelete = settings.maxDelete ?? defaultMaxDelete(plan.remoteFilesSeen + inFolders.files.length);
 	Object.assign(report, { toRemove: files.length, foldersToRemove: inFolders.folderIds.length, maxDelete });
@@ -86,12 +86,13 @@ export async function applyMirror(ctx: IExecuteFunctions, plan: MirrorPlan, sett
 	report.removed = files.length;
 }
 
-async function listFolderContents(ctx: IExecuteFunctions, folders: MirrorPlan['folders'], settings: BackupSettings) {
+async function listFolderContents(ctx: IExecuteFunctions, folders: MirrorPlan['folders'], settings: BackupSettings, summary: RunSummary) {
 	const files: MirrorPlan['files'] = [];
 	const folderIds: Array<{ id: number; path: string }> = [];
 	for (const top of folders) {
 		for await (const folder of walkRemoteTree(ctx, top.id, { itemIndex: settings.itemIndex, folderIntervalMs: settings.listingIntervalMs })) {
 			const folderPath = joinPath(top.path, folder.path);
+			summary.logProgress();
 			folderIds.push({ id: folder.id, path: folderPath });
 			for (const file of folder.files) files.push({ path: joinPath(folderPath, file.name), url: file.url, size: file.size, duplicate: false });
 		}
