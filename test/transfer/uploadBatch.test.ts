@@ -106,3 +106,16 @@ describe('matchLinks', () => {
 		expect(matchLinks(links, batch).map((link) => link?.download)).toEqual(['d2', 'd3', undefined]);
 	});
 });
+
+describe('stalls', () => {
+	it('gives up on an end.pl that never answers, and finds the files in the folder', async () => {
+		const folder = sim.state.createFolder(0, 'batch');
+		sim.faults.add({ kind: 'stallEndPl', always: true });
+		const results = await uploadBatch(
+			createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits: { ...scaledRateLimits(), maxRetryWaitSeconds: 0.2 } }) as unknown as IExecuteFunctions,
+			[source('a.txt', Buffer.from('aaaa'))],
+			{ ...options(folder.id), stallTimeoutMs: 300 },
+		);
+		expect(results.map((result) => result.stored?.filename)).toEqual(['a.txt']);
+	}, 20_000);
+});

@@ -237,7 +237,10 @@ interface EndPlAnswer {
 	worthWaiting: boolean;
 }
 
-async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: string): Promise<EndPlAnswer> {
+/** An end.pl that does not answer within this long is asked again (it normally answers at once). */
+export const END_PL_TIMEOUT_MS = 120_000;
+
+async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: string, timeoutMs = END_PL_TIMEOUT_MS): Promise<EndPlAnswer> {
 	let response: { statusCode: number; body: unknown };
 	noteCall(ctx, 'end.pl');
 	try {
@@ -246,6 +249,7 @@ async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: stri
 			url: `${nodeBase}/end.pl?xid=${uploadId}`,
 			headers: { JSON: '1' },
 			json: true,
+			timeout: timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 		})) as { statusCode: number; body: unknown };
@@ -568,7 +572,7 @@ async function readBatchResult(
 	nodeBase: string,
 	uploadId: string,
 	batch: UploadSource[],
-	options: UploadOptions,
+	options: BatchUploadOptions,
 	postSucceeded: boolean,
 	startedAt: number,
 ): Promise<Array<EndUploadLink | undefined>> {
@@ -576,7 +580,7 @@ async function readBatchResult(
 	const budget = new RetryBudget(settings);
 	let found: Array<EndUploadLink | undefined> = batch.map(() => undefined);
 	for (let attempt = 0; ; attempt++) {
-		const answer = await askEndPl(ctx, nodeBase, uploadId);
+		const answer = await askEndPl(ctx, nodeBase, uploadId, options.stallTimeoutMs);
 		found = matchLinks(answer.links, batch);
 		const missing = found.filter((link) => link === undefined).length;
 		if (missing === 0 || !postSucceeded) return found;
