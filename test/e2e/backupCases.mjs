@@ -47,7 +47,7 @@ function nightlyOn(nasDir, { backupRoot, copyName } = {}) {
 		const backUp = wf.nodes.find((n) => n.name === 'Back up the NAS');
 		backUp.parameters.options = { ...backUp.parameters.options, clockSkewMinutes: CLOCK_SKEW_MINUTES, listingIntervalSeconds: 1 };
 		// The simulator's limits are scaled 50 times down (0.02): listings need not wait 3 s here.
-		backUp.parameters.rateLimits = { listingSpacingSeconds: 0.1 };
+		for (const node of wf.nodes.filter((n) => n.type.endsWith('.oneFichier'))) node.parameters.rateLimits = { listingSpacingSeconds: 0.1 };
 		return wf;
 	};
 }
