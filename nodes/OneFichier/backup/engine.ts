@@ -4,78 +4,36 @@
  *
  * Per folder: read the local folder (metadata only); list the remote folder once (a folder that
  * does not exist yet is created, not listed); decide each file from metadata (decide.ts);
- * copy server-side what an earlier copy already holds (`copyUnchangedFrom`); upload the rest,
- * small files together in one upload per folder (up to 500 files and a size bound), large files one
- * per upload, each checked against its Whirlpool and against a change of its metadata during the
- * upload; then remove the copies the new ones replace. Mirror's removals wait for the end of the
- * run and happen only when nothing failed (mirror.ts).
+ * copy server-side what an earlier copy already holds (`copyUnchangedFrom`); upload the rest
+ * (uploads.ts: small files together, large ones alone, each copy checked); then remove the copies
+ * the new ones replace. Mirror's removals wait for the end of the run and happen only when nothing
+ * failed (mirror.ts).
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { callsOf, callsSince } from '../api/callCounter';
 import { throwIfCancelled } from '../api/context';
-import { getFileInfo } from '../api/fileInfo';
 import { remoteNameProblem, toRemoteName } from '../api/names';
-import { getClock } from '../installation/clock';
-import type { BatchFileResult } from '../transfer/upload';
-import { MAX_FILE_SIZE, MAX_FILES_PER_UPLOAD, uploadBatch } from '../transfer/upload';
-import { normaliseChecksum } from '../transfer/whirlpool';
-import type { CompareMode, Decision } from './decide';
+import { MAX_FILE_SIZE } from '../transfer/upload';
+import type { Decision } from './decide';
 import { copiesByRemoteName, decide, decideByChecksum, unchangedSince } from './decide';
-import type { LocalFile, LocalRoot, LocalStat } from './localTree';
-import { hashLocalFile, openLocalFile, readLocalFolder, sameLocalStat, statLocalFile } from './localTree';
+import type { LocalFile } from './localTree';
+import { hashLocalFile, readLocalFolder } from './localTree';
 import type { MirrorPlan } from './mirror';
 import { applyMirror } from './mirror';
-import { forEachLimited } from './limited';
-import type { PathFilter } from './pathFilter';
-import { copyRemoteFiles, createRemoteFolder, removeRemoteFiles } from './remoteChanges';
+import { copyRemoteFiles, createRemoteFolder } from './remoteChanges';
 import type { RemoteFile } from './remoteTree';
 import { joinPath, listRemoteFolder } from './remoteTree';
+import type { BackupSettings } from './settings';
 import { RunSummary } from './summary';
-
-export type BackupMode = 'copy' | 'mirror';
-
-export interface BackupSettings {
-	itemIndex: number;
-	root: LocalRoot;
-	filter: PathFilter;
-	/** The destination folder; undefined in a dry run when it does not exist yet. */
-	destinationId: number | undefined;
-	/** The destination as the user named it, for the summary. */
-	destinationName: string;
-	mode: BackupMode;
-	compare: CompareMode;
-	dryRun: boolean;
-	verifyChecksum: boolean;
-	/** An earlier copy whose unchanged files are copied server-side instead of uploaded. */
-	copyFromId?: number;
-	/** Mirror: the most remote files one run may remove; undefined = the default share. */
-	maxDelete?: number;
-	clockSkewMs: number;
-	/** Between two listings of one folder (30 s on 1fichier). */
-	listingIntervalMs: number;
-	stallTimeoutMs: number;
-	/** Uploads (each to its own upload server) running at once within a folder. */
-	parallelUploads: number;
-	keepFileItems: boolean;
-	/** The API calls counted before the run (callsOf), so the summary counts what the operation made before it. */
-	callsBefore?: Record<string, number>;
-}
+import type { Outgoing } from './uploads';
+import { Uploader } from './uploads';
 
 export interface BackupOutcome {
 	summary: IDataObject;
 	files: IDataObject[];
 	failed: boolean;
 }
-
-/** Files from this size on go one per upload; smaller ones are gathered per folder. */
-export const LARGE_FILE_BYTES = 64 * 1024 * 1024;
-/** The most bytes one gathered upload carries (1fichier ends an upload after 4 hours). */
-export const BATCH_MAX_BYTES = 1024 * 1024 * 1024;
-/** A gathered upload is sized to last at most about this long at the rate measured so far. */
-const BATCH_TARGET_MS = 3_600_000;
-/** A file whose copy turned out wrong (changed while read, checksum mismatch) is sent this many times in all. */
-const SEND_ROUNDS = 2;
 
 interface PendingFolder {
 	path: string;
@@ -85,16 +43,6 @@ interface PendingFolder {
 	remoteParentId?: number;
 	remoteName: string;
 	copyFrom?: CopySource;
-}
-
-/** A file to send, with its metadata read just before sending. */
-interface Outgoing {
-	file: LocalFile;
-	stat: LocalStat;
-	remoteName: string;
-	/** The copies it replaces once its own copy stands. */
-	replaces: RemoteFile[];
-	round: number;
 }
 
 export async function runBackup(ctx: IExecuteFunctions, settings: BackupSettings): Promise<BackupOutcome> {
@@ -122,15 +70,15 @@ export async function runBackup(ctx: IExecuteFunctions, settings: BackupSettings
 
 class BackupRun {
 	readonly mirror: MirrorPlan = { files: [], folders: [], remoteFilesSeen: 0 };
-	/** Upload rate measured so far (bytes per ms), to size gathered uploads. */
-	private sentBytes = 0;
-	private sendingMs = 0;
+	private readonly uploader: Uploader;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly settings: BackupSettings,
 		private readonly summary: RunSummary,
-	) {}
+	) {
+		this.uploader = new Uploader(ctx, settings, summary);
+	}
 
 	async walk(): Promise<void> {
 		const root: PendingFolder = {
@@ -184,7 +132,7 @@ class BackupRun {
 		}
 
 		const toUpload = await this.copyFromEarlier(pending, folderId, outgoing);
-		await this.send(folderId, toUpload);
+		await this.uploader.send(folderId, toUpload);
 
 		this.planMirror(pending.path, copies, matched, remote.subFolders, [...local.subFolders.map(toRemoteName), ...skippedNames]);
 		return this.childrenOf(pending, folderId, local.subFolders, remote.subFolders);
@@ -210,7 +158,7 @@ class BackupRun {
 		}
 		let decision: Decision = decide(file, copies, settings.compare, settings.clockSkewMs);
 		if (decision.kind === 'hash') {
-			const hashed = await hashLocalFile(this.ctx, settings.root, file, (count) => this.readBytes(count));
+			const hashed = await hashLocalFile(this.ctx, settings.root, file, (count) => this.uploader.readBytes(count));
 			if (!hashed.checksum) {
 				summary.fail(file.path, `it could not be compared: ${hashed.problem}`);
 				return undefined;
@@ -320,7 +268,7 @@ class BackupRun {
 			summary.record({ path: item.file.path, action: 'copied', size: item.file.size, checksum: from.checksum, url });
 			replaced.push(...item.replaces.map((copy) => copy.url));
 		}
-		await this.removeReplaced(replaced);
+		await this.uploader.removeReplaced(replaced);
 		return rest;
 	}
 
@@ -328,178 +276,12 @@ class BackupRun {
 		const { settings } = this;
 		if (from.size !== file.size) return false;
 		if (settings.compare === 'checksum' && from.checksum !== undefined) {
-			const hashed = await hashLocalFile(this.ctx, settings.root, file, (count) => this.readBytes(count));
+			const hashed = await hashLocalFile(this.ctx, settings.root, file, (count) => this.uploader.readBytes(count));
 			return hashed.checksum === from.checksum;
 		}
 		return unchangedSince(file, from, settings.clockSkewMs);
 	}
 
-	// ---- uploads --------------------------------------------------------------------------------------
-
-	private async send(folderId: number | undefined, outgoing: Outgoing[]): Promise<void> {
-		let round = outgoing;
-		for (let sendRound = 1; round.length > 0 && sendRound <= SEND_ROUNDS; sendRound++) {
-			const ready = await this.freshStats(round);
-			const again: Outgoing[] = [];
-			await forEachLimited([...this.batches(ready)], this.settings.parallelUploads, async (batch) => {
-				again.push(...(await this.sendBatch(folderId, batch)));
-			});
-			round = again.map((item) => ({ ...item, round: item.round + 1 }));
-		}
-	}
-
-	/** Metadata read again just before sending: the reference the upload's own check compares with. */
-	private async freshStats(items: Outgoing[]): Promise<Outgoing[]> {
-		const ready: Outgoing[] = [];
-		for (const item of items) {
-			const stat = await statLocalFile(this.settings.root, item.file.path);
-			if (!stat) {
-				this.summary.fail(item.file.path, 'the file vanished before it was sent');
-			} else if (stat.size === 0) {
-				this.summary.skip(item.file.path, 'empty', 0);
-			} else {
-				ready.push({ ...item, stat });
-			}
-		}
-		return ready;
-	}
-
-	/** Large files alone; small ones together, within the file count and the byte bound. */
-	private *batches(items: Outgoing[]): Generator<Outgoing[]> {
-		const maxBytes = this.batchMaxBytes();
-		let batch: Outgoing[] = [];
-		let bytes = 0;
-		for (const item of items) {
-			if (item.stat.size >= LARGE_FILE_BYTES) {
-				yield [item];
-				continue;
-			}
-			if (batch.length > 0 && (batch.length >= MAX_FILES_PER_UPLOAD || bytes + item.stat.size > maxBytes)) {
-				yield batch;
-				batch = [];
-				bytes = 0;
-			}
-			batch.push(item);
-			bytes += item.stat.size;
-		}
-		if (batch.length > 0) yield batch;
-	}
-
-	private batchMaxBytes(): number {
-		if (this.sendingMs < 1000) return BATCH_MAX_BYTES;
-		const rate = this.sentBytes / this.sendingMs;
-		return Math.min(BATCH_MAX_BYTES, Math.max(LARGE_FILE_BYTES, rate * BATCH_TARGET_MS));
-	}
-
-	/** Sends one batch; returns the files to send once more. */
-	private async sendBatch(folderId: number | undefined, batch: Outgoing[]): Promise<Outgoing[]> {
-		const { ctx, settings, summary } = this;
-		if (settings.dryRun || folderId === undefined) {
-			for (const item of batch) this.countSent(item, { url: undefined, checksum: undefined, verified: false });
-			return [];
-		}
-		const startedAt = getClock().now();
-		const sources = batch.map((item) => ({
-			fileName: item.remoteName,
-			size: item.stat.size,
-			open: async () => await openLocalFile(ctx, settings.root, item.file.path),
-		}));
-		const results = await uploadBatch(ctx, sources, {
-			folderId,
-			itemIndex: settings.itemIndex,
-			listingIntervalMs: settings.listingIntervalMs,
-			hash: settings.verifyChecksum,
-			stallTimeoutMs: settings.stallTimeoutMs,
-			onBytes: (count) => this.readBytes(count),
-		});
-		this.sendingMs += getClock().now() - startedAt;
-		const again: Outgoing[] = [];
-		const replaced: string[] = [];
-		const badCopies: string[] = [];
-		for (let index = 0; index < batch.length; index++) {
-			const item = batch[index];
-			const verdict = await this.judge(item, results[index]);
-			if (verdict.kind === 'stored') {
-				this.sentBytes += item.stat.size;
-				this.countSent(item, verdict);
-				replaced.push(...item.replaces.map((copy) => copy.url));
-				continue;
-			}
-			if (verdict.badCopy) badCopies.push(verdict.badCopy);
-			if (verdict.retry && item.round < SEND_ROUNDS) {
-				ctx.logger.warn(`1fichier backup: "${item.file.path}" is sent again: ${verdict.reason}`);
-				again.push(item);
-			} else {
-				summary.fail(item.file.path, verdict.reason);
-			}
-		}
-		// A copy that is not the file is of no use to anyone; the older copies stay until one is.
-		if (badCopies.length > 0) await removeRemoteFiles(ctx, badCopies, settings.itemIndex);
-		await this.removeReplaced(replaced);
-		return again;
-	}
-
-	/** Whether the copy stored is the file: its checksum, and the file not changed while it was sent. */
-	private async judge(
-		item: Outgoing,
-		result: BatchFileResult,
-	): Promise<{ kind: 'stored'; url: string; checksum?: string; verified: boolean } | { kind: 'bad'; reason: string; retry: boolean; badCopy?: string }> {
-		const { ctx, settings } = this;
-		if (!result.stored) return { kind: 'bad', reason: result.failure ?? 'the upload failed', retry: false };
-		const stored = result.stored;
-		const after = await statLocalFile(settings.root, item.file.path);
-		if (result.readProblem || !sameLocalStat(item.stat, after)) {
-			const why = result.readProblem ?? (after ? 'it changed while it was being sent' : 'it vanished while it was being sent');
-			const retry = after !== undefined && !result.unreadable;
-			return { kind: 'bad', reason: result.unreadable ? why : `the copy is not the file: ${why}`, retry, badCopy: stored.url };
-		}
-		let checksum = normaliseChecksum(stored.checksum);
-		if (settings.verifyChecksum && checksum === undefined) {
-			checksum = normaliseChecksum((await getFileInfo(ctx, stored.url, settings.itemIndex)).checksum);
-		}
-		if (!settings.verifyChecksum || checksum === undefined) {
-			if (settings.verifyChecksum) ctx.logger.warn(`1fichier: no checksum for "${item.file.path}" (${stored.url}); it was checked by size only`);
-			return { kind: 'stored', url: stored.url, checksum, verified: false };
-		}
-		if (checksum !== result.sentChecksum) {
-			return {
-				kind: 'bad',
-				reason: `1fichier's Whirlpool checksum of the copy (${checksum}) is not the bytes sent (${result.sentChecksum})`,
-				retry: true,
-				badCopy: stored.url,
-			};
-		}
-		return { kind: 'stored', url: stored.url, checksum, verified: true };
-	}
-
-	/** Bytes read from the source (hashing, uploads); long reads keep the progress lines coming. */
-	private readBytes(count: number): void {
-		this.summary.bytes.readFromDisk += count;
-		this.summary.logProgress();
-	}
-
-	private countSent(item: Outgoing, stored: { url?: string; checksum?: string; verified: boolean }): void {
-		const { summary } = this;
-		const updated = item.replaces.length > 0;
-		summary.files.sent++;
-		if (updated) summary.files.updated++;
-		if (stored.verified) summary.files.verified++;
-		summary.bytes.sent += item.stat.size;
-		summary.record({
-			path: item.file.path,
-			action: updated ? 'updated' : 'sent',
-			size: item.stat.size,
-			checksum: stored.checksum,
-			url: stored.url,
-			verified: stored.verified,
-		});
-	}
-
-	private async removeReplaced(urls: string[]): Promise<void> {
-		if (urls.length === 0) return;
-		if (!this.settings.dryRun) await removeRemoteFiles(this.ctx, urls, this.settings.itemIndex);
-		this.summary.replacedCopies += urls.length;
-	}
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import type { BackupSettings } from './engine';
+import type { BackupSettings } from './settings';
 import { removeRemoteFiles, removeRemoteFolder } from './remoteChanges';
 import { joinPath, walkRemoteTree } from './remoteTree';
 import type { RunSummary } from './summary';

@@ -40,21 +40,9 @@ type PathTest = (relativePath: string) => boolean;
 
 /** Comma-separated patterns (commas inside `{…}` belong to the pattern). */
 export function splitPatterns(text: string | undefined): string[] {
-	const patterns: string[] = [];
-	let depth = 0;
-	let current = '';
-	for (const char of text ?? '') {
-		if (char === '{') depth++;
-		if (char === '}' && depth > 0) depth--;
-		if (char === ',' && depth === 0) {
-			patterns.push(current);
-			current = '';
-		} else {
-			current += char;
-		}
-	}
-	patterns.push(current);
-	return patterns.map((pattern) => pattern.trim().replace(/^\.?\/+/, '')).filter((pattern) => pattern !== '');
+	return splitOutsideBraces(text ?? '')
+		.map((pattern) => pattern.trim().replace(/^\.?\/+/, ''))
+		.filter((pattern) => pattern !== '');
 }
 
 function compilePatterns(text: string | undefined): PathTest[] {
@@ -107,7 +95,7 @@ export function globToRegex(glob: string): string {
 				out += '\\{';
 				continue;
 			}
-			out += `(?:${splitAlternatives(glob.slice(index + 1, close)).map(globToRegex).join('|')})`;
+			out += `(?:${splitOutsideBraces(glob.slice(index + 1, close)).map(globToRegex).join('|')})`;
 			index = close;
 		} else if (char === '\\' && index + 1 < glob.length) {
 			out += escapeRegex(glob[++index]);
@@ -127,13 +115,14 @@ function matchingBrace(glob: string, open: number): number {
 	return -1;
 }
 
-function splitAlternatives(body: string): string[] {
+/** Splits at the commas that stand outside any `{…}`. */
+function splitOutsideBraces(body: string): string[] {
 	const parts: string[] = [];
 	let depth = 0;
 	let current = '';
 	for (const char of body) {
 		if (char === '{') depth++;
-		if (char === '}') depth--;
+		if (char === '}' && depth > 0) depth--;
 		if (char === ',' && depth === 0) {
 			parts.push(current);
 			current = '';

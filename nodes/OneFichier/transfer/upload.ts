@@ -6,7 +6,7 @@ import { randomBytes } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { Readable } from 'stream';
 
-import type { MultipartBody } from './byteClient';
+import type { ByteResponse, MultipartBody } from './byteClient';
 import { readSmallBody, sendBytes } from './byteClient';
 import type { ApiFailure } from '../api/errors';
 import { messageFromBody, toNodeApiError } from '../api/errors';
@@ -105,6 +105,20 @@ interface PostOutcome {
 	failure?: ApiFailure;
 }
 
+/** upload.cgi redirects to end.pl when it stored the upload; anything else is an error page. */
+async function postOutcome(response: ByteResponse): Promise<PostOutcome> {
+	const text = await readSmallBody(response.body);
+	if (response.statusCode === 302 || response.statusCode === 303) return {};
+	return {
+		failure: {
+			endpoint: 'upload.cgi',
+			httpCode: response.statusCode,
+			message: messageFromBody(text, response.statusCode),
+			kind: response.statusCode >= 500 ? 'retryable' : 'fatal',
+		},
+	};
+}
+
 async function postMultipart(
 	ctx: IExecuteFunctions,
 	nodeBase: string,
@@ -138,16 +152,7 @@ async function postMultipart(
 			body,
 			authenticated: true,
 		});
-		const text = await readSmallBody(response.body);
-		if (response.statusCode === 302 || response.statusCode === 303) return {};
-		return {
-			failure: {
-				endpoint: 'upload.cgi',
-				httpCode: response.statusCode,
-				message: messageFromBody(text, response.statusCode),
-				kind: response.statusCode >= 500 ? 'retryable' : 'fatal',
-			},
-		};
+		return await postOutcome(response);
 	} catch (error) {
 		fileStream.destroy();
 		throwIfCancelled(ctx);
@@ -456,16 +461,7 @@ async function postBatch(
 			signal: watchdog.signal,
 		});
 		watchdog.progress();
-		const text = await readSmallBody(response.body);
-		if (response.statusCode === 302 || response.statusCode === 303) return {};
-		return {
-			failure: {
-				endpoint: 'upload.cgi',
-				httpCode: response.statusCode,
-				message: messageFromBody(text, response.statusCode),
-				kind: response.statusCode >= 500 ? 'retryable' : 'fatal',
-			},
-		};
+		return await postOutcome(response);
 	} catch (error) {
 		files.destroy();
 		throwIfCancelled(ctx);

@@ -7,8 +7,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError } from 'n8n-workflow';
 
 import { callsOf } from '../../api/callCounter';
-import type { BackupMode, BackupOutcome } from '../../backup/engine';
+import type { BackupOutcome } from '../../backup/engine';
 import { runBackup } from '../../backup/engine';
+import type { BackupMode } from '../../backup/settings';
 import { openLocalTree } from '../../backup/localTree';
 import type { CompareMode } from '../../backup/decide';
 import { pathFilter } from '../../backup/pathFilter';
