@@ -41,7 +41,7 @@ const uploads = () => sim.stats.transfers['upload.cgi'] ?? 0;
  */
 const MARGIN = { clockSkewMinutes: 0.5 / 60 };
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-const settle = async () => await sleep(1600);
+const settle = async () => await sleep(2000);
 
 async function firstNight(files: Record<string, string | Buffer>, options: Record<string, unknown> = {}) {
 	writeFiles(nas(), files);
