@@ -16,7 +16,7 @@ const EXAMPLE = 'nightly-nas-backup.json';
  * let written files age past it before a run that must find them unchanged.
  */
 const CLOCK_SKEW_MINUTES = 0.02;
-const AGE_MS = 2500;
+const AGE_MS = 3000;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The last change (ctime or mtime) of the newest file under a directory. */
