@@ -23,10 +23,11 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { buildPackage, freePort, repoRoot } from '../scripts/lib/n8n.mjs';
-import { log } from '../scripts/lib/provision.mjs';
-import { startSimulator } from '../scripts/lib/simulator.mjs';
-import { SIM_CREDENTIAL, importWorkflows, prepareN8n } from '../scripts/lib/stack.mjs';
+import { buildPackage } from '../stack/build.mjs';
+import { SIM_CREDENTIAL, importWorkflows, prepareN8n } from '../stack/instance.mjs';
+import { freePort, repoRoot } from '../stack/n8n.mjs';
+import { log } from '../stack/provision.mjs';
+import { startSimulator } from '../stack/simulator.mjs';
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const FOLDERS = Number(process.env.BENCH_FOLDERS ?? 100);

@@ -18,10 +18,11 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { freePort, repoRoot } from '../scripts/lib/n8n.mjs';
-import { log } from '../scripts/lib/provision.mjs';
-import { simulatorControl, startSimulator } from '../scripts/lib/simulator.mjs';
-import { SIM_CREDENTIAL, buildPackage, importWorkflows, prepareN8n } from '../scripts/lib/stack.mjs';
+import { buildPackage } from '../stack/build.mjs';
+import { SIM_CREDENTIAL, importWorkflows, prepareN8n } from '../stack/instance.mjs';
+import { freePort, repoRoot } from '../stack/n8n.mjs';
+import { log } from '../stack/provision.mjs';
+import { simulatorControl, startSimulator } from '../stack/simulator.mjs';
 import { downloadedBytes, nodeVerified, rowWorkflows, uploadedFile } from './workflows.mjs';
 
 const SIZES = (process.env.BENCH_MIB ?? '64,1024').split(',').map(Number);

@@ -3,7 +3,7 @@
 // the transfer (their time is the allowance the node gets on top of the floor).
 import crypto from 'node:crypto';
 
-import { FICHIER } from '../test/e2e/workflow.mjs';
+import { FICHIER } from '../stack/n8n.mjs';
 
 const HTTP_REQUEST = { type: 'n8n-nodes-base.httpRequest', typeVersion: 4.2 };
 

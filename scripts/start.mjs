@@ -3,23 +3,15 @@
 // package, a credential, the example workflows and an owner account, next to the local 1fichier
 // simulator (or the real 1fichier when ONEFICHIER_API_KEY is set). Ctrl-C stops everything.
 // `npm start -- --queue` (or `npm run start:queue`): the same in n8n's queue mode — Redis,
-// Postgres, a main and two workers (scripts/lib/cluster.mjs), started fresh on every run.
+// Postgres, a main and two workers (stack/cluster.mjs), started fresh on every run.
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort, isPortFree, repoRoot } from './lib/n8n.mjs';
-import { startSimulator } from './lib/simulator.mjs';
-import {
-	REAL_BASE_URL,
-	REAL_CREDENTIAL,
-	SIM_CREDENTIAL,
-	buildPackage,
-	ensureOwner,
-	prepareN8n,
-	startN8n,
-	stopProcess,
-} from './lib/stack.mjs';
-import { log } from './lib/provision.mjs';
-import { startQueueCluster } from './lib/cluster.mjs';
+import { buildPackage } from '../stack/build.mjs';
+import { startQueueCluster } from '../stack/cluster.mjs';
+import { REAL_BASE_URL, REAL_CREDENTIAL, SIM_CREDENTIAL, ensureOwner, prepareN8n } from '../stack/instance.mjs';
+import { freePort, isPortFree, repoRoot, startN8n, stopProcess } from '../stack/n8n.mjs';
+import { log } from '../stack/provision.mjs';
+import { startSimulator } from '../stack/simulator.mjs';
 
 const t0 = Date.now();
 const userFolder = path.join(repoRoot, '.n8n-local');

@@ -16,11 +16,15 @@ import { resetSimulator, startTestSimulator } from '../helpers/simulator';
 const GOOD_KEY = 'GOOD-FAKE-KEY-000000000000000000';
 const action = new OneFichier();
 
-async function testCredential(apiKey: string, baseUrl: string): Promise<INodeCredentialTestResult> {
+async function testCredential(
+	apiKey: string,
+	baseUrl: string,
+	context = new CredentialTestContext() as unknown as ICredentialTestFunctions,
+): Promise<INodeCredentialTestResult> {
 	const { testedBy } = action.description.credentials![0];
 	const test = action.methods.credentialTest[testedBy as 'oneFichierApiTest'];
 	const credential = { id: '1', name: '1fichier', type: 'oneFichierApi', data: { apiKey, baseUrl } } as ICredentialsDecrypted;
-	return await test.call(new CredentialTestContext() as unknown as ICredentialTestFunctions, credential);
+	return await test.call(context, credential);
 }
 
 let sim: Simulator;
@@ -92,4 +96,30 @@ it('never shows the key, even when the server echoes it', async () => {
 	const verdict = await testCredential(GOOD_KEY, sim.baseUrl);
 	expect(verdict.message).not.toContain(GOOD_KEY);
 	expect(verdict.message).toContain('[redacted]');
+});
+
+describe('a plain-HTTP "Base URL"', () => {
+	it('is refused by the Test button before anything is sent, naming "Base URL" and what to set', async () => {
+		const context = new CredentialTestContext() as unknown as ICredentialTestFunctions;
+		const request = jest.spyOn(context.helpers, 'request');
+		const verdict = await testCredential(GOOD_KEY, 'http://api.1fichier.invalid/v1', context);
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).toMatch(/^The "Base URL" uses plain HTTP \(http:\/\/api\.1fichier\.invalid\): the API key would travel unencrypted\./);
+		expect(verdict.message).toContain('"Base URL" to https://api.1fichier.com/v1');
+		expect(verdict.message).not.toContain(GOOD_KEY);
+		expect(request).not.toHaveBeenCalled();
+	});
+
+	it('is refused by the credential\'s authenticate too, which n8n runs for every request made with it', async () => {
+		const credential = new OneFichierApi();
+		const data = { apiKey: GOOD_KEY, baseUrl: 'http://api.1fichier.com/v1' };
+		await expect(credential.authenticate(data, { url: 'http://api.1fichier.com/v1/folder/ls.cgi' })).rejects.toThrow(
+			/API key was not sent: the request's URL uses plain HTTP \(http:\/\/api\.1fichier\.com\).*"Base URL"/,
+		);
+		await expect(credential.authenticate(data, { baseURL: 'http://upload.example.com', url: '/upload.cgi' })).rejects.toThrow(/plain HTTP/);
+		const loopback = await credential.authenticate(data, { url: `${sim.baseUrl}/folder/ls.cgi` });
+		expect(loopback.headers).toMatchObject({ Authorization: `Bearer ${GOOD_KEY}` });
+		const secure = await credential.authenticate(data, { url: 'https://api.1fichier.com/v1/folder/ls.cgi' });
+		expect(secure.headers).toMatchObject({ Authorization: `Bearer ${GOOD_KEY}` });
+	});
 });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { afterRestoreCases, backupCases } from './backupCases.mjs';
-import { whirlpoolOfFile, writeRandomFile } from './files.mjs';
+import { sha512OfFile, whirlpoolOfFile, writeRandomFile } from './files.mjs';
 import { body, binaryFromBody, binaryToJson, code, exampleAsWebhook, fichier, readFromDisk, rl, writeToDisk } from './workflow.mjs';
 
 const b64 = (s) => Buffer.from(s).toString('base64');
@@ -15,6 +15,8 @@ const FILE_URL = /^https:\/\/1fichier\.com\/\?[A-Za-z0-9]+$/;
 /**
  * Each case: name, steps (nodes after the Webhook), optional responseData, setup(ctx) → the
  * webhook body, check(output, ctx, setupResult). `example` cases run a shipped example instead.
+ * `binaryModes` (default ['filesystem']) runs the case in each n8n binary data mode named;
+ * `ctx.binaryMode` says which one a run is in.
  */
 export const cases = [
 	{
@@ -244,6 +246,31 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 			// Holding the file whole would take 300 MiB at least, twice over.
 			assert.ok(growthMiB < 200, `n8n's peak memory grew by ${growthMiB.toFixed(0)} MiB (flat: under 200)`);
 			console.log(`      300 MiB up and down, verified: n8n peak RSS growth ${growthMiB.toFixed(0)} MiB`);
+		},
+	},
+	{
+		// n8n's stores keep what the node hands them in different ways (the filesystem store writes
+		// each chunk at once, the database store joins them at the end): the bytes n8n writes back
+		// must be the source in every mode. 64 MiB is past every buffer the download path uses.
+		name: "file download of 64 MiB into n8n's binary store, written to disk by Read/Write Files: the source's bytes (sha512)",
+		binaryModes: ['filesystem', 'database'],
+		setup: async (ctx) => {
+			const bytes = crypto.randomBytes(64 * 1024 * 1024);
+			const folder = await ctx.folder(`e2e/download-64MiB-${ctx.binaryMode}`);
+			const file = await ctx.sim.addFile(folder.id, 'random-64MiB.bin', bytes);
+			const written = path.join(ctx.filesDir, `written-64MiB-${ctx.binaryMode}.bin`);
+			return { url: file.url, written, sha512: crypto.createHash('sha512').update(bytes).digest('hex'), checksum: file.checksum };
+		},
+		steps: [
+			fichier('Download', { resource: 'file', operation: 'download', file: rl('url', body('url')), binaryPropertyName: 'data', options: {} }),
+			writeToDisk('Write', body('written')),
+			code('Summary', `return [{ json: { download: $('Download').first().json, binaryId: $('Download').first().binary.data.id ?? null } }];`),
+		],
+		check: async ([out], ctx, s) => {
+			assert.ok(String(out.binaryId).startsWith(ctx.binaryMode), `n8n stored the download in ${ctx.binaryMode} mode (binary id ${out.binaryId})`);
+			assert.deepEqual([out.download.verified, out.download.checksum], [true, s.checksum], "the node verified the download with 1fichier's Whirlpool");
+			assert.equal(fs.statSync(s.written).size, 64 * 1024 * 1024, 'the written file has the size of the source');
+			assert.equal(await sha512OfFile(s.written), s.sha512, 'the file n8n wrote has the bytes of the source');
 		},
 	},
 	{
@@ -520,6 +547,8 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		asWebhook: true,
 		responseData: 'firstEntryBinary',
 		setup: async (ctx) => {
+			// The file-landed trigger's checks read "incoming" (test/e2e/triggers.mjs): this case adds to it once they are over.
+			await ctx.incomingSettled;
 			const docs = (await ctx.folderByPath('incoming')) ?? (await ctx.folder('incoming'));
 			await ctx.sim.addFile(docs.id, 'e2e-linked-1.txt', 'one');
 			await ctx.sim.addFile(docs.id, 'e2e-linked-2.txt', 'two');

@@ -30,6 +30,13 @@ require('fs').createReadStream(process.argv[1], { highWaterMark: 1 << 20 })
 	return execFileSync(process.execPath, ['--openssl-legacy-provider', '-e', script, file]).toString();
 }
 
+/** SHA-512 of a file, read in a stream, lowercase hex. */
+export async function sha512OfFile(file) {
+	const hash = crypto.createHash('sha512');
+	for await (const chunk of fs.createReadStream(file, { highWaterMark: MiB })) hash.update(chunk);
+	return hash.digest('hex');
+}
+
 /** 0 once the process is gone. */
 function residentBytes(pid) {
 	try {

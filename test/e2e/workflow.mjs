@@ -2,8 +2,7 @@
 // (responseMode lastNode), so one HTTP call runs a workflow in the real n8n and returns its output.
 import crypto from 'node:crypto';
 
-export const FICHIER = 'n8n-nodes-1fichier.oneFichier';
-export const FICHIER_TRIGGER = 'n8n-nodes-1fichier.oneFichierTrigger';
+import { FICHIER } from '../../stack/n8n.mjs';
 
 export const rl = (mode, value) => ({ __rl: true, mode, value });
 /** An expression reading a field of the webhook's JSON body. */

@@ -7,13 +7,13 @@ const START = '<!-- reliability-table:start (written by npm run reliability:upda
 const END = '<!-- reliability-table:end -->';
 
 export interface ReliabilityRow {
-	kind: 'refusal' | 'fault' | 'bad input';
+	kind: 'refusal' | 'fault' | 'bad input' | 'binary data mode';
 	tried: string;
 	reaction: string;
 	/** API calls the simulator counted (byte transfers to the upload node are not API calls). */
 	calls: number;
 	ms: number;
-	/** Uploads only: exactly one file with the bytes sent. */
+	/** Uploads: exactly one file with the bytes sent. Downloads: n8n holds the file's bytes, written back intact. */
 	storedOnce?: boolean;
 }
 
@@ -21,7 +21,7 @@ export function renderTable(rows: ReliabilityRow[], timeScale: number): string {
 	const lines = [
 		`Waits run ${Math.round(1 / timeScale)} times faster in the suite than in production (the simulator's limits and the node's Rate Limits are scaled alike), so a 30 s flood pause takes ${(30 * timeScale).toFixed(1)} s there.`,
 		'',
-		'| kind | what 1fichier (or the user) does | what the node does | API calls | stored exactly once | time in the last run |',
+		'| kind | what 1fichier (or the user) does | what the node does | API calls | stored intact, exactly once | time in the last run |',
 		'|---|---|---|---|---|---|',
 		...rows.map(
 			(row) =>

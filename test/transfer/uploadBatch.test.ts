@@ -8,6 +8,7 @@ import { Readable } from 'stream';
 
 import type { UploadSource } from '../../nodes/OneFichier/transfer/upload';
 import { matchLinks, uploadBatch } from '../../nodes/OneFichier/transfer/upload';
+import { useTransferTimeoutsForTesting } from '../../nodes/OneFichier/transfer/timeouts';
 import { createWhirlpoolHasher } from '../../nodes/OneFichier/transfer/whirlpool';
 import { createApiContext } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
@@ -18,7 +19,7 @@ let sim: Simulator;
 beforeEach(() => (sim = simulator()));
 
 const context = () => createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits: scaledRateLimits() }) as unknown as IExecuteFunctions;
-const options = (folderId: number) => ({ folderId, itemIndex: 0, listingIntervalMs: 600, hash: true, stallTimeoutMs: 5000 });
+const options = (folderId: number) => ({ folderId, itemIndex: 0, listingIntervalMs: 600, hash: true });
 
 /** A source whose stream yields `bytes` (which may differ from the `size` announced). */
 function source(fileName: string, bytes: Buffer, size = bytes.length): UploadSource {
@@ -108,14 +109,28 @@ describe('matchLinks', () => {
 });
 
 describe('stalls', () => {
+	let restoreTimeouts: (() => void) | undefined;
+	afterEach(() => restoreTimeouts?.());
+
 	it('gives up on an end.pl that never answers, and finds the files in the folder', async () => {
+		restoreTimeouts = useTransferTimeoutsForTesting({ endPlMs: 300 });
 		const folder = sim.state.createFolder(0, 'batch');
 		sim.faults.add({ kind: 'stallEndPl', always: true });
 		const results = await uploadBatch(
 			createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits: { ...scaledRateLimits(), maxRetryWaitSeconds: 0.2 } }) as unknown as IExecuteFunctions,
 			[source('a.txt', Buffer.from('aaaa'))],
-			{ ...options(folder.id), stallTimeoutMs: 300 },
+			options(folder.id),
 		);
 		expect(results.map((result) => result.stored?.filename)).toEqual(['a.txt']);
+	}, 20_000);
+
+	it('starts an upload whose node stops taking its body again, on a new upload server', async () => {
+		restoreTimeouts = useTransferTimeoutsForTesting({ idleMs: 300 });
+		const folder = sim.state.createFolder(0, 'batch');
+		sim.faults.add({ kind: 'stallUpload', afterBytes: 64 * 1024 });
+		const bytes = Buffer.alloc(2 * 1024 * 1024, 3);
+		const results = await uploadBatch(context(), [source('a.bin', bytes), source('b.txt', Buffer.from('b'))], options(folder.id));
+		expect(results.map((result) => result.stored?.size)).toEqual([bytes.length, 1]);
+		expect(sim.stats.byEndpoint['upload/get_upload_server.cgi']).toBe(2);
 	}, 20_000);
 });

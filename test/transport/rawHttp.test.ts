@@ -1,5 +1,5 @@
 /**
- * rawGet: the download client that reads the socket straight into a ring of slots. Served by a raw
+ * rawGet: the download client that reads the socket straight into the chunks it hands on. Served by a raw
  * TCP server on 127.0.0.1, so every framing the client claims to handle is sent byte for byte, in
  * small writes that split heads, chunk-size lines and bodies across reads.
  */
@@ -8,7 +8,6 @@ import net from 'net';
 import type { AddressInfo } from 'net';
 
 import { rawGet } from '../../nodes/OneFichier/transfer/rawHttp';
-import { SlotRing } from '../../nodes/OneFichier/transfer/streams';
 
 let server: net.Server;
 let port: number;
@@ -38,7 +37,7 @@ function serve(head: string, body: Buffer | string = '', piece = 7001, hangUp = 
 }
 
 async function readAll(url = `http://127.0.0.1:${port}/dl/token?x=1`, signal?: AbortSignal) {
-	const response = await rawGet(new URL(url), { signal, ring: new SlotRing(256 * 1024, 4) });
+	const response = await rawGet(new URL(url), { signal, chunkBytes: 256 * 1024 });
 	const chunks: Buffer[] = [];
 	for await (const chunk of response.body) chunks.push(Buffer.from(chunk as Buffer));
 	return { ...response, chunks, body: Buffer.concat(chunks) };
@@ -108,7 +107,7 @@ it('rejects when the server closes before answering', async () => {
 it('stops a transfer at once when its signal is aborted', async () => {
 	serve('HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n', randomBytes(1024 * 1024), 65_536, false);
 	const controller = new AbortController();
-	const response = await rawGet(new URL(`http://127.0.0.1:${port}/`), { signal: controller.signal, ring: new SlotRing(256 * 1024, 4) });
+	const response = await rawGet(new URL(`http://127.0.0.1:${port}/`), { signal: controller.signal, chunkBytes: 256 * 1024 });
 	const started = Date.now();
 	setTimeout(() => controller.abort(), 50);
 	await expect(

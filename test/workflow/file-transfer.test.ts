@@ -154,7 +154,7 @@ describe('file: upload', () => {
 		expect(uploadCalls()).toBe(1);
 	});
 
-	it('ifExists replace over several items of one name keeps only the last one', async () => {
+	it('ifExists replace over several items of one name replaces the older file once and keeps every copy of this execution', async () => {
 		sim.state.addFile(0, 'report.csv', 'v0');
 		const result = await runNode(
 			sim,
@@ -166,10 +166,10 @@ describe('file: upload', () => {
 			},
 		);
 		expect(result.error).toBeUndefined();
-		expect(result.items.map((item) => item.json.replaced)).toEqual([1, 1, 1]);
+		expect(result.items.map((item) => item.json.replaced)).toEqual([1, 0, 0]);
+		expect(result.items.map((item) => item.json.nameCollision)).toEqual([undefined, true, true]);
 		const remaining = sim.state.listFiles(0).filter((file) => file.filename === 'report.csv');
-		expect(remaining).toHaveLength(1);
-		expect(sim.state.readFile(remaining[0].url).toString()).toBe('v3');
+		expect(remaining.map((file) => sim.state.readFile(file.url).toString()).sort()).toEqual(['v1', 'v2', 'v3']);
 		expect(sim.stats.byEndpoint['file/ls.cgi']).toBe(1);
 	});
 

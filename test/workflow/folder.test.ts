@@ -314,6 +314,28 @@ describe('folder share', () => {
 		expect(sim.state.getFolder(docs.id)?.shared?.public).toBe(false);
 	});
 
+	it.each([
+		['the default folder', {}],
+		['folder ID 0', { folder: byId(0) }],
+		['the path /', { folder: byPath('/') }],
+		['user shares only, no public link', { folder: byId(0), public: false, options: { shares: { share: [{ email: 'ann@example.com' }] } } }],
+	])('refuses to share the root folder (%s) without Share Root Folder, naming what to set, before folder/share.cgi', async (_case, parameters) => {
+		const result = await runNode(sim, folderOp('share', parameters));
+		expect(result.error?.name).toBe('NodeOperationError');
+		expect(result.error?.message).toMatch(/Folder is the root folder: sharing it would share the whole account/);
+		expect(result.error?.description).toContain('"Folder"');
+		expect(result.error?.description).toContain('add "Share Root Folder (Whole Account)" under Options and turn it on');
+		expect(sim.stats.byEndpoint['folder/share.cgi'] ?? 0).toBe(0);
+	});
+
+	it('asks 1fichier to share the root when Share Root Folder is on, and lets the root\'s public link be removed without it', async () => {
+		await runNode(sim, folderOp('share', { folder: byId(0), public: true, options: { shareRootFolder: true } }));
+		expect(sim.stats.byEndpoint['folder/share.cgi']).toBe(1);
+		// Removing the public link shares nothing: no choice needed.
+		await runNode(sim, folderOp('share', { folder: byId(0), public: false }));
+		expect(sim.stats.byEndpoint['folder/share.cgi']).toBe(2);
+	});
+
 	it('refuses a short password and a bad email, naming the option', async () => {
 		const docs = sim.state.createFolder(0, 'docs');
 		const short = await runNode(sim, folderOp('share', { folder: byId(docs.id), public: true, options: { password: '123' } }));

@@ -9,7 +9,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import { hintFor, redactSecrets } from './errors';
 import { apiKeyProblem, normaliseApiKey } from './apiKey';
 import { checkEnvelope, networkMessage } from './request';
-import { DEFAULT_BASE_URL, normaliseBaseUrl } from './credentials';
+import { BASE_URL_ADVICE, baseUrlProblem, DEFAULT_BASE_URL, normaliseBaseUrl } from './credentials';
 
 const FLOODED_KEY_HINT =
 	'1fichier is rate-limiting this key or IP: the key may be fine. Wait a few minutes before testing again.';
@@ -26,6 +26,8 @@ export async function oneFichierApiTest(
 	const problem = apiKeyProblem(apiKey);
 	if (problem) return { status: 'Error', message: `The "API Key" ${problem}.` };
 	const baseUrl = normaliseBaseUrl(String(credential.data?.baseUrl || DEFAULT_BASE_URL));
+	const urlProblem = baseUrlProblem(baseUrl);
+	if (urlProblem) return { status: 'Error', message: `The "Base URL" ${urlProblem}. ${BASE_URL_ADVICE}` };
 
 	let response: { statusCode: number; body: unknown };
 	try {

@@ -123,6 +123,18 @@ export function redactSecrets(text: string, secrets: string[]): string {
 	return redacted;
 }
 
+/** `redactSecrets` over every text of a parsed answer (JSON: strings, names, nested), for hosts that receive the key. */
+export function redactAnswer(answer: unknown, secrets: string[]): unknown {
+	if (typeof answer === 'string') return redactSecrets(answer, secrets);
+	if (Array.isArray(answer)) return answer.map((entry) => redactAnswer(entry, secrets));
+	if (answer !== null && typeof answer === 'object') {
+		return Object.fromEntries(
+			Object.entries(answer).map(([name, value]) => [redactSecrets(name, secrets), redactAnswer(value, secrets)]),
+		);
+	}
+	return answer;
+}
+
 export function toNodeApiError(
 	node: INode,
 	failure: ApiFailure,

@@ -24,7 +24,6 @@ export interface BackupSettings {
 	clockSkewMs: number;
 	/** Between two listings of one folder (30 s on 1fichier). */
 	listingIntervalMs: number;
-	stallTimeoutMs: number;
 	/** Uploads (each to its own upload server) running at once within a folder. */
 	parallelUploads: number;
 	keepFileItems: boolean;

@@ -122,7 +122,6 @@ export class Uploader {
 			itemIndex: settings.itemIndex,
 			listingIntervalMs: settings.listingIntervalMs,
 			hash: settings.verifyChecksum,
-			stallTimeoutMs: settings.stallTimeoutMs,
 			onBytes: (count) => this.readBytes(count),
 		});
 		this.sendingMs += getClock().now() - startedAt;
@@ -135,7 +134,15 @@ export class Uploader {
 			if (verdict.kind === 'stored') {
 				this.sentBytes += item.stat.size;
 				this.countSent(item, verdict);
-				replaced.push(...item.replaces.map((copy) => copy.url));
+				// Verify Checksum on and no checksum to prove the new copy good: the older copies stay
+				// (as File → Upload's replace and update do), and the next run compares again.
+				if (settings.verifyChecksum && !verdict.verified && item.replaces.length > 0) {
+					ctx.logger.warn(
+						`1fichier backup: the older copies of "${item.file.path}" are kept (${item.replaces.map((copy) => copy.url).join(', ')}): 1fichier gave no checksum to prove the new copy good`,
+					);
+				} else {
+					replaced.push(...item.replaces.map((copy) => copy.url));
+				}
 				continue;
 			}
 			if (verdict.badCopy) badCopies.push(verdict.badCopy);

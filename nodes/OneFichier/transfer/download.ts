@@ -1,6 +1,6 @@
 /** The download protocol: a token, then the token URL streamed into n8n's binary store. */
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
-import { fileTypeFromMimeType } from 'n8n-workflow';
+import { fileTypeFromMimeType, NodeOperationError } from 'n8n-workflow';
 import type { Readable } from 'stream';
 import { pipeline, Transform } from 'stream';
 
@@ -16,6 +16,7 @@ import type { ByteResponse } from './byteClient';
 import { headerValue, proxyConfigured, readSmallBody, sendBytes } from './byteClient';
 import { rawGet } from './rawHttp';
 import { progressLogger } from './streams';
+import { TransferTimeoutError } from './timeouts';
 import { verifyingStage } from './verifiedTransfer';
 import { normaliseChecksum } from './whirlpool';
 
@@ -29,10 +30,16 @@ export interface DownloadedStream {
 
 /**
  * Opens a download token URL as a stream. The token needs no key, so none is sent. Without a proxy
- * the bytes come through rawGet (into a reusable ring, see streams.ts); with one (HTTP(S)_PROXY),
- * through n8n's request helper, which applies it.
+ * the bytes come through rawGet (a fresh buffer per chunk, read straight from the socket, with the
+ * connect and idle limits of timeouts.ts); with one (HTTP(S)_PROXY), through n8n's request helper,
+ * which applies it. `label` names the file in errors (its link: its name is not known yet).
  */
-export async function openDownload(ctx: IExecuteFunctions, tokenUrl: string, itemIndex: number): Promise<DownloadedStream> {
+export async function openDownload(
+	ctx: IExecuteFunctions,
+	tokenUrl: string,
+	itemIndex: number,
+	label = 'the file',
+): Promise<DownloadedStream> {
 	let response: ByteResponse;
 	try {
 		response = proxyConfigured()
@@ -40,6 +47,7 @@ export async function openDownload(ctx: IExecuteFunctions, tokenUrl: string, ite
 			: await rawGet(new URL(tokenUrl), { signal: cancelSignalOf(ctx) });
 	} catch (error) {
 		throwIfCancelled(ctx);
+		if (error instanceof TransferTimeoutError) throw stalled(ctx, label, error, itemIndex);
 		throw toNodeApiError(
 			ctx.getNode(),
 			{ endpoint: 'download token', message: (error as Error).message ?? 'connection lost', kind: 'retryable' },
@@ -65,6 +73,24 @@ export async function openDownload(ctx: IExecuteFunctions, tokenUrl: string, ite
 		contentLength: toNumber(headerValue(response.headers['content-length'])),
 		fileName: dispositionFileName(headerValue(response.headers['content-disposition'])),
 	};
+}
+
+/** The download server could not be reached in time, or went silent mid-file. */
+function stalled(
+	ctx: IExecuteFunctions,
+	label: string,
+	error: TransferTimeoutError,
+	itemIndex: number,
+	progress?: { received: number; size?: number },
+): NodeOperationError {
+	const where = progress ? ` after ${progress.received}${progress.size === undefined ? '' : ` of ${progress.size}`} bytes` : '';
+	const what = error.stall === 'connect' ? 'could not connect to' : 'received nothing more from';
+	return new NodeOperationError(ctx.getNode(), `The download of ${label} stalled: ${error.summary}`, {
+		itemIndex,
+		description:
+			`The node ${what} 1fichier's download server (${error.message})${where}, so it stopped the download; ` +
+			'nothing of it was kept in n8n. Try again; if it keeps happening, the server or the network path to it is in trouble.',
+	});
 }
 
 /** `filename*=UTF-8''…` (RFC 5987) when present, else the quoted `filename`. */
@@ -115,7 +141,10 @@ export async function downloadToBinary(ctx: IExecuteFunctions, request: Download
 		password ? { url, pass: password, single: 1 } : { url, single: 1 },
 		{ itemIndex, subject },
 	);
-	const download = await openDownload(ctx, token.url, itemIndex);
+	const download = await openDownload(ctx, token.url, itemIndex, `"${url}"`);
+	// The source's own failure (a stall, a reset): n8n's store may report it in its own words.
+	let sourceFailure: Error | undefined;
+	download.stream.once('error', (error) => (sourceFailure = error));
 	refuseIfTooBigForBinaryStore(ctx, download, itemIndex);
 	const infoRequest = getFileInfo(ctx, url, itemIndex, password, subject.password);
 	// If file/info fails, the transfer stops too (prepareBinaryData then rejects).
@@ -155,9 +184,13 @@ export async function downloadToBinary(ctx: IExecuteFunctions, request: Download
 	try {
 		binary = await ctx.helpers.prepareBinaryData(stream, headerName, download.contentType?.split(';')[0].trim() || undefined);
 	} catch (error) {
-		await infoRequest; // a file/info failure is the cause worth reporting
+		const info = await infoRequest; // a file/info failure is the cause worth reporting
 		throwIfCancelled(ctx);
 		if (verifying?.checkFailure) throw verifying.checkFailure;
+		if (sourceFailure instanceof TransferTimeoutError) {
+			const size = toNumber(info.size) ?? download.contentLength;
+			throw stalled(ctx, `"${info.filename || headerName}"`, sourceFailure, itemIndex, { received, size });
+		}
 		throw toNodeApiError(
 			ctx.getNode(),
 			{ endpoint: 'download token', message: (error as Error).message || 'connection lost', kind: 'retryable' },

@@ -1,18 +1,27 @@
 /**
- * An HTTP/1.1 GET whose body is read by the socket straight into a SlotRing (Node's `onread`), for
- * download tokens. Node's http client allocates a fresh 64 KiB buffer for every socket read; in
- * n8n those allocations, not the bytes, dominated a download's time (see streams.ts). Here the
- * kernel writes into the ring's slots and nothing is allocated per chunk.
+ * An HTTP/1.1 GET whose body is read by the socket straight into the buffers handed on (Node's
+ * `onread`), for download tokens: each chunk is a buffer of its own, filled by the kernel and never
+ * written again once handed on. Node's http client allocates a fresh 64 KiB buffer for every socket
+ * read and copies nothing bigger; here the kernel fills 1 MiB buffers directly, so a chunk costs one
+ * allocation per MiB and no copy.
+ *
+ * Why not a reusable ring of buffers (which would allocate nothing per chunk, see streams.ts): a
+ * chunk handed to n8n belongs to n8n. Its filesystem store writes each chunk as it comes, but its
+ * database, S3 and Azure stores keep every chunk until the stream ends and join them then; a ring
+ * would have overwritten them by that time (test/transfer/download.test.ts).
  *
  * It speaks just what a download needs: one GET with `Connection: close`, a 1xx-skipping status
  * line and headers, then a body framed by Content-Length, chunked encoding, or the end of the
  * connection. Plain http and https (TLS through Node's tls, with its usual certificate checks).
+ * Connect and idle limits: timeouts.ts.
  */
 import net from 'net';
 import { Readable } from 'stream';
 import tls from 'tls';
 
-import { SlotRing } from './streams';
+import { TRANSFER_CHUNK_BYTES } from './streams';
+import type { TransferTimeouts } from './timeouts';
+import { ConnectionWatch, TransferTimeoutError, transferTimeouts } from './timeouts';
 
 export interface RawResponse {
 	statusCode: number;
@@ -21,7 +30,7 @@ export interface RawResponse {
 }
 
 const MAX_HEAD_BYTES = 64 * 1024;
-/** A slot with less room than this is handed on: reads into a sliver of a slot are wasteful. */
+/** A chunk with less room than this is handed on: reads into a sliver of a buffer are wasteful. */
 const MIN_READ_BYTES = 64 * 1024;
 const HEAD_END = Buffer.from('\r\n\r\n');
 
@@ -97,18 +106,27 @@ class ChunkedDecoder {
 	}
 }
 
+export interface RawGetOptions {
+	headers?: Record<string, string>;
+	signal?: AbortSignal;
+	/** Size of each chunk handed on (tests use smaller ones). */
+	chunkBytes?: number;
+	/** Connect and idle limits; the defaults of timeouts.ts otherwise. */
+	timeouts?: TransferTimeouts;
+}
+
 /** GET `url`; resolves once the answer's head is in, with the body still streaming. */
-export async function rawGet(
-	url: URL,
-	options: { headers?: Record<string, string>; signal?: AbortSignal; ring?: SlotRing },
-): Promise<RawResponse> {
-	const ring = options.ring ?? new SlotRing();
+export async function rawGet(url: URL, options: RawGetOptions = {}): Promise<RawResponse> {
+	const chunkBytes = options.chunkBytes ?? TRANSFER_CHUNK_BYTES;
+	const limits = options.timeouts ?? transferTimeouts();
 	const host = url.hostname.replace(/^\[|\]$/g, '');
 	const secure = url.protocol === 'https:';
 	const port = Number(url.port) || (secure ? 443 : 80);
 
 	return await new Promise<RawResponse>((resolve, reject) => {
-		let slot = ring.next();
+		// The buffer being filled: it has not been handed on yet, so writing into it is safe. Once
+		// handed on it is never touched again; the next bytes go into a new one.
+		let chunk = Buffer.allocUnsafe(chunkBytes);
 		let filled = 0;
 		let head: ParsedHead | undefined;
 		let bodyLeft = Infinity;
@@ -116,8 +134,11 @@ export async function rawGet(
 		let finished = false;
 		// Created when the head is in; `_read` resumes the socket when the consumer wants more.
 		let body: Readable | undefined;
+		let waitingForConsumer = false;
+		const watch = new ConnectionWatch(limits, (phase, limitMs) => fail(new TransferTimeoutError(phase === 'idle' ? 'silent' : phase, limitMs, url.host)));
 
 		const fail = (error: Error) => {
+			watch.stop();
 			if (body) body.destroy(error);
 			else reject(error);
 			socket.destroy();
@@ -126,16 +147,17 @@ export async function rawGet(
 		const finish = () => {
 			if (finished) return;
 			finished = true;
-			if (filled > 0) body!.push(slot.subarray(0, filled));
+			watch.stop();
+			if (filled > 0) body!.push(chunk.subarray(0, filled));
 			body!.push(null);
 			socket.destroy();
 		};
 
-		/** Hands the slot on when full (or nearly); false when the consumer wants no more for now. */
+		/** Hands the chunk on when full (or nearly); false when the consumer wants no more for now. */
 		const handOn = (): boolean => {
-			if (ring.slotBytes - filled >= MIN_READ_BYTES) return true;
-			const wantsMore = body!.push(slot.subarray(0, filled));
-			slot = ring.next();
+			if (chunkBytes - filled >= MIN_READ_BYTES) return true;
+			const wantsMore = body!.push(chunk.subarray(0, filled));
+			chunk = Buffer.allocUnsafe(chunkBytes);
 			filled = 0;
 			return wantsMore;
 		};
@@ -146,42 +168,47 @@ export async function rawGet(
 			if (/\bchunked\b/i.test(parsed.headers['transfer-encoding'] ?? '')) chunked = new ChunkedDecoder();
 			else if (length !== undefined && /^\d+$/.test(length)) bodyLeft = Number(length);
 			body = new Readable({
-				highWaterMark: ring.slotBytes,
-				read: () => socket.resume(),
+				highWaterMark: chunkBytes,
+				read: () => {
+					if (waitingForConsumer) watch.waitForPeer();
+					waitingForConsumer = false;
+					socket.resume();
+				},
 				destroy: (error, callback) => {
+					watch.stop();
 					socket.destroy();
 					callback(error);
 				},
 			});
-			// Body bytes that came with the head move to the start of the slot.
+			// Body bytes that came with the head move to the start of the chunk (nothing handed on yet).
 			const early = filled - bodyStart;
-			slot.copyWithin(0, bodyStart, filled);
+			chunk.copyWithin(0, bodyStart, filled);
 			filled = 0;
 			resolve({ statusCode: parsed.statusCode, headers: parsed.headers, body });
-			if (early > 0 || bodyLeft === 0) receiveBody(early);
+			if (early > 0 || bodyLeft === 0) return receiveBody(early);
+			return true;
 		};
 
 		const receiveHead = (): boolean => {
-			const end = slot.subarray(0, filled).indexOf(HEAD_END);
+			const end = chunk.subarray(0, filled).indexOf(HEAD_END);
 			if (end < 0) {
 				if (filled >= MAX_HEAD_BYTES) throw new Error('answer head too long');
 				return true;
 			}
-			const parsed = parseHead(slot.toString('latin1', 0, end));
+			const parsed = parseHead(chunk.toString('latin1', 0, end));
 			if (parsed.statusCode >= 100 && parsed.statusCode < 200) {
 				// An interim answer (103 Early Hints): drop it and read the real one.
-				slot.copyWithin(0, end + HEAD_END.length, filled);
+				chunk.copyWithin(0, end + HEAD_END.length, filled);
 				filled -= end + HEAD_END.length;
 				return receiveHead();
 			}
-			startBody(parsed, end + HEAD_END.length);
-			return true;
+			return startBody(parsed, end + HEAD_END.length);
 		};
 
-		/** `count` new bytes sit in the slot at `filled`. */
+		/** `count` new bytes sit in the chunk at `filled`. */
 		const receiveBody = (count: number): boolean => {
 			if (chunked) {
-				filled = chunked.decode(slot, filled, filled, filled + count);
+				filled = chunked.decode(chunk, filled, filled, filled + count);
 				if (chunked.done) {
 					finish();
 					return false;
@@ -199,18 +226,29 @@ export async function rawGet(
 		};
 
 		const onread = {
-			// Each read lands in the free part of the current slot.
-			buffer: () => slot.subarray(filled),
+			// Each read lands in the free part of the current chunk.
+			buffer: () => chunk.subarray(filled),
 			callback: (count: number): boolean => {
 				if (finished) return false;
+				let reading: boolean;
 				try {
-					if (head) return receiveBody(count);
-					filled += count;
-					return receiveHead();
+					if (head) reading = receiveBody(count);
+					else {
+						filled += count;
+						reading = receiveHead();
+					}
 				} catch (error) {
 					fail(error as Error);
 					return false;
 				}
+				if (finished) return false;
+				watch.heard();
+				// Paused for the consumer: the silence until it asks for more is not the server's.
+				if (!reading) {
+					watch.pause();
+					waitingForConsumer = true;
+				}
+				return reading;
 			},
 		};
 		const connectOptions = { host, port, onread };
@@ -219,6 +257,7 @@ export async function rawGet(
 			: net.connect(connectOptions);
 
 		socket.on(secure ? 'secureConnect' : 'connect', () => {
+			watch.connected();
 			const lines = [
 				`GET ${url.pathname}${url.search} HTTP/1.1`,
 				`Host: ${url.host}`,
@@ -227,6 +266,7 @@ export async function rawGet(
 				...Object.entries(options.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
 			];
 			socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+			watch.waitForPeer();
 		});
 		socket.on('error', (error) => fail(error));
 		socket.on('end', () => {
@@ -238,6 +278,9 @@ export async function rawGet(
 		const abort = () => fail(new Error('The operation was aborted'));
 		if (options.signal?.aborted) abort();
 		options.signal?.addEventListener('abort', abort, { once: true });
-		socket.once('close', () => options.signal?.removeEventListener('abort', abort));
+		socket.once('close', () => {
+			watch.stop();
+			options.signal?.removeEventListener('abort', abort);
+		});
 	});
 }

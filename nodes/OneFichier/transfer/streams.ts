@@ -1,13 +1,18 @@
 /**
- * Stream stages shared by uploads and downloads: the reusable chunk ring, reading a file into it,
+ * Stream stages shared by uploads and downloads: the reusable chunk ring uploads read files into,
  * progress logging.
  *
  * Why a ring: inside n8n every freshly allocated chunk counts as V8 "external memory", and each
  * 30-60 MiB of it starts a full mark-compact of n8n's whole heap (150 MiB of live objects, 0.3-0.5 s
  * each on a small machine). Moving 1 GiB in fresh chunks (what Node's socket and file streams do)
- * thus cost 20-40 full GCs, most of the transfer's time (bench/README: `BENCH_PROFILE=gc`). The
- * transfers move bytes through one ring of slots allocated once, so they allocate nothing per
- * chunk.
+ * thus cost 20-40 full GCs, most of the transfer's time (bench/README: `BENCH_PROFILE=gc`). An
+ * upload moves the file's bytes through one ring of slots allocated once, so it allocates nothing
+ * per chunk.
+ *
+ * Only where the node itself is the last to hold a chunk: a ring slot is written again a few
+ * chunks later, so a chunk from a ring must never reach anything that may keep it. Downloads hand
+ * their chunks to n8n's binary store, which may keep every one of them until the end (its
+ * database, S3 and Azure stores do): they get a fresh buffer per chunk instead (rawHttp.ts).
  *
  * The contract for any stage between a ring source and its sink (a progress counter, a hash): it is
  * done with a chunk once it has passed it on (or called back); it never keeps a chunk, or a view
@@ -50,7 +55,16 @@ export class SlotRing {
 	}
 }
 
-/** Streams a file from disk through a ring: 1 MiB reads, no allocation per chunk. */
+/**
+ * Streams a file from disk through a ring: 1 MiB reads, no allocation per chunk. For the upload
+ * POST only, where the chunks end in a socket, which is safe: the verifying tap copies each chunk
+ * into the hashing worker's own buffers before passing it on (whirlpool.ts), and a socket holds a
+ * written chunk only until the kernel has taken it, which is when `pipe` sends the next one (each
+ * 1 MiB write is past the request's highWaterMark, also before the socket is connected, so `pipe`
+ * waits for 'drain'). At most about eight slots are in use at once (the socket's, one in each
+ * stream buffer on the way, the one being read) of RING_SLOTS. Never hand its chunks to n8n (a
+ * binary store may keep them) or to anything else that keeps a chunk after taking it.
+ */
 export function ringFileStream(path: string, ring = new SlotRing()): Readable {
 	let handle: FileHandle | undefined;
 	let position = 0;

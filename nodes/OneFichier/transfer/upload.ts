@@ -6,22 +6,23 @@ import { randomBytes } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { Readable } from 'stream';
 
-import type { ByteResponse, MultipartBody } from './byteClient';
-import { readSmallBody, sendBytes } from './byteClient';
+import type { MultipartBody, UploadNodeAnswer } from './byteClient';
+import { postToUploadNode, readEndPl } from './byteClient';
+import { noteCall } from '../api/callCounter';
 import type { ApiFailure } from '../api/errors';
 import { messageFromBody, toNodeApiError } from '../api/errors';
-import { noteCall } from '../api/callCounter';
 import { apiRequest } from '../api/request';
 import { endPlDelay, RetryBudget, UPLOAD_ATTEMPTS } from '../api/retryPolicy';
 import { rateLimitsOf } from '../pacing/rateLimits';
 import { cancelSignalOf, throwIfCancelled } from '../api/context';
-import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
+import { getOneFichierCredentials } from '../api/credentials';
 import { formatParisDate } from '../api/dates';
 import { listFolderFiles, newestFirst } from '../api/listing';
 import { getClock } from '../installation/clock';
 import type { SizedRead } from './streams';
 import { progressLogger, sizedChunks, SlotRing, zeros } from './streams';
 import { startWhirlpool } from './whirlpool';
+import { TransferTimeoutError } from './timeouts';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';
 import { toNumber } from '../api/types';
 
@@ -105,20 +106,6 @@ interface PostOutcome {
 	failure?: ApiFailure;
 }
 
-/** upload.cgi redirects to end.pl when it stored the upload; anything else is an error page. */
-async function postOutcome(response: ByteResponse): Promise<PostOutcome> {
-	const text = await readSmallBody(response.body);
-	if (response.statusCode === 302 || response.statusCode === 303) return {};
-	return {
-		failure: {
-			endpoint: 'upload.cgi',
-			httpCode: response.statusCode,
-			message: messageFromBody(text, response.statusCode),
-			kind: response.statusCode >= 500 ? 'retryable' : 'fatal',
-		},
-	};
-}
-
 async function postMultipart(
 	ctx: IExecuteFunctions,
 	nodeBase: string,
@@ -141,25 +128,44 @@ async function postMultipart(
 	const body: MultipartBody = { head, file: counted, tail };
 	noteCall(ctx, 'upload.cgi');
 	try {
-		const response = await sendBytes(ctx, {
-			method: 'POST',
-			url: `${nodeBase}/upload.cgi?id=${uploadId}`,
-			headers: {
+		const answer = await postToUploadNode(
+			ctx,
+			`${nodeBase}/upload.cgi?id=${uploadId}`,
+			{
 				'Content-Type': `multipart/form-data; boundary=${boundary}`,
 				// Exact length: the node refuses chunked uploads, and it bounds the request.
 				'Content-Length': String(head.length + source.size + tail.length),
 			},
 			body,
-			authenticated: true,
-		});
-		return await postOutcome(response);
+		);
+		return postOutcome(answer);
 	} catch (error) {
 		fileStream.destroy();
 		throwIfCancelled(ctx);
-		return {
-			failure: { endpoint: 'upload.cgi', message: (error as Error).message ?? 'connection lost', kind: 'retryable' },
-		};
+		// A stall leaves the outcome unknown like a dropped connection: end.pl tells whether the file arrived.
+		return { failure: { endpoint: 'upload.cgi', message: postFailureText(error, `"${source.fileName}"`), kind: 'retryable' } };
 	}
+}
+
+/** upload.cgi redirects to end.pl when it stored the upload; anything else is an error page. */
+function postOutcome(answer: UploadNodeAnswer): PostOutcome {
+	if (answer.statusCode === 302 || answer.statusCode === 303) return {};
+	return {
+		failure: {
+			endpoint: 'upload.cgi',
+			httpCode: answer.statusCode,
+			message: messageFromBody(answer.page, answer.statusCode),
+			kind: answer.statusCode >= 500 ? 'retryable' : 'fatal',
+		},
+	};
+}
+
+/** Why a POST failed; `what` names what was being read (a file's name, or "12 file(s)"). */
+function postFailureText(error: unknown, what: string): string {
+	if (!(error instanceof TransferTimeoutError)) return (error as Error).message ?? 'connection lost';
+	if (error.stall === 'source') return `reading ${what} stalled: ${error.message}`;
+	if (error.stall === 'connect') return `the upload node could not be reached: ${error.message}`;
+	return `the upload node stopped answering: ${error.message}`;
 }
 
 /**
@@ -242,25 +248,15 @@ interface EndPlAnswer {
 	worthWaiting: boolean;
 }
 
-/** An end.pl that does not answer within this long is asked again (it normally answers at once). */
-export const END_PL_TIMEOUT_MS = 120_000;
-
-async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: string, timeoutMs = END_PL_TIMEOUT_MS): Promise<EndPlAnswer> {
+async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: string): Promise<EndPlAnswer> {
 	let response: { statusCode: number; body: unknown };
 	noteCall(ctx, 'end.pl');
 	try {
-		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
-			method: 'GET',
-			url: `${nodeBase}/end.pl?xid=${uploadId}`,
-			headers: { JSON: '1' },
-			json: true,
-			timeout: timeoutMs,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		})) as { statusCode: number; body: unknown };
+		response = await readEndPl(ctx, `${nodeBase}/end.pl?xid=${uploadId}`);
 	} catch (error) {
 		throwIfCancelled(ctx);
-		return { statusCode: 0, links: [], state: `no answer: ${(error as Error).message}`, worthWaiting: true };
+		const reason = error instanceof TransferTimeoutError ? `end.pl stopped answering: ${error.message}` : (error as Error).message;
+		return { statusCode: 0, links: [], state: `no answer: ${reason}`, worthWaiting: true };
 	}
 	const { statusCode, body } = response;
 	if (statusCode === 0 || statusCode >= 500) {
@@ -341,8 +337,6 @@ export const MAX_FILES_PER_UPLOAD = 500;
 export interface BatchUploadOptions extends UploadOptions {
 	/** Hash each file's bytes with Whirlpool on their way out, to compare with 1fichier's checksum. */
 	hash: boolean;
-	/** An upload during which no byte moves and no answer comes for this long is given up. */
-	stallTimeoutMs: number;
 	/** Told of the bytes of file contents sent, as they go. */
 	onBytes?: (count: number) => void;
 }
@@ -444,33 +438,25 @@ async function postBatch(
 	const partHeads = batch.map((source) => filePartHead(boundary, source.fileName));
 	const length =
 		head.length + tail.length + batch.reduce((sum, source, index) => sum + partHeads[index].length + source.size + CRLF.length, 0);
-
-	const watchdog = new StallWatchdog(options.stallTimeoutMs);
-	const files = Readable.from(batchParts(batch, partHeads, sent, options, watchdog), { objectMode: false, highWaterMark: 1 });
+	const files = Readable.from(batchParts(batch, partHeads, sent, options), { objectMode: false, highWaterMark: 1 });
 	noteCall(ctx, 'upload.cgi');
 	try {
-		const response = await sendBytes(ctx, {
-			method: 'POST',
-			url: `${nodeBase}/upload.cgi?id=${uploadId}`,
-			headers: {
+		const answer = await postToUploadNode(
+			ctx,
+			`${nodeBase}/upload.cgi?id=${uploadId}`,
+			{
 				'Content-Type': `multipart/form-data; boundary=${boundary}`,
+				// Exact length: the node refuses chunked uploads, and it bounds the request.
 				'Content-Length': String(length),
 			},
-			body: { head, file: files, tail },
-			authenticated: true,
-			signal: watchdog.signal,
-		});
-		watchdog.progress();
-		return await postOutcome(response);
+			{ head, file: files, tail },
+		);
+		return postOutcome(answer);
 	} catch (error) {
 		files.destroy();
 		throwIfCancelled(ctx);
-		const message = watchdog.stalled
-			? `no byte moved for ${Math.round(options.stallTimeoutMs / 1000)} s (the upload node stalled)`
-			: ((error as Error).message ?? 'connection lost');
-		return { failure: { endpoint: 'upload.cgi', message, kind: 'retryable' } };
-	} finally {
-		watchdog.stop();
+		// A stall leaves the outcome unknown like a dropped connection: end.pl tells which files arrived.
+		return { failure: { endpoint: 'upload.cgi', message: postFailureText(error, `${batch.length} file(s)`), kind: 'retryable' } };
 	}
 }
 
@@ -480,7 +466,6 @@ async function* batchParts(
 	partHeads: Buffer[],
 	sent: BatchFileResult[],
 	options: BatchUploadOptions,
-	watchdog: StallWatchdog,
 ): AsyncGenerator<Buffer> {
 	const ring = new SlotRing();
 	for (let index = 0; index < batch.length; index++) {
@@ -501,7 +486,6 @@ async function* batchParts(
 				const hashed = hashing?.update(chunk);
 				if (hashed) await hashed;
 				options.onBytes?.(chunk.length);
-				watchdog.progress();
 				yield chunk;
 			}
 			if (stream && reading.short > 0) {
@@ -518,43 +502,6 @@ async function* batchParts(
 			hashing?.abort();
 		}
 		yield CRLF;
-	}
-}
-
-/** Aborts an upload during which nothing moved for `timeoutMs`. */
-class StallWatchdog {
-	private readonly controller = new AbortController();
-	private lastProgressAt = getClock().now();
-	private stopped = false;
-	stalled = false;
-
-	constructor(private readonly timeoutMs: number) {
-		void this.watch();
-	}
-
-	get signal(): AbortSignal {
-		return this.controller.signal;
-	}
-
-	progress(): void {
-		this.lastProgressAt = getClock().now();
-	}
-
-	stop(): void {
-		this.stopped = true;
-	}
-
-	private async watch(): Promise<void> {
-		const clock = getClock();
-		const step = Math.max(10, Math.min(1000, this.timeoutMs / 4));
-		while (!this.stopped) {
-			await clock.sleep(step).catch(() => undefined);
-			if (!this.stopped && clock.now() - this.lastProgressAt >= this.timeoutMs) {
-				this.stalled = true;
-				this.controller.abort(new Error('stalled'));
-				return;
-			}
-		}
 	}
 }
 
@@ -576,7 +523,7 @@ async function readBatchResult(
 	const budget = new RetryBudget(settings);
 	let found: Array<EndUploadLink | undefined> = batch.map(() => undefined);
 	for (let attempt = 0; ; attempt++) {
-		const answer = await askEndPl(ctx, nodeBase, uploadId, options.stallTimeoutMs);
+		const answer = await askEndPl(ctx, nodeBase, uploadId);
 		found = matchLinks(answer.links, batch);
 		const missing = found.filter((link) => link === undefined).length;
 		if (missing === 0 || !postSucceeded) return found;

@@ -6,7 +6,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { pipeline } from 'stream';
 
-import { normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from './whirlpool';
+import { HandedOverWhirlpool, normaliseChecksum, whirlpoolOfStream, WhirlpoolTap } from './whirlpool';
 import { apiRequest } from '../api/request';
 import { cancelSignalOf } from '../api/context';
 import type { FileInfoResponse } from '../api/types';
@@ -17,7 +17,7 @@ import { getFileInfo } from '../api/fileInfo';
 export interface VerifiedUpload extends StoredUpload {
 	/** 1fichier's Whirlpool, lowercase; undefined when it gave none. */
 	checksum?: string;
-	/** True only when 1fichier's checksum matched the bytes sent. */
+	/** True only when 1fichier's checksum matched the bytes sent: the only copy worth deleting an older one for. */
 	verified: boolean;
 	/** True when 1fichier's first copy did not match: it was deleted and the file sent again. */
 	resent?: boolean;
@@ -27,7 +27,9 @@ export interface VerifiedUpload extends StoredUpload {
  * Uploads and, when `verify`, compares 1fichier's checksum (end.pl's `whirlpool`, else
  * file/info's `checksum`) with the Whirlpool of the bytes sent. A copy that differs is deleted and
  * the file sent once more; a second mismatch deletes that copy too and fails with both hashes.
- * When 1fichier gives no checksum the upload stands, with `verified: false`.
+ * When 1fichier gives no checksum the upload stands, with `verified: false`: nothing was proven,
+ * so a caller must not delete anything on the strength of that copy (ifExists replace and update
+ * keep the older files then).
  */
 export async function uploadVerified(
 	ctx: IExecuteFunctions,
@@ -113,20 +115,21 @@ async function deleteBadCopy(ctx: IExecuteFunctions, copy: ComparedUpload, itemI
 }
 
 /**
- * The download's last stage when verifying: it hashes the bytes on their way into n8n's store and,
- * when they are not the file, ends the stream with an error instead of its end, so n8n's store
- * discards what it wrote (the stage's `checkFailure` is that error). The file's details may still
- * be on their way (file/info runs while the bytes flow): the end waits for them. A download cut
- * short is reported as such (`incomplete`), not as a mismatch; a file 1fichier gives no checksum
- * for passes, with a warning (the item then says `verified: false`).
+ * The download's last stage when verifying: the stream n8n's binary store reads. It hashes each
+ * chunk once the store has taken it (HandedOverWhirlpool), so the digest is that of the Buffer
+ * objects n8n holds, and when they are not the file it ends the stream with an error instead of its
+ * end, so n8n's store discards what it was given (the stage's `checkFailure` is that error). The
+ * file's details may still be on their way (file/info runs while the bytes flow): the end waits for
+ * them. A download cut short is reported as such (`incomplete`), not as a mismatch; a file 1fichier
+ * gives no checksum for passes, with a warning (the item then says `verified: false`).
  */
 export function verifyingStage(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
 	file: Promise<FileInfoResponse>,
 	incomplete: (info: FileInfoResponse) => Error | undefined,
-): WhirlpoolTap {
-	return new WhirlpoolTap(async (received) => {
+): HandedOverWhirlpool {
+	return new HandedOverWhirlpool(async (received) => {
 		const info = await file;
 		const expected = normaliseChecksum(info.checksum);
 		if (received === expected) return undefined;

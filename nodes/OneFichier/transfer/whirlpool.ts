@@ -315,3 +315,119 @@ export class WhirlpoolTap extends Transform {
 		callback(error);
 	}
 }
+
+/**
+ * The last stage of a verified download: it passes every chunk on unchanged and hashes each one only
+ * once the next stage (n8n's binary store) has been handed it and is done taking it, so the digest
+ * is that of the very Buffer objects n8n holds as they are after it took them, not of bytes that
+ * merely went past. A store that altered a chunk as it received it, or a buffer written again after
+ * it was handed on, makes the digest differ from 1fichier's checksum.
+ *
+ * Handed over means emitted as 'data': Node emits every chunk a consumer gets that way, whether it
+ * listens for 'data', pipes, or calls `read()` as `for await` does. A chunk is hashed when the next
+ * one is handed over, or when the consumer asks for more (`for await` asks once its loop body,
+ * awaits included, is done with the chunk), or at the end once 'data' listeners have returned. The
+ * end of the stream waits until every chunk was handed over and hashed and `check` accepted the
+ * digest: when it refuses, the stream ends with its error instead, so n8n's store discards what it
+ * was given.
+ */
+export class HandedOverWhirlpool extends Transform {
+	/** The Whirlpool of every chunk handed over, once the stream has ended. */
+	checksum: string | undefined;
+	/** What `check` refused, when it did. */
+	checkFailure: Error | undefined;
+	private readonly hashing = startWhirlpool();
+	/** Handed over, not yet hashed: the consumer may still be taking it. */
+	private taken: Uint8Array[] = [];
+	/** Taken and due for hashing, in stream order, waiting while the worker is behind. */
+	private due: Uint8Array[] = [];
+	private workerBehind = false;
+	/** The transfer's next chunk waits while the worker is behind. */
+	private heldTransform: (() => void) | undefined;
+	private flushed: TransformCallback | undefined;
+	private finishing = false;
+
+	constructor(private readonly check?: WhirlpoolCheck) {
+		super();
+	}
+
+	override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+		this.push(chunk);
+		if (this.workerBehind) this.heldTransform = () => callback();
+		else callback();
+	}
+
+	override _flush(callback: TransformCallback): void {
+		this.flushed = callback;
+		this.finishIfAllHashed();
+	}
+
+	override emit(event: string | symbol, ...args: unknown[]): boolean {
+		if (event !== 'data') return super.emit(event, ...args);
+		this.hashTaken();
+		const chunk = args[0] as Uint8Array | string;
+		this.taken.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+		return super.emit(event, ...args);
+	}
+
+	override read(size?: number): unknown {
+		// read(0) is Node refreshing the stream's state; any other size is a consumer asking for
+		// more, so it is done with what it was handed before.
+		if (size !== 0) this.hashTaken();
+		const chunk: unknown = super.read(size);
+		this.finishIfAllHashed();
+		return chunk;
+	}
+
+	override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+		if (this.checksum === undefined) this.hashing.abort();
+		this.taken = [];
+		this.due = [];
+		callback(error);
+	}
+
+	private hashTaken(): void {
+		if (this.taken.length === 0) return;
+		this.due.push(...this.taken);
+		this.taken = [];
+		this.hashDue();
+	}
+
+	private hashDue(): void {
+		while (!this.workerBehind && this.due.length > 0) {
+			const waiting = this.hashing.update(this.due.shift()!);
+			if (!waiting) continue;
+			this.workerBehind = true;
+			waiting.then(
+				() => {
+					this.workerBehind = false;
+					this.hashDue();
+				},
+				(error: Error) => this.destroy(error),
+			);
+			return;
+		}
+		const resume = this.heldTransform;
+		this.heldTransform = undefined;
+		resume?.();
+		this.finishIfAllHashed();
+	}
+
+	/** Once the upstream ended and every chunk was handed over and hashed: digest, check, then end. */
+	private finishIfAllHashed(): void {
+		const done = this.flushed;
+		if (!done || this.finishing || this.readableLength > 0) return;
+		// 'data' listeners have returned by now; a reader is done once it asks again (read()).
+		if (this.taken.length > 0 && this.readableFlowing === true) return this.hashTaken();
+		if (this.taken.length > 0 || this.workerBehind || this.due.length > 0) return;
+		this.finishing = true;
+		this.hashing
+			.digest()
+			.then(async (checksum) => {
+				this.checksum = checksum;
+				this.checkFailure = await this.check?.(checksum);
+				done(this.checkFailure ?? null);
+			})
+			.catch((error: Error) => done(error));
+	}
+}

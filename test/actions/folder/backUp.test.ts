@@ -8,6 +8,7 @@ import fsPromises from 'fs/promises';
 import path from 'path';
 
 import { clearListingGateForTesting } from '../../../nodes/OneFichier/pacing/listingGate';
+import { useTransferTimeoutsForTesting } from '../../../nodes/OneFichier/transfer/timeouts';
 import { backUp, failedSummaryOf, folderIdOf, remoteTree, summaryOf, useSourceDirectory, writeFiles } from '../../helpers/backup';
 import type { RequestLogEntry } from '../../../simulator';
 import type { Simulator } from '../../helpers/simulator';
@@ -24,9 +25,11 @@ beforeEach(() => {
 	clearListingGateForTesting();
 	onAnswered = undefined;
 });
-afterEach(() => {
+afterEach(async () => {
 	jest.restoreAllMocks();
-	sim.clock.setOffsetMs(0); // not part of the shared reset
+	// Not part of the shared reset.
+	sim.clock.setOffsetMs(0);
+	await fetch(`${sim.url}/__simulator/checksums`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode":"compute"}' });
 });
 
 const copyOf = () => remoteTree(sim, folderIdOf(sim, 'backups/nas')!);
@@ -84,6 +87,16 @@ describe('nights of a backup', () => {
 		expect(summary.files).toMatchObject({ sent: 1, updated: 1, unchanged: 1 });
 		expect(summary.replacedCopies).toBe(1);
 		expect(copyOf()).toEqual({ 'doc.txt': 'version-2', 'other.txt': 'stays' });
+	});
+
+	it('keeps the older copy when 1fichier gives no checksum to prove the new one good', async () => {
+		await firstNight({ 'doc.txt': 'version-1' });
+		await fetch(`${sim.url}/__simulator/checksums`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode":"none"}' });
+		writeFileSync(nas('doc.txt'), 'version-2');
+		const summary = summaryOf(await backUp(sim, nas(), MARGIN));
+		expect(summary.files).toMatchObject({ sent: 1, updated: 1, verified: 0 });
+		expect(summary.replacedCopies).toBe(0);
+		expect(Object.values(copyOf()).sort()).toEqual(['version-1', 'version-2']);
 	});
 
 	it('sends a same-size edit whose modification time was put back (as copy tools do)', async () => {
@@ -267,12 +280,17 @@ describe('upload faults', () => {
 		expect(sim.state.listFiles(folderIdOf(sim, 'backups/nas')!)).toHaveLength(2);
 	});
 
-	it('gives up an upload that stalls after Stall Timeout and sends it again', async () => {
-		writeFiles(nas(), { 'a.bin': Buffer.alloc(2 * 1024 * 1024, 1) });
-		sim.faults.add({ kind: 'stallUpload', afterBytes: 64 * 1024 });
-		const summary = summaryOf(await backUp(sim, nas(), { ...MARGIN, stallTimeoutSeconds: 0.5 }));
-		expect(summary.files).toMatchObject({ sent: 1, failed: 0 });
-		expect(sim.stats.byEndpoint['upload/get_upload_server.cgi']).toBe(2);
+	it('gives up an upload that stalls and sends it again', async () => {
+		const restore = useTransferTimeoutsForTesting({ idleMs: 500 });
+		try {
+			writeFiles(nas(), { 'a.bin': Buffer.alloc(2 * 1024 * 1024, 1) });
+			sim.faults.add({ kind: 'stallUpload', afterBytes: 64 * 1024 });
+			const summary = summaryOf(await backUp(sim, nas(), MARGIN));
+			expect(summary.files).toMatchObject({ sent: 1, failed: 0 });
+			expect(sim.stats.byEndpoint['upload/get_upload_server.cgi']).toBe(2);
+		} finally {
+			restore();
+		}
 	});
 
 	it('goes on with the next folder when an upload keeps failing, and fails the node at the end', async () => {

@@ -77,7 +77,8 @@ export const description: INodeProperties[] = [
 					{
 						name: 'Replace',
 						value: 'replace',
-						description: 'Upload, then delete the older files of that name once the new one is stored',
+						description:
+							'Upload, then delete the older files of that name once the new one is stored and verified (kept when it cannot be verified). Files stored by earlier items of this execution are never deleted.',
 					},
 					{
 						name: 'Skip',
@@ -88,7 +89,7 @@ export const description: INodeProperties[] = [
 						name: 'Update',
 						value: 'update',
 						description:
-							'Skip when the folder holds this file with the same size and Whirlpool checksum (skipped: true, unchanged: true); otherwise upload, then delete the older files of that name',
+							'Skip when the folder holds this file with the same size and Whirlpool checksum (skipped: true, unchanged: true); otherwise upload, then delete the older files of that name as Replace does',
 					},
 				],
 			},
@@ -102,7 +103,7 @@ export const description: INodeProperties[] = [
 				description: 'Password needed to download the file (at least 6 characters)',
 			},
 			verifyChecksumOption(
-				'Whether to compare the Whirlpool checksum 1fichier computes with that of the bytes sent. A copy that differs is deleted and the file sent once more.',
+				'Whether to compare the Whirlpool checksum 1fichier computes with that of the bytes sent. A copy that differs is deleted and the file sent once more; with Replace or Update, older files are deleted only once the new copy is verified (kept, with olderKept in the output, when 1fichier gives no checksum). Off: nothing is compared, and Replace or Update delete the older files once 1fichier confirms the new file\'s name and size.',
 			),
 		],
 	},
@@ -141,66 +142,139 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const folderId = await uploadFolderId(this, subPath, itemIndex);
 
-	let sameName: ApiFile[] = [];
-	let listing: ApiFile[] = [];
 	if (ifExists !== 'keepBoth') {
-		listing = await folderListing(this, folderId, itemIndex, listingIntervalMs(options));
-		sameName = listing.filter((file) => file.filename === fileName);
+		const folder = await folderState(this, folderId, itemIndex, listingIntervalMs(options));
+		const sameName = folder.files.filter((file) => file.filename === fileName);
+		const collision = nameCollision(this, folder, sameName, fileName, folderId, itemIndex);
 		if (ifExists === 'skip' && sameName.length > 0) {
-			return [{ json: { ...fileItem([...sameName].sort(newestFirst)[0], folderId), skipped: true } }];
+			const existing = [...sameName].sort(newestFirst)[0];
+			claim(folder, existing.url, itemIndex);
+			return [{ json: { ...fileItem(existing, folderId), skipped: true, ...collision } }];
 		}
 		if (ifExists === 'update') {
 			const unchanged = await findUnchangedCopy(this, sameName, source);
-			// Its Whirlpool was just compared with the local bytes' own: a verified copy.
-			if (unchanged) return [{ json: { ...fileItem(unchanged, folderId), skipped: true, unchanged: true, verified: true } }];
+			if (unchanged) {
+				claim(folder, unchanged.url, itemIndex);
+				// Its Whirlpool was just compared with the local bytes' own: a verified copy.
+				return [{ json: { ...fileItem(unchanged, folderId), skipped: true, unchanged: true, verified: true, ...collision } }];
+			}
 		}
+		const older = sameName.filter((file) => !folder.claimed.has(file.url));
+		return await uploadAndReplace(this, { source, folderId, itemIndex, options, ifExists, folder, older, collision });
 	}
+	return await uploadAndReplace(this, { source, folderId, itemIndex, options, ifExists, older: [] });
+}
 
+interface UploadPlan {
+	source: UploadSource;
+	folderId: number;
+	itemIndex: number;
+	options: UploadOptionValues;
+	ifExists: NonNullable<UploadOptionValues['ifExists']>;
+	/** The folder's listing in this execution; absent with keepBoth, which lists nothing. */
+	folder?: FolderState;
+	/** Same-name files stored before this execution: the ones replace and update may delete. */
+	older: ApiFile[];
+	/** Set when an earlier item of this execution stored or returned a file of this name here. */
+	collision?: IDataObject;
+}
+
+async function uploadAndReplace(ctx: IExecuteFunctions, plan: UploadPlan): Promise<INodeExecutionData[]> {
+	const { source, folderId, itemIndex, options, folder } = plan;
+	const verify = options.verifyChecksum ?? true;
 	const uploadOptions = { folderId, itemIndex, listingIntervalMs: listingIntervalMs(options) };
-	const stored = await uploadVerified(this, source, uploadOptions, options.verifyChecksum ?? true);
+	const stored = await uploadVerified(ctx, source, uploadOptions, verify);
+	// Recorded at once: whatever fails next, no later item of this execution takes it for an older copy.
+	if (folder) recordUpload(folder, stored, itemIndex);
+	const password = options.password ?? '';
 	if (password !== '') {
-		await apiRequest(this, 'file/chattr.cgi', { urls: [stored.url], pass: password }, { itemIndex });
+		await apiRequest(ctx, 'file/chattr.cgi', { urls: [stored.url], pass: password }, { itemIndex });
 	}
 
-	const json: IDataObject = uploadItem(stored, folderId);
-	if (replacesOlder(ifExists)) {
-		json.replaced = await deleteOlder(this, sameName, stored, itemIndex);
+	const json: IDataObject = { ...uploadItem(stored, folderId), ...plan.collision };
+	if (!replacesOlder(plan.ifExists)) return [{ json }];
+	const keepReason = verify && !stored.verified ? UNVERIFIED_KEEP_REASON : undefined;
+	if (plan.older.length > 0 && keepReason) {
+		ctx.logger.warn(
+			`1fichier: ${keepReason} ("${stored.filename}", ${stored.url}); the older files of that name were kept, not replaced: ${plan.older.map((file) => file.url).join(', ')}`,
+		);
+		return [{ json: { ...json, replaced: 0, olderKept: plan.older.length, olderKeptReason: keepReason } }];
 	}
-	if (ifExists !== 'keepBoth') recordUpload(listing, stored, sameName, ifExists);
+	json.replaced = await deleteOlder(ctx, plan.older, stored, itemIndex);
+	if (folder) forget(folder, plan.older);
 	return [{ json }];
 }
+
+/** Why replace and update keep the older copies when verification is on but found nothing to compare. */
+const UNVERIFIED_KEEP_REASON = '1fichier gave no Whirlpool checksum for the new copy, so it was not verified';
 
 /**
  * Listings made for `ifExists` in one execution, per folder. They are kept up to date as this node
  * uploads and deletes, so a batch into one folder lists it once rather than once per item
  * (1fichier allows one listing of a folder per 30 s, which would otherwise pace the batch).
  */
-const executionListings = new WeakMap<IExecuteFunctions, Map<number, ApiFile[]>>();
+interface FolderState {
+	files: ApiFile[];
+	/**
+	 * The copies earlier items of this execution stored, or returned as theirs (skip, unchanged),
+	 * by link, with the item's index. They are that item's result: never deleted as "older".
+	 */
+	claimed: Map<string, number>;
+}
 
-async function folderListing(ctx: IExecuteFunctions, folderId: number, itemIndex: number, intervalMs: number): Promise<ApiFile[]> {
-	let listings = executionListings.get(ctx);
-	if (!listings) {
-		listings = new Map();
-		executionListings.set(ctx, listings);
+const executionListings = new WeakMap<IExecuteFunctions, Map<number, FolderState>>();
+
+async function folderState(ctx: IExecuteFunctions, folderId: number, itemIndex: number, intervalMs: number): Promise<FolderState> {
+	let folders = executionListings.get(ctx);
+	if (!folders) {
+		folders = new Map();
+		executionListings.set(ctx, folders);
 	}
-	let listing = listings.get(folderId);
-	if (!listing) {
-		listing = await listFolderFiles(ctx, folderId, {}, { itemIndex, intervalMs });
-		listings.set(folderId, listing);
+	let folder = folders.get(folderId);
+	if (!folder) {
+		folder = { files: await listFolderFiles(ctx, folderId, {}, { itemIndex, intervalMs }), claimed: new Map() };
+		folders.set(folderId, folder);
 	}
-	return listing;
+	return folder;
 }
 
 const replacesOlder = (ifExists: string) => ifExists === 'replace' || ifExists === 'update';
 
-function recordUpload(listing: ApiFile[], stored: StoredUpload, sameName: ApiFile[], ifExists: string): void {
-	if (replacesOlder(ifExists)) {
-		const replaced = new Set(sameName.map((file) => file.url));
-		for (let index = listing.length - 1; index >= 0; index--) {
-			if (replaced.has(listing[index].url)) listing.splice(index, 1);
-		}
-	}
-	listing.push({ url: stored.url, filename: stored.filename, size: stored.size, date: '', checksum: stored.checksum });
+function claim(folder: FolderState, url: string, itemIndex: number): void {
+	if (!folder.claimed.has(url)) folder.claimed.set(url, itemIndex);
+}
+
+function recordUpload(folder: FolderState, stored: StoredUpload, itemIndex: number): void {
+	folder.files.push({ url: stored.url, filename: stored.filename, size: stored.size, date: '', checksum: stored.checksum });
+	claim(folder, stored.url, itemIndex);
+}
+
+function forget(folder: FolderState, removed: ApiFile[]): void {
+	const urls = new Set(removed.map((file) => file.url));
+	folder.files = folder.files.filter((file) => !urls.has(file.url));
+}
+
+/**
+ * Two items of one execution with the same name in the same folder (a/report.pdf and b/report.pdf
+ * without Base Directory): the earlier item's file is kept whatever ifExists says, and the later
+ * item says so. Undefined when there is no such collision.
+ */
+function nameCollision(
+	ctx: IExecuteFunctions,
+	folder: FolderState,
+	sameName: ApiFile[],
+	fileName: string,
+	folderId: number,
+	itemIndex: number,
+): IDataObject | undefined {
+	const earlier = sameName
+		.filter((file) => folder.claimed.has(file.url))
+		.map((file) => ({ item: folder.claimed.get(file.url)!, url: file.url }));
+	if (earlier.length === 0) return undefined;
+	ctx.logger.warn(
+		`1fichier: item ${itemIndex} is named "${fileName}" like the file of item ${earlier.map((entry) => `${entry.item} (${entry.url})`).join(', ')} in folder ${folderId}, from this same execution; it is kept, not replaced. Set "Base Directory" to keep the source folders apart, or give the files distinct names.`,
+	);
+	return { nameCollision: true, nameCollisionWith: earlier };
 }
 
 function uploadItem(stored: VerifiedUpload, folderId: number): IDataObject {
@@ -253,7 +327,10 @@ function assertUploadableSize(ctx: IExecuteFunctions, binaryPropertyName: string
 	}
 }
 
-/** Runs only after the new file is stored and verified, so a failed upload loses nothing. */
+/**
+ * Runs only after the new file is stored and, with Verify Checksum on, verified, so a failed or
+ * unproven upload loses nothing.
+ */
 async function deleteOlder(
 	ctx: IExecuteFunctions,
 	older: ApiFile[],

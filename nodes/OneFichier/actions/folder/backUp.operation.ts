@@ -21,7 +21,6 @@ import { resolveFolder, ROOT_FOLDER_ID } from './folderTree';
 const show = { resource: ['folder'], operation: ['backUp'] };
 
 export const DEFAULT_CLOCK_SKEW_MINUTES = 10;
-export const DEFAULT_STALL_TIMEOUT_SECONDS = 120;
 export const MAX_PARALLEL_UPLOADS = 4;
 
 export const description: INodeProperties[] = [
@@ -165,14 +164,6 @@ export const description: INodeProperties[] = [
 				description:
 					'How many uploads of one folder run at once, each to its own upload server. More helps only when one connection cannot fill the link.',
 			},
-			{
-				displayName: 'Stall Timeout (Seconds)',
-				name: 'stallTimeoutSeconds',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: DEFAULT_STALL_TIMEOUT_SECONDS,
-				description: 'An upload during which no byte moves and no answer comes for this long is given up and tried again',
-			},
 			verifyChecksumOption(
 				"Whether to compare each upload's Whirlpool checksum with 1fichier's. A copy that differs is deleted and the file sent once more.",
 			),
@@ -192,7 +183,6 @@ interface BackUpOptions extends IDataObject {
 	output?: 'summary' | 'summaryAndFiles';
 	clockSkewMinutes?: number;
 	listingIntervalSeconds?: number;
-	stallTimeoutSeconds?: number;
 	parallelUploads?: number;
 }
 
@@ -240,7 +230,6 @@ async function backUp(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeE
 		maxDelete: options.maxDelete,
 		clockSkewMs: (options.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES) * 60_000,
 		listingIntervalMs: listingIntervalMs(options),
-		stallTimeoutMs: (options.stallTimeoutSeconds ?? DEFAULT_STALL_TIMEOUT_SECONDS) * 1000,
 		parallelUploads: options.parallelUploads ?? 1,
 		keepFileItems: options.output === 'summaryAndFiles',
 		callsBefore,
@@ -260,7 +249,6 @@ function assertSettings(ctx: IExecuteFunctions, mode: string, options: BackUpOpt
 	const numbers: Array<[keyof BackUpOptions, string, number]> = [
 		['maxDelete', 'Max Delete', 0],
 		['clockSkewMinutes', 'Clock Skew Margin (Minutes)', 0],
-		['stallTimeoutSeconds', 'Stall Timeout (Seconds)', 0.001],
 	];
 	const parallel = options.parallelUploads;
 	if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_UPLOADS)) {

@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import type { FolderShareRequest } from '../../api/types';
-import { resolveFolder } from './folderTree';
+import { ROOT_FOLDER_ID, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['share'] };
 
@@ -40,6 +40,14 @@ export const description: INodeProperties[] = [
 				typeOptions: { password: true },
 				default: '',
 				description: 'Password protecting the public link (at least 6 characters)',
+			},
+			{
+				displayName: 'Share Root Folder (Whole Account)',
+				name: 'shareRootFolder',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether Folder may be the root folder. Sharing the root shares every file and folder of the account, so it is refused unless this is on.',
 			},
 			{
 				displayName: 'Shares',
@@ -88,6 +96,7 @@ export const description: INodeProperties[] = [
 
 interface ShareOptions {
 	password?: string;
+	shareRootFolder?: boolean;
 	shares?: { share?: Array<{ email?: string; rw?: boolean; hideLinks?: boolean }> };
 }
 
@@ -123,6 +132,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		});
 	}
 
+	if (folder.id === ROOT_FOLDER_ID && sharesSomething(request) && options.shareRootFolder !== true) {
+		throw new NodeOperationError(this.getNode(), 'Folder is the root folder: sharing it would share the whole account', {
+			itemIndex,
+			description:
+				'Choose the folder to share in "Folder" (the default is the root). To share every file and folder of the account, add "Share Root Folder (Whole Account)" under Options and turn it on.',
+		});
+	}
+
 	const answer = await apiRequest(this, 'folder/share.cgi', request, { itemIndex, subject: { folder: 'folder' } });
 	const json: IDataObject = { id: folder.id, public: isPublic, url: answer.url ?? null };
 	if (request.pass) json.passwordProtected = true;
@@ -134,4 +151,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}));
 	}
 	return [{ json }];
+}
+
+/** A public link or at least one user share; removing the public link alone shares nothing. */
+function sharesSomething(request: FolderShareRequest): boolean {
+	return request.share === 1 || (request.shares?.length ?? 0) > 0;
 }

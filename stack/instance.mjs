@@ -1,20 +1,13 @@
-// The whole local stack: package build, simulator, n8n with the package, credential, examples,
-// owner account. Used by `npm start`, the e2e suite and the browser check.
+// One n8n instance made ready: its user folder (the package installed, a credential, the
+// examples), its owner account, a signed-in REST client. Used by `npm start`, the end-to-end
+// suites, the browser check and the benchmark.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-	buildPackage,
-	ensureN8n,
-	installPackageIntoN8n,
-	n8nCli,
-	n8nEnv,
-	repoRoot,
-	startN8n,
-	stopProcess,
-} from './n8n.mjs';
-import { log } from './provision.mjs';
+import { retryOnStaleSocket } from './http.mjs';
+import { installPackageIntoN8n, n8nCli, n8nEnv, repoRoot } from './n8n.mjs';
+import { ensureN8n, log } from './provision.mjs';
 
 export const OWNER_EMAIL = 'owner@example.com';
 export const SIM_CREDENTIAL = { id: 'oneFichierSimCred', name: '1fichier (simulator)' };
@@ -121,11 +114,15 @@ export async function signIn(baseUrl, { email, password }) {
 		.map((c) => c.split(';')[0])
 		.join('; ');
 	const api = async (method, p, body) => {
-		const r = await fetch(`${baseUrl}${p}`, {
-			method,
-			headers: { cookie, 'browser-id': browserId, ...(body ? { 'content-type': 'application/json' } : {}) },
-			body: body ? JSON.stringify(body) : undefined,
-		});
+		const payload = body ? JSON.stringify(body) : undefined;
+		const r = await retryOnStaleSocket(
+			async () =>
+				await fetch(`${baseUrl}${p}`, {
+					method,
+					headers: { cookie, 'browser-id': browserId, ...(body ? { 'content-type': 'application/json' } : {}) },
+					body: payload,
+				}),
+		);
 		const text = await r.text();
 		let json;
 		try {
@@ -181,4 +178,3 @@ export async function prepareN8n({ userFolder, port, brokerPort, credential, api
 	return { n8n, env };
 }
 
-export { buildPackage, startN8n, stopProcess };

@@ -1,5 +1,5 @@
 // PASS/FAIL rows of an end-to-end suite and its last line, `<suite>: N passed, M failed`.
-import { log } from './provision.mjs';
+import { log } from '../../stack/provision.mjs';
 
 export function createReport(suite) {
 	const started = Date.now();

@@ -1,9 +1,11 @@
 // Reading n8n's executions and driving workflows through its REST API and webhooks (a signed-in
-// `api` from stack.mjs signIn), for the end-to-end suites.
+// `api` from instance.mjs signIn), for the end-to-end suites.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
 import { Agent, fetch as undiciFetch } from 'undici';
+
+import { retryOnStaleSocket } from './http.mjs';
 
 /**
  * Webhook calls answer when their workflow ends, which under a flood back-off can take longer than
@@ -65,23 +67,18 @@ export async function callWebhook(url, payload) {
 
 /**
  * A POST that a long case setup does not break: after more than n8n's 5 s keep-alive, the pooled
- * connection may be closed by n8n just as it is reused ("fetch failed", the request never reached
- * n8n). Only that socket error is retried, once.
+ * connection may be closed by n8n just as it is reused (see retryOnStaleSocket).
  */
 async function postRetryingStaleSocket(url, payload) {
-	const post = () =>
-		undiciFetch(url, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(payload),
-			dispatcher: patientDispatcher,
-		});
-	try {
-		return await post();
-	} catch (e) {
-		if (!['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(e.cause?.code)) throw e;
-		return await post();
-	}
+	return await retryOnStaleSocket(
+		async () =>
+			await undiciFetch(url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(payload),
+				dispatcher: patientDispatcher,
+			}),
+	);
 }
 
 export async function activate(api, id) {

@@ -3,11 +3,10 @@
 // shared with the workers. Used by `npm run test:queue` and `npm start -- --queue`.
 import fs from 'node:fs';
 import path from 'node:path';
-import { freePort } from './n8n.mjs';
+import { ensureOwner, prepareN8n } from './instance.mjs';
+import { freePort, n8nEnv, startN8n, stopProcess } from './n8n.mjs';
 import { log } from './provision.mjs';
 import { ensureQueueServices, startPostgres, startRedis } from './services.mjs';
-import { ensureOwner, prepareN8n, startN8n, stopProcess } from './stack.mjs';
-import { n8nEnv } from './n8n.mjs';
 
 /** n8n's own default for `n8n worker --concurrency`. */
 export const DEFAULT_WORKER_CONCURRENCY = 10;

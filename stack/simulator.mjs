@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { retryOnStaleSocket } from './http.mjs';
 import { repoRoot } from './n8n.mjs';
 import { trackChild } from './provision.mjs';
 
@@ -83,11 +84,15 @@ export async function startSimulator({ port, seed = 'demo', timeScale, logFile, 
 /** Client for the simulator's key-less control endpoints. */
 export function simulatorControl(origin) {
 	const call = async (method, p, body) => {
-		const res = await fetch(`${origin}/__simulator${p}`, {
-			method,
-			headers: body ? { 'content-type': 'application/json' } : {},
-			body: body ? JSON.stringify(body) : undefined,
-		});
+		const payload = body ? JSON.stringify(body) : undefined;
+		const res = await retryOnStaleSocket(
+			async () =>
+				await fetch(`${origin}/__simulator${p}`, {
+					method,
+					headers: body ? { 'content-type': 'application/json' } : {},
+					body: payload,
+				}),
+		);
 		const text = await res.text();
 		if (!res.ok) throw new Error(`${method} /__simulator${p} → ${res.status}: ${text.slice(0, 300)}`);
 		return text ? JSON.parse(text) : {};

@@ -6,10 +6,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureN8n, node24Env, run, log, trackChild } from './provision.mjs';
+import { log, node24Env, run, trackChild } from './provision.mjs';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const PACKAGE_NAME = 'n8n-nodes-1fichier';
+/** The package's node types as n8n names them once it is installed as a community package. */
+export const FICHIER = `${PACKAGE_NAME}.oneFichier`;
+export const FICHIER_TRIGGER = `${PACKAGE_NAME}.oneFichierTrigger`;
 
 /** The isolated, offline environment of one n8n instance (see shared/REAL-N8N.md). */
 export function n8nEnv({ userFolder, port = 5678, brokerPort = 5679, binDir, extra = {} }) {
@@ -57,22 +60,6 @@ function encryptionKey(userFolder) {
 		fs.writeFileSync(file, crypto.randomBytes(24).toString('hex'), { mode: 0o600 });
 	}
 	return fs.readFileSync(file, 'utf8').trim();
-}
-
-/** Builds the package (tsc + icons + tools) unless told not to. */
-export async function buildPackage({ quiet = true } = {}) {
-	if (process.env.SKIP_BUILD === '1') {
-		log('SKIP_BUILD=1: using the existing dist/ and build/');
-		return;
-	}
-	const t0 = Date.now();
-	log('Building the package (npm run build)…');
-	try {
-		await run('npm', ['run', 'build', '--silent'], { cwd: repoRoot, quiet });
-	} catch (e) {
-		throw new Error(`npm run build failed:\n${(e.stdout ?? '') + (e.stderr ?? '')}`.slice(0, 4000));
-	}
-	log(`  built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
 /**
@@ -209,4 +196,3 @@ export function stopProcess(child, graceMs = 10_000) {
 	});
 }
 
-export { ensureN8n };

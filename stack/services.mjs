@@ -14,9 +14,9 @@ import { log, run, trackChild } from './provision.mjs';
 const require = createRequire(import.meta.url);
 const POSTGRES_ROOT = '/usr/lib/postgresql';
 
-/** The throwaway redis-server helper shared with the jest tests (compiled into build/). */
+/** The throwaway redis-server helper shared with the jest tests (stack/redisServer.ts, compiled into build/). */
 function redisHelper() {
-	return require(path.join(repoRoot, 'build', 'test', 'helpers', 'redisServer.js'));
+	return require(path.join(repoRoot, 'build', 'stack', 'redisServer.js'));
 }
 
 /** The newest Debian postgresql's bin folder (`/usr/lib/postgresql/<version>/bin`), if any. */

@@ -1,0 +1,182 @@
+/**
+ * What a download's buffers cost in n8n's process. Downloads hand n8n a fresh 1 MiB buffer per
+ * chunk (transfer/rawHttp.ts: n8n's database, S3 and Azure stores keep every chunk until the end, so
+ * no buffer handed over may be written again); each counts as V8 external memory, and enough of it
+ * starts a full garbage collection of the whole heap. This measures that cost in-process, the way
+ * bench/whirlpool.ts runs transfers: the node in n8n-core's engine, filesystem binary mode, a
+ * simulator in its own process, and BENCH_BALLAST_MIB of live objects in this heap, as n8n has
+ * (its full collections cost in proportion to that). Per run: wall time, this process's CPU time
+ * (every thread: the hashing worker's too), garbage collections (count and time, full and young),
+ * peak RSS growth, peak memory of ArrayBuffers (live or awaiting collection); medians of BENCH_RUNS.
+ * Run it with the Node.js n8n runs on (the e2e suite's Node 24), as the figures depend on V8:
+ *
+ *   npm run build && nice ~/.cache/n8n-nodes-1fichier/node-24/node_modules/node/bin/node build/bench/downloadBuffers.js
+ *   BENCH_MIB=256 BENCH_RUNS=5 BENCH_BALLAST_MIB=0 BENCH_VERIFY=0 …
+ *
+ * Figures are for the report and the README, not a pass/fail test.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { randomBytes } from 'crypto';
+import { once } from 'events';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
+import { constants, PerformanceObserver } from 'perf_hooks';
+
+import type { Simulator } from '../simulator';
+import { runNode } from '../test/helpers/n8n';
+
+const MiB = 1024 * 1024;
+const SIZE_MIB = Number(process.env.BENCH_MIB ?? 1024);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const BALLAST_MIB = Number(process.env.BENCH_BALLAST_MIB ?? 150);
+const VERIFY = process.env.BENCH_VERIFY !== '0';
+const KEY = 'BENCH-FAKE-KEY-000000000000000000';
+/** The simulator process keeps 1fichier's real limits: the node's defaults. */
+const PRODUCTION_RATE_LIMITS = { requestSpacingMs: 500, floodWaitSeconds: 30, maxRetryWaitSeconds: 300 };
+
+/** Live objects in this heap, as n8n's own (its loaded nodes, caches, the execution). */
+function growHeap(mib: number): unknown[] {
+	const ballast: unknown[] = [];
+	const start = process.memoryUsage().heapUsed;
+	while (process.memoryUsage().heapUsed - start < mib * MiB) {
+		for (let index = 0; index < 10_000; index++) ballast.push({ index, name: `entry ${index}`, tags: [index, index + 1] });
+	}
+	return ballast;
+}
+
+async function writeTestFile(file: string, mib: number): Promise<void> {
+	const out = createWriteStream(file);
+	const block = randomBytes(MiB);
+	for (let index = 0; index < mib; index++) {
+		block.writeUInt32LE(index, 0);
+		if (!out.write(Buffer.from(block))) await once(out, 'drain');
+	}
+	out.end();
+	await once(out, 'finish');
+}
+
+async function simulatorProcess(dataDir: string): Promise<{ child: ChildProcess; sim: Simulator }> {
+	const cli = path.join(__dirname, '..', 'simulator', 'cli.js');
+	const args = [cli, '--port', '0', '--seed', 'empty', '--data-dir', dataDir, '--key', KEY, '--quiet'];
+	const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+	let printed = '';
+	const baseUrl = await new Promise<string>((resolve, reject) => {
+		child.stdout!.on('data', (text) => {
+			printed += String(text);
+			const found = /Base URL:\s+(\S+)/.exec(printed)?.[1];
+			if (found) resolve(found);
+		});
+		child.once('exit', () => reject(new Error(`the simulator did not start:\n${printed}`)));
+	});
+	return { child, sim: { keys: [KEY], baseUrl } as Simulator };
+}
+
+function cpuSeconds(): number {
+	const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+	return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Run {
+	seconds: number;
+	cpuSeconds: number;
+	fullGcs: number;
+	fullGcMs: number;
+	youngGcs: number;
+	youngGcMs: number;
+	peakGrowthMiB: number;
+	/** Peak of the memory held by ArrayBuffers (Buffers) in this process, live or not yet collected. */
+	peakArrayBuffersMiB: number;
+}
+
+async function download(sim: Simulator, url: string, verifyChecksum: boolean): Promise<Run> {
+	const gcs: Array<{ kind: number; ms: number }> = [];
+	const observer = new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) gcs.push({ kind: (entry as unknown as { detail: { kind: number } }).detail.kind, ms: entry.duration });
+	});
+	observer.observe({ entryTypes: ['gc'] });
+	const baseline = process.memoryUsage().rss;
+	let peak = baseline;
+	let peakArrayBuffers = 0;
+	const sampler = setInterval(() => {
+		const usage = process.memoryUsage();
+		peak = Math.max(peak, usage.rss);
+		peakArrayBuffers = Math.max(peakArrayBuffers, usage.arrayBuffers);
+	}, 10);
+	const cpuBefore = cpuSeconds();
+	const started = performance.now();
+	const result = await runNode(
+		sim,
+		{ resource: 'file', operation: 'download', file: { __rl: true, mode: 'url', value: url }, options: { verifyChecksum } },
+		{ apiKey: KEY, rateLimits: PRODUCTION_RATE_LIMITS },
+	);
+	const seconds = (performance.now() - started) / 1000;
+	clearInterval(sampler);
+	observer.disconnect();
+	if (result.error) throw result.error;
+	if (result.items[0].json.verified !== verifyChecksum) throw new Error(`verified: ${String(result.items[0].json.verified)}`);
+	const full = gcs.filter((gc) => gc.kind === constants.NODE_PERFORMANCE_GC_MAJOR);
+	const young = gcs.filter((gc) => gc.kind === constants.NODE_PERFORMANCE_GC_MINOR);
+	const sum = (list: typeof gcs) => list.reduce((total, gc) => total + gc.ms, 0);
+	return {
+		seconds,
+		cpuSeconds: cpuSeconds() - cpuBefore,
+		fullGcs: full.length,
+		fullGcMs: sum(full),
+		youngGcs: young.length,
+		youngGcMs: sum(young),
+		peakGrowthMiB: (peak - baseline) / MiB,
+		peakArrayBuffersMiB: peakArrayBuffers / MiB,
+	};
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function describe(name: string, runs: Run[]): string {
+	const of = (key: keyof Run) => runs.map((run) => run[key]);
+	const range = (key: keyof Run, digits: number) => {
+		const values = of(key);
+		return `${median(values).toFixed(digits)} (${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)})`;
+	};
+	return `| ${name} | ${range('seconds', 2)} s | ${range('cpuSeconds', 2)} s | ${range('fullGcs', 0)}, ${range('fullGcMs', 0)} ms | ${range('youngGcs', 0)}, ${range('youngGcMs', 0)} ms | ${range('peakGrowthMiB', 0)} MiB | ${range('peakArrayBuffersMiB', 0)} MiB |`;
+}
+
+async function main(): Promise<void> {
+	const work = mkdtempSync(path.join(tmpdir(), 'bench-download-buffers-'));
+	const { child, sim } = await simulatorProcess(path.join(work, 'sim'));
+	try {
+		const file = path.join(work, 'source.bin');
+		await writeTestFile(file, SIZE_MIB);
+		const stored = await runNode(
+			sim,
+			{ resource: 'file', operation: 'upload', binaryPropertyName: 'data', folder: { __rl: true, mode: 'id', value: '0' }, options: { verifyChecksum: false } },
+			{ apiKey: KEY, items: [{ files: [{ path: file, fileName: 'source.bin' }] }], rateLimits: PRODUCTION_RATE_LIMITS },
+		);
+		if (stored.error) throw stored.error;
+		const url = stored.items[0].json.url as string;
+		const ballast = growHeap(BALLAST_MIB);
+		console.log(`${SIZE_MIB} MiB download, ${RUNS} runs, heap ${(process.memoryUsage().heapUsed / MiB).toFixed(0)} MiB used (${ballast.length} ballast objects), Node ${process.version}`);
+		const unverified: Run[] = [];
+		const verified: Run[] = [];
+		for (let turn = 0; turn < RUNS; turn++) {
+			unverified.push(await download(sim, url, false));
+			if (VERIFY) verified.push(await download(sim, url, true));
+		}
+		console.log('| | time | CPU (this process) | full GCs, their time | young GCs, their time | peak RSS growth | peak ArrayBuffer memory |');
+		console.log('|---|---|---|---|---|---|---|');
+		console.log(describe('unverified', unverified));
+		if (VERIFY) console.log(describe('verified', verified));
+	} finally {
+		child.kill('SIGTERM');
+		await once(child, 'exit');
+		rmSync(work, { recursive: true, force: true });
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error: Error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
