@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { whirlpool } from 'hash-wasm';
+import { afterRestoreCases, backupCases } from './backupCases.mjs';
 import { sha512OfFile, whirlpoolOfFile, writeRandomFile } from './files.mjs';
 import { body, binaryFromBody, binaryToJson, code, exampleAsWebhook, fichier, readFromDisk, rl, writeToDisk } from './workflow.mjs';
 
@@ -507,63 +507,8 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 			assert.deepEqual((await ctx.filesIn(folder.id)).map((f) => f.filename), ['remote-c.txt']);
 		},
 	},
-	// The nightly backup, run four times in a row: first copy, unchanged, changed, then restored.
-	{
-		name: 'example: nightly backup (no Code node), first run: the NAS tree arrives as a tree, retention keeps exactly 4',
-		example: 'nightly-nas-backup.json',
-		asWebhook: true,
-		patch: nightlyOnTestNas,
-		setup: async (ctx) => {
-			const root = await ctx.folder('backups/nas');
-			for (let d = 1; d <= 6; d++) await ctx.sim.addFolder(root.id, `2020-01-0${d}`);
-			return { uploadsBefore: (await ctx.transfers())['upload.cgi'] ?? 0 };
-		},
-		check: async (out, ctx, s) => {
-			const example = ctx.example('nightly-nas-backup.json');
-			assert.deepEqual(example.nodes.filter((n) => n.type === 'n8n-nodes-base.code').map((n) => n.name), [], 'no Code node');
-			const keep = example.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments.find((a) => a.name === 'keepCopies').value;
-			assert.equal(keep, 4);
-			assert.deepEqual(out.map((o) => [o.name, o.removed]), [['2020-01-03', true], ['2020-01-02', true], ['2020-01-01', true]]);
-			const root = await ctx.folderByPath('backups/nas');
-			const names = (await ctx.subFolders(root.id)).map((f) => f.name).sort();
-			assert.equal(names.length, keep, `exactly ${keep} copies kept: ${names}`);
-			assert.deepEqual(names.slice(0, 3), ['2020-01-04', '2020-01-05', '2020-01-06']);
-			await assertCopyMatchesNas(ctx);
-			const local = ctx.localTree(ctx.nasDir);
-			assert.equal(((await ctx.transfers())['upload.cgi'] ?? 0) - s.uploadsBefore, local.length, 'one upload per file');
-		},
-	},
-	{
-		name: 'example: nightly backup, second run over the unchanged tree uploads nothing',
-		example: 'nightly-nas-backup.json',
-		asWebhook: true,
-		patch: nightlyOnTestNas,
-		setup: async (ctx) => ({ uploadsBefore: (await ctx.transfers())['upload.cgi'] ?? 0 }),
-		check: async (out, ctx, s) => {
-			assert.equal(((await ctx.transfers())['upload.cgi'] ?? 0) - s.uploadsBefore, 0, 'no upload');
-			assert.deepEqual(out, [], 'nothing more to remove');
-			await assertCopyMatchesNas(ctx);
-		},
-	},
-	{
-		name: 'example: nightly backup, a changed file of the same size is re-sent and a new file is added',
-		example: 'nightly-nas-backup.json',
-		asWebhook: true,
-		patch: nightlyOnTestNas,
-		setup: async (ctx) => {
-			const notes = path.join(ctx.nasDir, 'notes.txt');
-			const before = fs.readFileSync(notes, 'utf8');
-			fs.writeFileSync(notes, before.toUpperCase());
-			assert.equal(fs.statSync(notes).size, Buffer.byteLength(before), 'same size');
-			fs.mkdirSync(path.join(ctx.nasDir, 'photos', '2026', 'new'), { recursive: true });
-			fs.writeFileSync(path.join(ctx.nasDir, 'photos', '2026', 'new', 'added.txt'), 'a new file\n');
-			return { uploadsBefore: (await ctx.transfers())['upload.cgi'] ?? 0 };
-		},
-		check: async (out, ctx, s) => {
-			assert.equal(((await ctx.transfers())['upload.cgi'] ?? 0) - s.uploadsBefore, 2, 'the changed file and the new one');
-			await assertCopyMatchesNas(ctx);
-		},
-	},
+	// The nightly backup (test/e2e/backupCases.mjs), then restored, then a new week's copy and more.
+	...backupCases,
 	{
 		name: 'example: restore the backup folder tree to disk (every file downloaded and compared)',
 		example: 'restore-nas-backup.json',
@@ -595,6 +540,7 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 			}
 		},
 	},
+	...afterRestoreCases,
 	{
 		name: 'example: bulk temporary links as CSV',
 		example: 'bulk-temporary-links.json',
@@ -625,14 +571,6 @@ function withListingInterval(wf, nodeName) {
 	node.parameters.options = { ...node.parameters.options, listingIntervalSeconds: 1 };
 }
 
-/** The nightly example pointed at the e2e copy of the NAS tree. */
-function nightlyOnTestNas(wf, ctx) {
-	const settings = wf.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments;
-	settings.find((a) => a.name === 'nasDirectory').value = ctx.nasDir;
-	withListingInterval(wf, 'Upload what changed');
-	return wf;
-}
-
 /** This week's copy: the one sub-folder of backups/nas the e2e setup did not make. */
 async function weekCopy(ctx) {
 	const root = await ctx.folderByPath('backups/nas');
@@ -640,19 +578,4 @@ async function weekCopy(ctx) {
 	assert.equal(copies.length, 1, `one copy made by the workflow: ${copies.map((f) => f.name)}`);
 	assert.match(copies[0].name, /^\d{4}-\d{2}-\d{2}$/);
 	return copies[0];
-}
-
-/**
- * The week's copy holds exactly the NAS tree, one file per path, each with the local file's size
- * and Whirlpool (the simulator hashes what it stores; comparing hashes needs no download, whose
- * unpaced token calls here could flood the key n8n uses).
- */
-async function assertCopyMatchesNas(ctx) {
-	const tree = await ctx.treeOf((await weekCopy(ctx)).id);
-	assert.deepEqual(tree.map((entry) => entry.path), ctx.localTree(ctx.nasDir));
-	for (const entry of tree) {
-		const local = fs.readFileSync(path.join(ctx.nasDir, entry.path));
-		assert.equal(entry.file.size, local.length, `${entry.path}: size`);
-		assert.equal(entry.file.checksum, await whirlpool(local), `${entry.path}: stored byte for byte`);
-	}
 }

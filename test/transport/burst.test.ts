@@ -12,6 +12,8 @@ import { scaledRateLimits, startTestSimulator } from '../helpers/simulator';
 // so a loaded test machine's timer jitter alone could bunch three calls into it. At 0.06 a call
 // must be 30 ms late to do that, like a real client 500 ms late.
 const BURST_TIME_SCALE = 0.06;
+/** folder/ls stands for any call here: the spacing of listings among themselves is off. */
+const rateLimits = { ...scaledRateLimits(BURST_TIME_SCALE), listingSpacingSeconds: 0 };
 
 let sim: Simulator;
 
@@ -24,7 +26,7 @@ afterAll(async () => {
 beforeEach(() => resetPacersForTesting());
 
 it('sends a burst of 500 sequential calls without a single flood event', async () => {
-	const ctx = createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits: scaledRateLimits(BURST_TIME_SCALE) });
+	const ctx = createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits });
 	sim.stats.reset();
 	for (let call = 0; call < 500; call++) {
 		await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 0 });
@@ -35,7 +37,7 @@ it('sends a burst of 500 sequential calls without a single flood event', async (
 
 it('keeps 200 parallel calls from several executions under the limit too', async () => {
 	const contexts = [1, 2, 3, 4].map(() =>
-		createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits: scaledRateLimits(BURST_TIME_SCALE) }),
+		createApiContext({ apiKey: sim.keys[0], baseUrl: sim.baseUrl }, { rateLimits }),
 	);
 	// The first calls of a process reach the server tens of milliseconds late (n8n's request
 	// helper loads and connects lazily): nothing at 1fichier's time scale, half a window at this
@@ -53,7 +55,7 @@ it('keeps 200 parallel calls from several executions under the limit too', async
 it('without pacing the simulator does flood (the test can fail)', async () => {
 	const ctx = createApiContext(
 		{ apiKey: sim.keys[0], baseUrl: sim.baseUrl },
-		{ rateLimits: { requestSpacingMs: 0, floodWaitSeconds: 0.6, maxRetryWaitSeconds: 30 } },
+		{ rateLimits: { requestSpacingMs: 0, floodWaitSeconds: 0.6, maxRetryWaitSeconds: 30, listingSpacingSeconds: 0 } },
 	);
 	sim.stats.reset();
 	await Promise.all(Array.from({ length: 10 }, async () => await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 0 })));

@@ -111,6 +111,21 @@ describeWithRedis('queue mode: the pacer shared through Redis', () => {
 		expect(slot.at).toBeGreaterThanOrEqual(redisNow + 400);
 	});
 
+	it('spaces listings from two processes by the listing spacing, from the last answer, and other calls by the spacing only', async () => {
+		const [a, b] = [start(), start()];
+		const reserve = async (p: typeof a, listing?: number) => await p.state(async (state) => await state.reserveSlot(KEY_ID, 10, listing));
+		const first = await reserve(a, 300);
+		const other = await reserve(b);
+		const second = await reserve(b, 300);
+		expect(other.at - first.at).toBeLessThan(300);
+		expect(second.at - first.at).toBeGreaterThanOrEqual(300);
+		// A listing answered later than it was sent: the next one is spaced from its answer.
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		await a.state(async (state) => await state.markListingDone(KEY_ID));
+		const third = await reserve(a, 300);
+		expect(third.at - Math.max(second.at, first.at + 50)).toBeGreaterThanOrEqual(300 - 5);
+	});
+
 	it('two processes waiting their turns together take as long as one pacer would for all the calls', async () => {
 		const [a, b] = [start(), start()];
 		const started = Date.now();

@@ -30,8 +30,9 @@ function fakeClock() {
 	return { clock, sleeps, advance: (ms: number) => (now += ms) };
 }
 
+/** folder/ls stands for any call in these tests: the spacing of listings among themselves is off unless asked. */
 function context(rateLimits: Record<string, number> = {}) {
-	return createApiContext({ apiKey: FAKE_KEY, baseUrl: BASE }, { rateLimits });
+	return createApiContext({ apiKey: FAKE_KEY, baseUrl: BASE }, { rateLimits: { listingSpacingSeconds: 0, ...rateLimits } });
 }
 
 let restoreClock: () => void;
@@ -153,6 +154,23 @@ describe('refusals: 1fichier answers 403 for every kind, the text decides', () =
 			expect(Math.max(...time.sleeps)).toBeGreaterThanOrEqual(24_000);
 		},
 	);
+});
+
+describe('listings', () => {
+	it('spaces listings of any folders by Listing Spacing, and other calls by Request Spacing only', async () => {
+		nock(BASE).post('/folder/ls.cgi').times(2).reply(200, { status: 'OK', name: 'Root' });
+		nock(BASE).post('/file/ls.cgi').reply(200, { status: 'OK', items: [] });
+		nock(BASE).post('/file/info.cgi').times(2).reply(200, { url: 'u', filename: 'f', size: 1, date: '2026-01-01 00:00:00' });
+		const ctx = context({ listingSpacingSeconds: 3, requestSpacingMs: 500 });
+		await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 0 });
+		await apiRequest(ctx, 'folder/ls.cgi', { folder_id: 7 });
+		await apiRequest(ctx, 'file/ls.cgi', { folder_id: 8 });
+		expect(time.sleeps.filter((ms) => ms > 1000)).toEqual([3000, 3000]);
+		time.sleeps.length = 0;
+		await apiRequest(ctx, 'file/info.cgi', { url: 'https://1fichier.com/?aaaaaa' });
+		await apiRequest(ctx, 'file/info.cgi', { url: 'https://1fichier.com/?aaaaaa' });
+		expect(time.sleeps.filter((ms) => ms > 500)).toEqual([]);
+	});
 });
 
 describe('back-off', () => {

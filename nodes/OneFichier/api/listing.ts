@@ -1,6 +1,7 @@
 /**
  * Listing a folder's files with file/ls: one call, paced per folder (1fichier allows one listing
- * of a folder per 30 s), and the walk past the 5,000-item cap.
+ * of a folder per 30 s; the API door spaces all listings of a key by Rate Limits → Listing Spacing),
+ * and the walk past the 5,000-item cap.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 

@@ -8,6 +8,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { getClock } from '../installation/clock';
 import { pacerFor } from '../pacing/pacers';
 import { rateLimitsOf } from '../pacing/rateLimits';
+import { noteCall } from './callCounter';
 import type { OneFichierContext } from './context';
 import { cancelSignalOf, throwIfCancelled } from './context';
 import type { OneFichierCredentials } from './credentials';
@@ -36,6 +37,9 @@ export class UnknownOutcomeError extends Error {
 	}
 }
 
+/** 1fichier seems to allow one listing every 3 s in general (API reference §3, "Listings in general"). */
+const LISTINGS = new Set<Endpoint>(['folder/ls.cgi', 'file/ls.cgi']);
+
 /** POSTs one JSON call with the credential's Bearer key, paced, retried and checked. */
 export async function apiRequest<E extends Endpoint>(
 	ctx: OneFichierContext,
@@ -50,8 +54,12 @@ export async function apiRequest<E extends Endpoint>(
 	const budget = new RetryBudget(settings);
 
 	for (let attempt = 0; ; attempt++) {
-		await pacer.waitTurn(settings.spacingMs, signal);
+		// Listings are one class of call: one every Listing Spacing per key, whatever the folder or caller.
+		const listing = LISTINGS.has(endpoint);
+		await pacer.waitTurn(settings.spacingMs, signal, listing ? settings.listingSpacingMs : undefined);
+		noteCall(ctx, endpoint);
 		const outcome = await sendJson(ctx, credentials, endpoint, body);
+		if (listing) await pacer.listingDone();
 		if (!outcome.failure) return outcome.body as ResponseOf<E>;
 
 		const failure = outcome.failure;

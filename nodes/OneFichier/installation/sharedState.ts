@@ -48,8 +48,9 @@ return { at, at - now }
  * A call slot of an API key, paced like pacing/pacer.ts (`PaceState`: two calls may go together,
  * no window of k spacings gets more than k + 1 calls). KEYS[1]: start of the last reserved slot
  * (what versions without the pair wrote and read: they still space their calls after it);
- * KEYS[2]: the earliest start of the next call; KEYS[3]: end of a flood pause.
- * ARGV[1]: spacing ms; ARGV[2]: extra lifetime ms. Returns { slot start, ms to wait }.
+ * KEYS[2]: the earliest start of the next call; KEYS[3]: end of a flood pause; KEYS[4] (optional,
+ * a listing): the last listing's time (pacing/listing spacing). ARGV[1]: spacing ms; ARGV[2]: extra
+ * lifetime ms; ARGV[3]: listing spacing ms (with KEYS[4]). Returns { slot start, ms to wait }.
  */
 const RESERVE_PACED = `${NOW}
 local spacing = tonumber(ARGV[1])
@@ -61,6 +62,11 @@ local at = now
 if nextAt and nextAt > at then at = nextAt end
 local paused = tonumber(redis.call('GET', KEYS[3]))
 if paused and paused > at then at = paused end
+local listingSpacing = tonumber(ARGV[3] or '0')
+if KEYS[4] then
+  local listed = tonumber(redis.call('GET', KEYS[4]))
+  if listed and listed + listingSpacing > at then at = listed + listingSpacing end
+end
 local following = at
 if last then following = math.max(following, last + 2 * spacing) end
 if nextAt then following = math.max(following, nextAt + spacing) end
@@ -70,6 +76,9 @@ if at > now then following = math.max(following, at + spacing) end
 local lifetime = math.max(1, math.floor(math.max(following, at + 2 * spacing) - now + tonumber(ARGV[2])))
 redis.call('SET', KEYS[1], string.format('%d', at), 'PX', lifetime)
 redis.call('SET', KEYS[2], string.format('%d', following), 'PX', lifetime)
+if KEYS[4] then
+  redis.call('SET', KEYS[4], string.format('%d', at), 'PX', math.max(1, math.floor(at - now + listingSpacing + tonumber(ARGV[2]))))
+end
 return { at, at - now }
 `;
 
@@ -141,7 +150,7 @@ export class SharedState {
 	) {
 		this.base = `${prefix}:n8n-nodes-1fichier`;
 		redis.defineCommand('oneFichierReserve', { lua: RESERVE });
-		redis.defineCommand('oneFichierReservePaced', { numberOfKeys: 3, lua: RESERVE_PACED });
+		redis.defineCommand('oneFichierReservePaced', { lua: RESERVE_PACED });
 		redis.defineCommand('oneFichierPause', { numberOfKeys: 1, lua: PAUSE });
 		redis.defineCommand('oneFichierMark', { numberOfKeys: 1, lua: MARK });
 		redis.defineCommand('oneFichierAge', { numberOfKeys: 1, lua: AGE });
@@ -158,14 +167,19 @@ export class SharedState {
 		return `${this.base}:{${keyId}}:${entry}`;
 	}
 
-	/** Reserves the next call slot of an API key: as its pace allows (pacing/pacer.ts) and after any pause. */
-	async reserveSlot(keyId: string, spacingMs: number): Promise<{ at: number; waitMs: number }> {
+	/**
+	 * Reserves the next call slot of an API key: as its pace allows (pacing/pacer.ts) and after any
+	 * pause; for a listing (`listingSpacingMs` given), also that long after the previous listing.
+	 */
+	async reserveSlot(keyId: string, spacingMs: number, listingSpacingMs?: number): Promise<{ at: number; waitMs: number }> {
+		const keys = [this.key(keyId, 'slot'), this.key(keyId, 'slot:next'), this.key(keyId, 'pause')];
+		if (listingSpacingMs !== undefined) keys.push(this.key(keyId, 'ls-any'));
 		const [at, waitMs] = (await this.scripts.oneFichierReservePaced(
-			this.key(keyId, 'slot'),
-			this.key(keyId, 'slot:next'),
-			this.key(keyId, 'pause'),
+			keys.length,
+			...keys,
 			Math.max(0, Math.round(spacingMs)),
 			this.extraLifetimeMs,
+			Math.max(0, Math.round(listingSpacingMs ?? 0)),
 		)) as [number, number];
 		return { at: Number(at), waitMs: Number(waitMs) };
 	}
@@ -180,6 +194,11 @@ export class SharedState {
 			keyId,
 		);
 		return Number(answer);
+	}
+
+	/** A listing of any folder got its answer: the next one is spaced from now (keeps the later time). */
+	async markListingDone(keyId: string): Promise<void> {
+		await this.scripts.oneFichierMark(this.key(keyId, 'ls-any'), 0, LISTING_LIFETIME_MS);
 	}
 
 	/** Reserves the next listing of a folder: `intervalMs` after the previous one (claimed or done). */

@@ -3,6 +3,9 @@
  * keeps each folder's last listing time in its state (survives restarts) and, here, per API key
  * for the whole n8n process — in queue mode for every process of the installation, through n8n's
  * Redis — so a manual test run, the active trigger and the workers do not collide on one folder.
+ *
+ * Listings of any folders are also spaced as one class of call, by the key's pacer (pacer.ts):
+ * 1fichier seems to allow one listing every 3 s in general (§3, "Listings in general").
  */
 import type { Logger } from 'n8n-workflow';
 

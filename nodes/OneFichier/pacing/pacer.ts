@@ -2,10 +2,18 @@ import { getClock } from '../installation/clock';
 
 /** Spaces the calls made with one API key. */
 export interface Pacer {
-	/** Waits until this caller may send (see `nextStartAfter`, and after any flood pause). */
-	waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void>;
+	/**
+	 * Waits until this caller may send: when the key's pace allows it (see `PaceState`) and after any
+	 * flood pause; a listing (`listingSpacingMs` given) also that long after the previous listing.
+	 */
+	waitTurn(spacingMs: number, signal?: AbortSignal, listingSpacingMs?: number): Promise<void>;
 	/** Holds every caller of this key back for `ms` (after a flood answer the key is locked). */
 	pauseFor(ms: number): void | Promise<void>;
+	/**
+	 * A listing got its answer: the next one waits Listing Spacing from now, not from when this one
+	 * was sent, so the service sees them that far apart however long one took to reach it.
+	 */
+	listingDone(): void | Promise<void>;
 }
 
 /**
@@ -47,27 +55,32 @@ export function afterCallAt(state: PaceState, startAt: number, spacingMs: number
 export class KeyPacer implements Pacer {
 	private state: PaceState = { lastStartAt: Number.NEGATIVE_INFINITY, nextStartAt: Number.NEGATIVE_INFINITY };
 
+	private lastListingAt = Number.NEGATIVE_INFINITY;
+
 	private pausedUntil = 0;
 
 	/** Callers take their turn one after the other, so late timers cannot bunch calls together. */
 	private queue: Promise<void> = Promise.resolve();
 
 	/** Waits until this caller may send: when the key's pace allows it and after any flood pause. */
-	async waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void> {
-		const turn = this.queue.then(async () => await this.waitForSlot(spacingMs, signal));
+	async waitTurn(spacingMs: number, signal?: AbortSignal, listingSpacingMs?: number): Promise<void> {
+		const turn = this.queue.then(async () => await this.waitForSlot(spacingMs, signal, listingSpacingMs));
 		this.queue = turn.catch(() => undefined);
 		await turn;
 	}
 
-	private async waitForSlot(spacingMs: number, signal?: AbortSignal): Promise<void> {
+	private async waitForSlot(spacingMs: number, signal?: AbortSignal, listingSpacingMs?: number): Promise<void> {
 		const clock = getClock();
+		const listing = listingSpacingMs !== undefined;
 		for (let waited = false; ; waited = true) {
 			signal?.throwIfAborted();
 			const now = clock.now();
 			// Re-read after every sleep: a flood answered meanwhile pauses queued callers too.
-			const readyAt = Math.max(this.state.nextStartAt, this.pausedUntil);
+			const listingReadyAt = listing ? this.lastListingAt + listingSpacingMs : Number.NEGATIVE_INFINITY;
+			const readyAt = Math.max(this.state.nextStartAt, this.pausedUntil, listingReadyAt);
 			if (now >= readyAt) {
 				this.state = afterCallAt(this.state, now, spacingMs, waited);
+				if (listing) this.lastListingAt = now;
 				return;
 			}
 			await clock.sleep(readyAt - now, signal);
@@ -77,5 +90,9 @@ export class KeyPacer implements Pacer {
 	/** Holds every caller of this key back for `ms` (after a flood answer the key is locked). */
 	pauseFor(ms: number): void {
 		this.pausedUntil = Math.max(this.pausedUntil, getClock().now() + ms);
+	}
+
+	listingDone(): void {
+		this.lastListingAt = Math.max(this.lastListingAt, getClock().now());
 	}
 }

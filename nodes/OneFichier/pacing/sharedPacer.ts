@@ -27,15 +27,15 @@ export class SharedPacer implements Pacer {
 		coordination.onPause(keyId, () => this.wakeSleepers());
 	}
 
-	async waitTurn(spacingMs: number, signal?: AbortSignal): Promise<void> {
+	async waitTurn(spacingMs: number, signal?: AbortSignal, listingSpacingMs?: number): Promise<void> {
 		for (;;) {
 			signal?.throwIfAborted();
 			const pausesBefore = this.pauses;
 			const slot = await this.coordination.use(
-				async (state) => await state.reserveSlot(this.keyId, spacingMs),
+				async (state) => await state.reserveSlot(this.keyId, spacingMs, listingSpacingMs),
 				() => undefined,
 			);
-			if (!slot) return await this.local.waitTurn(spacingMs, signal);
+			if (!slot) return await this.local.waitTurn(spacingMs, signal, listingSpacingMs);
 			// A pause announced while the reservation was on its way makes it stale: reserve again.
 			if (this.pauses !== pausesBefore) continue;
 			if (slot.waitMs <= 0) return;
@@ -47,6 +47,11 @@ export class SharedPacer implements Pacer {
 		this.local.pauseFor(ms);
 		await this.coordination.use(async (state) => await state.pause(this.keyId, ms), () => undefined);
 		this.wakeSleepers();
+	}
+
+	async listingDone(): Promise<void> {
+		this.local.listingDone();
+		await this.coordination.use(async (state) => await state.markListingDone(this.keyId), () => undefined);
 	}
 
 	private wakeSleepers(): void {

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../types';
+import * as backUp from './backUp.operation';
 import * as cleanUp from './cleanUp.operation';
 import * as create from './create.operation';
 import * as deleteFolder from './delete.operation';
@@ -17,6 +18,12 @@ const operationSelector: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['folder'] } },
 	options: [
+		{
+			name: 'Back Up',
+			value: 'backUp',
+			description: 'Back up a directory of the n8n host into a folder: only what changed is sent',
+			action: 'Back up a directory',
+		},
 		{
 			name: 'Clean Up',
 			value: 'cleanUp',
@@ -60,6 +67,7 @@ export const folder: Resource = {
 		...deleteFolder.description,
 		...share.description,
 		...cleanUp.description,
+		...backUp.description,
 	],
-	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp },
+	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, backUp },
 };

@@ -2,6 +2,7 @@
 import type { IExecuteFunctions, INodeParameterResourceLocator } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { removeRemoteFiles } from '../../backup/remoteChanges';
 import { folderPathParts, getFolderId, resolveFolderPath } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import { toNumber } from '../../api/types';
@@ -62,8 +63,6 @@ export async function listFolder(ctx: IExecuteFunctions, folderId: number, itemI
 	return { listing, subFolders, files, fileCount };
 }
 
-/** URLs per file/rm call. */
-const REMOVE_BATCH = 100;
 /** folder/ls may cap its file list like file/ls (5,000); a listing that long is read again after deleting. */
 const LISTING_CAP = 5000;
 
@@ -72,16 +71,8 @@ export interface DeletedCounts {
 	foldersDeleted: number;
 }
 
-/** file/rm in batches; returns how many 1fichier says it removed. */
-export async function removeFiles(ctx: IExecuteFunctions, urls: string[], itemIndex: number): Promise<number> {
-	let removed = 0;
-	for (let start = 0; start < urls.length; start += REMOVE_BATCH) {
-		const batch = urls.slice(start, start + REMOVE_BATCH);
-		const answer = await apiRequest(ctx, 'file/rm.cgi', { files: batch.map((url) => ({ url })) }, { itemIndex });
-		removed += toNumber(answer.removed) ?? batch.length;
-	}
-	return removed;
-}
+/** file/rm in batches; returns how many 1fichier says it removed (the backup removes files the same way). */
+export { removeRemoteFiles as removeFiles };
 
 /** Bottom-up: the sub-folders (recursively), then the folder's files, then the folder itself. */
 export async function deleteFolderTree(
@@ -98,7 +89,7 @@ export async function deleteFolderTree(
 				if (subId !== undefined) await deleteFolderTree(ctx, subId, itemIndex, counts);
 			}
 		}
-		counts.filesDeleted += await removeFiles(ctx, files.map((file) => file.url), itemIndex);
+		counts.filesDeleted += await removeRemoteFiles(ctx, files.map((file) => file.url), itemIndex);
 		if (files.length < LISTING_CAP) break;
 	}
 	await apiRequest(ctx, 'folder/rm.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: 'folder' } });
