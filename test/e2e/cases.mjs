@@ -496,7 +496,12 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 			assert.deepEqual(example.nodes.filter((n) => n.type === 'n8n-nodes-base.code').map((n) => n.name), [], 'no Code node');
 			const keep = example.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments.find((a) => a.name === 'keepCopies').value;
 			assert.equal(keep, 4);
-			assert.deepEqual(out.map((o) => [o.name, o.removed]), [['2020-01-03', true], ['2020-01-02', true], ['2020-01-01', true]]);
+			// Clean Up's summary, then one item per copy, newest first.
+			assert.deepEqual(out[0].entries, { seen: 7, kept: keep, removed: 3, undated: 0 });
+			assert.deepEqual(
+				out.slice(1).filter((o) => !o.kept).map((o) => [o.name, o.removed]),
+				[['2020-01-03', true], ['2020-01-02', true], ['2020-01-01', true]],
+			);
 			const root = await ctx.folderByPath('backups/nas');
 			const names = (await ctx.subFolders(root.id)).map((f) => f.name).sort();
 			assert.equal(names.length, keep, `exactly ${keep} copies kept: ${names}`);
@@ -514,7 +519,8 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		setup: async (ctx) => ({ uploadsBefore: (await ctx.transfers())['upload.cgi'] ?? 0 }),
 		check: async (out, ctx, s) => {
 			assert.equal(((await ctx.transfers())['upload.cgi'] ?? 0) - s.uploadsBefore, 0, 'no upload');
-			assert.deepEqual(out, [], 'nothing more to remove');
+			assert.equal(out[0].entries.removed, 0, 'nothing more to remove');
+			assert.deepEqual(out.slice(1).map((o) => o.kept), [true, true, true, true], 'the summary and the 4 copies kept');
 			await assertCopyMatchesNas(ctx);
 		},
 	},
