@@ -54,3 +54,115 @@ export function assertValidName(node: INode, parameterName: string, name: string
 		});
 	}
 }
+
+// ---- the look-alike table: any local name ↔ a name 1fichier accepts ------------------------------
+
+/**
+ * Local names may hold what 1fichier refuses (`L'été.jpg`, `$RECYCLE.BIN`, a trailing space). The
+ * backup sends each refused character as a look-alike and reads it back, so listing, restore and
+ * comparison agree on one table. It is rclone's fichier encoding (`backend/fichier/fichier.go`:
+ * `Display | BackSlash | SingleQuote | BackQuote | DoubleQuote | LtGt | Dollar | LeftSpace |
+ * RightSpace`, with `lib/encoder`'s quoting), plus what this package refuses besides: the acute
+ * accent, control characters and DEL, and the names `.` and `..`.
+ *
+ * Round trip: a local name that already holds a look-alike (a file really named `＄.txt`) has it
+ * quoted with U+201B `‛`, as rclone does, and `‛` itself is quoted too, so `fromRemoteName(
+ * toRemoteName(name)) === name` for every name. A remote name made by someone else with a bare
+ * look-alike reads as the plain character (rclone reads it so too); the backup never meets that
+ * ambiguity, because it compares names in their remote form (`toRemoteName(local) === remote`,
+ * an exact test, since the encoding is one-to-one).
+ */
+export const QUOTE_MARK = '\u201B';
+
+/** Reserved character → its look-alike, replaced wherever it stands in a name. */
+export const LOOK_ALIKES: ReadonlyArray<readonly [reserved: string, lookAlike: string]> = [
+	['\\', '\uFF3C'], // FULLWIDTH REVERSE SOLIDUS
+	['<', '\uFF1C'], // FULLWIDTH LESS-THAN SIGN
+	['>', '\uFF1E'], // FULLWIDTH GREATER-THAN SIGN
+	['"', '\uFF02'], // FULLWIDTH QUOTATION MARK
+	["'", '\uFF07'], // FULLWIDTH APOSTROPHE
+	['$', '\uFF04'], // FULLWIDTH DOLLAR SIGN
+	['`', '\uFF40'], // FULLWIDTH GRAVE ACCENT
+	['/', '\uFF0F'], // FULLWIDTH SOLIDUS
+	// Not in rclone's table; 1fichier refuses it (rclone #3298). Not U+1FFD, which Unicode
+	// normalisation would turn back into U+00B4.
+	['\u00B4', '\u02CA'], // MODIFIER LETTER ACUTE ACCENT
+	...Array.from({ length: 32 }, (_, code) => [String.fromCharCode(code), String.fromCharCode(0x2400 + code)] as const), // SYMBOL FOR NULL…
+	['\u007F', '\u2421'], // SYMBOL FOR DELETE
+];
+
+/** A space at either end of a name (1fichier refuses a leading one; a trailing one may be trimmed). */
+export const SPACE_LOOK_ALIKE = '\u2420'; // SYMBOL FOR SPACE
+/** `.` and `..` are path steps, not names. */
+const DOT_LOOK_ALIKE = '\uFF0E'; // FULLWIDTH FULL STOP
+
+const ENCODED = new Map(LOOK_ALIKES);
+const DECODED = new Map(LOOK_ALIKES.map(([reserved, lookAlike]) => [lookAlike, reserved]));
+
+/** The name a local file or folder gets on 1fichier. */
+export function toRemoteName(localName: string): string {
+	switch (localName) {
+		case '.':
+			return DOT_LOOK_ALIKE;
+		case '..':
+			return DOT_LOOK_ALIKE + DOT_LOOK_ALIKE;
+		case DOT_LOOK_ALIKE:
+			return QUOTE_MARK + DOT_LOOK_ALIKE;
+		case DOT_LOOK_ALIKE + DOT_LOOK_ALIKE:
+			return QUOTE_MARK + DOT_LOOK_ALIKE + QUOTE_MARK + DOT_LOOK_ALIKE;
+	}
+	const chars = [...localName];
+	const last = chars.length - 1;
+	let out = '';
+	chars.forEach((char, index) => {
+		const atEnd = index === 0 || index === last;
+		if (atEnd && char === ' ') out += SPACE_LOOK_ALIKE;
+		else if (atEnd && char === SPACE_LOOK_ALIKE) out += QUOTE_MARK + char;
+		else if (ENCODED.has(char)) out += ENCODED.get(char);
+		else if (DECODED.has(char) || char === QUOTE_MARK) out += QUOTE_MARK + char;
+		else out += char;
+	});
+	return out;
+}
+
+/** The local name of a 1fichier file or folder (the inverse of `toRemoteName`). */
+export function fromRemoteName(remoteName: string): string {
+	switch (remoteName) {
+		case DOT_LOOK_ALIKE:
+			return '.';
+		case DOT_LOOK_ALIKE + DOT_LOOK_ALIKE:
+			return '..';
+		case QUOTE_MARK + DOT_LOOK_ALIKE:
+			return DOT_LOOK_ALIKE;
+		case QUOTE_MARK + DOT_LOOK_ALIKE + QUOTE_MARK + DOT_LOOK_ALIKE:
+			return DOT_LOOK_ALIKE + DOT_LOOK_ALIKE;
+	}
+	const chars = [...remoteName];
+	const last = chars.length - 1;
+	let out = '';
+	for (let index = 0; index <= last; index++) {
+		const char = chars[index];
+		if (char === QUOTE_MARK && index < last) {
+			out += chars[++index];
+		} else if (char === SPACE_LOOK_ALIKE) {
+			out += index === 0 || index === last ? ' ' : char;
+		} else {
+			out += DECODED.get(char) ?? char;
+		}
+	}
+	return out;
+}
+
+/** A slash-separated relative path, each step through `toRemoteName`. */
+export function toRemotePath(localPath: string): string {
+	return localPath === '' ? '' : localPath.split('/').map(toRemoteName).join('/');
+}
+
+/** Why 1fichier cannot take this (already encoded) name, or undefined when it can. */
+export function remoteNameProblem(remoteName: string): string | undefined {
+	if (remoteName === '') return 'the name is empty';
+	if (remoteName.length > MAX_NAME_LENGTH) {
+		return `the name is ${remoteName.length} characters long once encoded; 1fichier allows at most ${MAX_NAME_LENGTH}`;
+	}
+	return undefined;
+}
