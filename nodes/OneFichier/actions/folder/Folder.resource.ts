@@ -8,6 +8,7 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as move from './move.operation';
 import * as rename from './rename.operation';
+import * as restore from './restore.operation';
 import * as share from './share.operation';
 
 const operationSelector: INodeProperties = {
@@ -40,6 +41,12 @@ const operationSelector: INodeProperties = {
 		{ name: 'Move', value: 'move', description: 'Move a folder into another folder', action: 'Move a folder' },
 		{ name: 'Rename', value: 'rename', description: 'Rename a folder', action: 'Rename a folder' },
 		{
+			name: 'Restore',
+			value: 'restore',
+			description: 'Bring a folder tree back into a local directory on the n8n host, verified, never half-written',
+			action: 'Restore a folder to disk',
+		},
+		{
 			name: 'Share',
 			value: 'share',
 			description: 'Share a folder by public link or with other 1fichier users',
@@ -60,6 +67,7 @@ export const folder: Resource = {
 		...deleteFolder.description,
 		...share.description,
 		...cleanUp.description,
+		...restore.description,
 	],
-	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp },
+	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, restore },
 };

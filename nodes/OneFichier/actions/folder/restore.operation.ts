@@ -1,0 +1,265 @@
+/**
+ * Folder → Restore: a 1fichier folder tree back into a local directory, creating directories,
+ * through n8n's file-system helpers (its path restrictions and symlink rules hold). Remote names are
+ * decoded and checked before any byte is written (backup/localPath.ts), each file arrives under a
+ * temporary name and is renamed into place once complete and verified (backup/fileWriter.ts), and
+ * of same-named copies the newest wins (backup/restorePlan.ts).
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResolvedFilePath } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import path from 'path';
+
+import { cancelSignalOf, throwIfCancelled } from '../../api/context';
+import type { PlannedFile } from '../../backup/restorePlan';
+import { planRestore, remotePathOf } from '../../backup/restorePlan';
+import { downloadToFile, removeStaleTemporaryFiles } from '../../backup/fileWriter';
+import { resolveTargetDirectory, statIfPresent } from '../../backup/localDirectory';
+import { listRemoteTree } from '../../backup/remoteFiles';
+import { RunProgress } from '../../backup/progress';
+import { getClock } from '../../installation/clock';
+import { folderLocator } from '../../helpers/locators';
+import { normaliseChecksum, whirlpoolOfStream } from '../../transfer/whirlpool';
+import { verifyChecksumOption } from '../common.descriptions';
+import { resolveFolder } from './folderTree';
+
+const show = { resource: ['folder'], operation: ['restore'] };
+
+export const description: INodeProperties[] = [
+	{
+		...folderLocator('folder', 'Folder', 'The 1fichier folder to restore, with everything below it (e.g. backups/nas/2026-11-30)'),
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Target Directory',
+		name: 'targetDirectory',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '/home/node/restore',
+		displayOptions: { show },
+		description:
+			'The local directory on the n8n host the tree is restored into (created as needed). n8n writes only under N8N_RESTRICT_FILE_ACCESS_TO. Restore into an empty directory first rather than over live files.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to only report what would be restored, downloading and writing nothing',
+			},
+			{
+				displayName: 'Output',
+				name: 'output',
+				type: 'options',
+				default: 'summary',
+				options: [
+					{ name: 'Summary', value: 'summary', description: 'One item with the counts, failures and refused names' },
+					{ name: 'Summary and Files', value: 'summaryAndFiles', description: 'The summary, then one item per file of the backup' },
+				],
+			},
+			{
+				displayName: 'Overwrite',
+				name: 'overwrite',
+				type: 'options',
+				default: 'ifDifferent',
+				description: 'What to do when a file of the backup is already in the target directory',
+				options: [
+					{
+						name: 'If Different',
+						value: 'ifDifferent',
+						description: 'Keep it when it has the same size and Whirlpool checksum (read only when the size matches); replace it otherwise',
+					},
+					{ name: 'Never', value: 'never', description: 'Keep every existing file as it is' },
+					{ name: 'Always', value: 'always', description: 'Replace every existing file' },
+				],
+			},
+			verifyChecksumOption('Whether to compare the Whirlpool of the bytes written with 1fichier\'s checksum; a file that differs is not put in place'),
+		],
+	},
+];
+
+type Overwrite = 'never' | 'ifDifferent' | 'always';
+
+interface RestoreOptions extends IDataObject {
+	dryRun?: boolean;
+	output?: 'summary' | 'summaryAndFiles';
+	overwrite?: Overwrite;
+	verifyChecksum?: boolean;
+}
+
+type Action = 'restored' | 'wouldRestore' | 'unchanged' | 'skipped' | 'refused' | 'failed';
+
+interface FileOutcome {
+	path: string;
+	action: Action;
+	size: number | null;
+	checksum: string | null;
+	url: string;
+	verified?: boolean;
+	reason?: string;
+	/** Older same-named copies that were not restored. */
+	superseded?: string[];
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const startedAt = getClock().now();
+	const options = readOptions(this, itemIndex);
+	const target = await resolveTargetDirectory(this, 'targetDirectory', 'Target Directory', itemIndex);
+	const folder = await resolveFolder(this, 'folder', itemIndex);
+
+	const tree = await listRemoteTree(this, folder.id, itemIndex);
+	const plan = planRestore(tree);
+	const outcomes: FileOutcome[] = plan.refused.map((refusal) => ({
+		path: refusal.remotePath,
+		action: 'refused',
+		size: null,
+		checksum: null,
+		url: tree.find((file) => remotePathOf(file) === refusal.remotePath)?.url ?? '',
+		reason: refusal.reason,
+	}));
+	for (const refusal of plan.refused) this.logger.warn(`1fichier Restore: "${refusal.remotePath}" refused: ${refusal.reason}`);
+
+	const progress = new RunProgress(this, 'Restore', plan.files.length, plan.files.reduce((sum, file) => sum + (file.remote.size ?? 0), 0));
+	const cleanedDirectories = new Set<string>();
+	for (const planned of plan.files) {
+		throwIfCancelled(this);
+		const outcome = await restoreOne(this, planned, target, options, cleanedDirectories, itemIndex);
+		outcomes.push(outcome);
+		progress.fileDone(planned.remote.size ?? 0);
+	}
+
+	const summary = summaryItem(folder, target, options, tree.length, outcomes, startedAt);
+	const files = options.output === 'summaryAndFiles' ? outcomes.map((outcome) => ({ json: { ...outcome } as IDataObject })) : [];
+	return [summary, ...files];
+}
+
+function readOptions(ctx: IExecuteFunctions, itemIndex: number): RestoreOptions {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as RestoreOptions;
+	const overwrite = options.overwrite ?? 'ifDifferent';
+	if (!['never', 'ifDifferent', 'always'].includes(overwrite)) {
+		throw new NodeOperationError(ctx.getNode(), `"Overwrite" must be If Different, Never or Always, got "${String(overwrite)}"`, { itemIndex });
+	}
+	return { ...options, overwrite };
+}
+
+/** What is on disk under the file's path now. */
+type LocalState = { kind: 'absent' } | { kind: 'file'; size: number } | { kind: 'other'; what: string };
+
+async function localState(ctx: IExecuteFunctions, file: string): Promise<LocalState> {
+	const stats = await statIfPresent(ctx, file);
+	if (!stats) return { kind: 'absent' };
+	if (stats.isFile()) return { kind: 'file', size: stats.size };
+	return { kind: 'other', what: stats.isDirectory() ? 'a directory' : stats.isSymbolicLink() ? 'a symbolic link' : 'not a regular file' };
+}
+
+async function restoreOne(
+	ctx: IExecuteFunctions,
+	planned: PlannedFile,
+	target: ResolvedFilePath,
+	options: RestoreOptions,
+	cleanedDirectories: Set<string>,
+	itemIndex: number,
+): Promise<FileOutcome> {
+	const remote = planned.remote;
+	const checksum = normaliseChecksum(remote.checksum);
+	const outcome: FileOutcome = {
+		path: planned.parts.join('/'),
+		action: 'failed',
+		size: remote.size ?? null,
+		checksum: checksum ?? null,
+		url: remote.url,
+	};
+	if (planned.superseded.length > 0) outcome.superseded = planned.superseded.map((copy) => copy.url);
+	const file = path.join(target, ...planned.parts) as ResolvedFilePath;
+	if (ctx.helpers.isFilePathBlocked(file)) {
+		return { ...outcome, action: 'refused', reason: 'n8n\'s file access settings do not allow writing there' };
+	}
+	try {
+		const decision = await decide(ctx, file, remote.size, checksum, options.overwrite ?? 'ifDifferent');
+		if (decision) return { ...outcome, ...decision };
+		if (options.dryRun) return { ...outcome, action: 'wouldRestore' };
+
+		await ctx.helpers.ensureParentDirectoryWithoutFollowingSymlinks(file);
+		const directory = path.dirname(file);
+		if (!cleanedDirectories.has(directory)) {
+			cleanedDirectories.add(directory);
+			await removeStaleTemporaryFiles(ctx, directory);
+		}
+		const written = await downloadToFile(ctx, {
+			file: { url: remote.url, filename: remote.filename, size: remote.size, checksum },
+			target: file,
+			replace: options.overwrite !== 'never',
+			verify: options.verifyChecksum !== false,
+			itemIndex,
+		});
+		if (!written.placed) return { ...outcome, action: 'skipped', reason: 'a file appeared under this name during the restore; it was kept' };
+		return { ...outcome, action: 'restored', size: written.bytes, checksum: written.checksum, verified: written.verified };
+	} catch (error) {
+		throwIfCancelled(ctx);
+		const reason = (error as Error).message;
+		ctx.logger.warn(`1fichier Restore: "${outcome.path}" failed: ${reason}`);
+		return { ...outcome, action: 'failed', reason };
+	}
+}
+
+/** Skips the file when the overwrite rule keeps what is there; undefined when it is to be restored. */
+async function decide(
+	ctx: IExecuteFunctions,
+	file: ResolvedFilePath,
+	size: number | undefined,
+	checksum: string | undefined,
+	overwrite: Overwrite,
+): Promise<Partial<FileOutcome> | undefined> {
+	const local = await localState(ctx, file);
+	if (local.kind === 'absent') return undefined;
+	if (local.kind === 'other') return { action: 'refused', reason: `${local.what} is in the way; it was left as it is` };
+	if (overwrite === 'never') return { action: 'skipped', reason: 'a file of this name exists (Overwrite: Never)' };
+	if (overwrite === 'always' || size === undefined || local.size !== size || checksum === undefined) return undefined;
+	const localChecksum = await whirlpoolOfStream(await ctx.helpers.createReadStream(file), cancelSignalOf(ctx));
+	return localChecksum === checksum ? { action: 'unchanged' } : undefined;
+}
+
+function summaryItem(
+	folder: { id: number; path?: string },
+	target: string,
+	options: RestoreOptions,
+	seen: number,
+	outcomes: FileOutcome[],
+	startedAt: number,
+): INodeExecutionData {
+	const count = (...actions: Action[]) => outcomes.filter((outcome) => actions.includes(outcome.action)).length;
+	const bytes = (...actions: Action[]) =>
+		outcomes.filter((outcome) => actions.includes(outcome.action)).reduce((sum, outcome) => sum + (outcome.size ?? 0), 0);
+	const json: IDataObject = {
+		folder: folder.path === undefined ? { id: folder.id } : { id: folder.id, path: folder.path },
+		targetDirectory: target,
+		mode: options.overwrite,
+		dryRun: options.dryRun === true,
+		files: {
+			seen,
+			restored: count(options.dryRun ? 'wouldRestore' : 'restored'),
+			unchanged: count('unchanged'),
+			skipped: count('skipped'),
+			refused: count('refused'),
+			failed: count('failed'),
+			superseded: outcomes.reduce((sum, outcome) => sum + (outcome.superseded?.length ?? 0), 0),
+		},
+		bytes: { seen: outcomes.reduce((sum, outcome) => sum + (outcome.size ?? 0), 0), received: bytes('restored') },
+		durationSeconds: Math.round((getClock().now() - startedAt) / 100) / 10,
+		failures: outcomes
+			.filter((outcome) => outcome.action === 'failed' || outcome.action === 'refused')
+			.map((outcome) => ({ path: outcome.path, reason: outcome.reason ?? '' })),
+		superseded: outcomes
+			.filter((outcome) => outcome.superseded)
+			.map((outcome) => ({ path: outcome.path, restored: outcome.url, notRestored: outcome.superseded ?? [] })),
+	};
+	return { json };
+}
