@@ -3,11 +3,13 @@
  *
  *   node build/simulator/cli.js [--port 8765] [--host 127.0.0.1] [--seed demo|empty]
  *        [--time-scale 1] [--data-dir DIR] [--key KEY]... [--quiet] [--no-checksums]
+ *        [--real-limits] [--listings-every-ms N] [--clock-offset-ms N]
  *
  * Environment: SIMULATOR_PORT, SIMULATOR_KEYS (comma-separated). Stops on SIGINT/SIGTERM.
  */
+import { OBSERVED_LIMITS } from './limits';
 import { DEMO_API_KEY, startSimulator } from './simulator';
-import type { RequestLogEntry, SimulatorOptions } from './types';
+import type { RequestLogEntry, SimulatorLimits, SimulatorOptions } from './types';
 
 interface CliOptions {
 	port: number;
@@ -18,9 +20,14 @@ interface CliOptions {
 	keys: string[];
 	quiet: boolean;
 	checksums: boolean;
+	/** Only the limits the flags changed: the rest are DEFAULT_LIMITS. */
+	limits: Partial<SimulatorLimits>;
+	clockOffsetMs: number;
 }
 
-const USAGE = 'usage: simulator [--port N] [--host H] [--seed demo|empty] [--time-scale X] [--data-dir DIR] [--key KEY]... [--quiet] [--no-checksums]';
+const USAGE =
+	'usage: simulator [--port N] [--host H] [--seed demo|empty] [--time-scale X] [--data-dir DIR] [--key KEY]... [--quiet] [--no-checksums]' +
+	' [--real-limits] [--listings-every-ms N] [--clock-offset-ms N]';
 
 function fail(message: string): never {
 	console.error(`simulator: ${message}\n${USAGE}`);
@@ -42,6 +49,8 @@ export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv): CliOp
 		keys: (env.SIMULATOR_KEYS ?? '').split(',').map((key) => key.trim()).filter(Boolean),
 		quiet: false,
 		checksums: true,
+		limits: {},
+		clockOffsetMs: 0,
 	};
 	const cliKeys: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
@@ -75,6 +84,16 @@ export function parseCliArguments(argv: string[], env: NodeJS.ProcessEnv): CliOp
 			case '--no-checksums':
 				options.checksums = false;
 				break;
+			// The documented limits are always on; this adds the observed ones (§3 "Listings in general").
+			case '--real-limits':
+				options.limits = { ...options.limits, listingsEveryMs: OBSERVED_LIMITS.listingsEveryMs };
+				break;
+			case '--listings-every-ms':
+				options.limits = { ...options.limits, listingsEveryMs: numberOption(flag, value()) };
+				break;
+			case '--clock-offset-ms':
+				options.clockOffsetMs = numberOption(flag, value());
+				break;
 			case '--help':
 			case '-h':
 				console.log(USAGE);
@@ -104,6 +123,8 @@ async function main(): Promise<void> {
 		dataDir: cli.dataDir,
 		keys,
 		checksums: cli.checksums,
+		limits: cli.limits,
+		clockOffsetMs: cli.clockOffsetMs,
 		onRequest: cli.quiet ? undefined : logLine,
 	};
 	const simulator = await startSimulator(options);
@@ -116,6 +137,8 @@ async function main(): Promise<void> {
 			`  Base URL:  ${simulator.baseUrl}`,
 			`  ${keyLine}`,
 			`  Seed:      ${cli.seed}   time scale: ${cli.timeScale}`,
+			`  Listings:  ${cli.limits.listingsEveryMs ? `one every ${cli.limits.listingsEveryMs} ms (scaled)` : 'no general spacing (--real-limits sets 3000 ms)'}`,
+			...(cli.clockOffsetMs ? [`  Clock:     ${cli.clockOffsetMs > 0 ? '+' : ''}${cli.clockOffsetMs} ms from the host`] : []),
 			`  Control:   ${simulator.url}/__simulator/state`,
 			'  Stop:      Ctrl+C',
 			'',

@@ -3,9 +3,10 @@ import type { TokenStore } from './download';
 import type { FaultQueue } from './faults';
 import type { RateLimiter } from './limits';
 import type { RemoteRunner } from './remote';
+import type { StalledConnections } from './stalls';
 import type { SimulatorStateStore } from './state';
 import type { StatsRecorder } from './stats';
-import type { SimulatorLimits } from './types';
+import type { SimulatorClock, SimulatorLimits } from './types';
 import type { UploadSessions } from './upload';
 
 /** Account settings that user/info reports and may change (§2.1). */
@@ -29,7 +30,13 @@ export interface SimulatorContext {
 	remote: RemoteRunner;
 	account: AccountSettings;
 	keys: Set<string>;
+	stalls: StalledConnections;
+	/** Host time: rate limits and lifetimes (tokens, end.pl results). */
 	now(): number;
+	/** The simulator's clock for dates in answers: host time + the clock offset (clockOffsetMs). */
+	clock: SimulatorClock;
+	/** What `/__simulator/reset` goes back to (the limits and clock offset the simulator started with). */
+	initial: { limits: SimulatorLimits; clockOffsetMs: number };
 	/** A limit or TTL after timeScale. */
 	scaled(ms: number): number;
 	/** 'http://127.0.0.1:<port>' once listening. */

@@ -6,6 +6,7 @@ import type { SimulatorContext } from './context';
 import { flipFirstByte } from './damage';
 import { htmlPage, sendHtml, sendNotFound } from './http-util';
 import { newDownloadToken } from './names';
+import { bytesBeforeStall } from './stalls';
 import type { StoredFile } from './state';
 import type { Fault } from './types';
 
@@ -93,9 +94,36 @@ export async function serveDownload(
 		'Accept-Ranges': 'bytes',
 		...(range ? { 'Content-Range': `bytes ${start}-${end}/${file.size}` } : {}),
 	});
+	const length = Math.max(0, end - start + 1);
+	if (fault?.kind === 'stallDownload') {
+		// Never the whole body: the client must be left waiting for bytes.
+		const count = Math.min(bytesBeforeStall(fault.afterBytes, length), Math.max(0, length - 1));
+		return stallAfterPart(req, res, ctx, file.blob.path, start, count);
+	}
 	if (req.method === 'HEAD' || file.size === 0) return void res.end();
 	// 1 MiB reads: a third of the CPU that 64 KiB reads and socket writes cost (1.1 s, not 3 s, per GiB).
 	const bytes = createReadStream(file.blob.path, { start, end, highWaterMark: 1 << 20 });
 	if (fault?.kind === 'corruptDownload') await pipeline(bytes, flipFirstByte(), res);
 	else await pipeline(bytes, res);
+	ctx.stats.countDownloaded(length);
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+	if (res.destroyed) return Promise.resolve();
+	return new Promise((resolve) => {
+		res.once('drain', resolve);
+		res.once('close', resolve);
+	});
+}
+
+/** stallDownload: the headers (already out) and `count` body bytes, then nothing; the connection stays open. */
+async function stallAfterPart(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext, path: string, start: number, count: number): Promise<void> {
+	res.flushHeaders();
+	if (req.method !== 'HEAD' && count > 0) {
+		for await (const chunk of createReadStream(path, { start, end: start + count - 1 }) as AsyncIterable<Buffer>) {
+			if (res.destroyed) return;
+			if (!res.write(chunk)) await drainedOrClosed(res);
+		}
+	}
+	await ctx.stalls.hold(req);
 }

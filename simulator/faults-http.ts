@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { htmlPage, sendHtml, sendJson, sleep } from './http-util';
 import { REAL } from './messages';
+import { bytesBeforeStall, type StalledConnections } from './stalls';
 import type { Fault } from './types';
 import { dropMidUpload } from './upload';
 
@@ -20,16 +21,22 @@ const MAINTENANCE_PAGE = htmlPage('1fichier.com: maintenance', '<p>Our services 
 /** A non-JSON 403 from the anti-bot front (VPN/datacenter IPs, §1 status codes). */
 const ANTI_BOT_PAGE = htmlPage('403 Forbidden', '<h1>403 Forbidden</h1><p>Access denied.</p>');
 
+/** What a fault may do beyond answering: lock the caller's key (`flood`), hold the connection (stalls). */
+export interface FaultEffects {
+	lockKey(): void;
+	stalls: StalledConnections;
+}
+
 /**
- * Applies one injected fault. `lockKey` starts the flood lock of the caller's key for `flood`.
- * `slow` only delays; the request then goes on normally.
+ * Applies one injected fault. `slow` only delays; the request then goes on normally. The stall
+ * faults resolve only once their connection is gone.
  */
 export async function applyFault(
 	fault: Fault,
 	req: IncomingMessage,
 	res: ServerResponse,
 	path: string,
-	lockKey: () => void,
+	effects: FaultEffects,
 ): Promise<FaultOutcome> {
 	switch (fault.kind) {
 		case 'slow':
@@ -40,7 +47,7 @@ export async function applyFault(
 			else req.socket.destroy();
 			return 'answered';
 		case 'flood':
-			lockKey();
+			effects.lockKey();
 			sendJson(res, 403, { status: 'KO', message: REAL.flood });
 			return 'answered';
 		case '5xx': {
@@ -60,8 +67,19 @@ export async function applyFault(
 		case 'refusal':
 			sendJson(res, fault.status ?? 403, { status: 'KO', message: fault.message });
 			return 'answered';
+		case 'stall':
+		case 'stallEndPl':
+			await effects.stalls.hold(req);
+			return 'answered';
+		case 'stallUpload': {
+			const bodyBytes = Number(req.headers['content-length'] ?? 0);
+			await effects.stalls.readThenHold(req, bytesBeforeStall(fault.afterBytes, bodyBytes));
+			return 'answered';
+		}
 		// end.pl variants shape the real result (server.ts hands them to handleEndPl); with the
-		// integrity faults the transfer goes on and its handler damages the bytes or the checksum.
+		// integrity faults the transfer goes on and its handler damages the bytes or the checksum;
+		// stallDownload is applied by the download once its headers are out.
+		case 'stallDownload':
 		case 'endHtml':
 		case 'endNoLinks':
 		case 'endSeveralLinks':

@@ -16,6 +16,10 @@ const KINDS: readonly FaultKind[] = [
 	'wrongChecksum',
 	'corruptDownload',
 	'endWithoutChecksum',
+	'stall',
+	'stallUpload',
+	'stallDownload',
+	'stallEndPl',
 ];
 
 /** Integrity faults only make sense on a transfer: they wait for one instead of any request. */
@@ -24,6 +28,9 @@ const DEFAULT_MATCH: Partial<Record<FaultKind, string>> = {
 	wrongChecksum: '/upload.cgi',
 	corruptDownload: '/dl/',
 	endWithoutChecksum: '/end.pl',
+	stallUpload: '/upload.cgi',
+	stallDownload: '/dl/',
+	stallEndPl: '/end.pl',
 };
 
 interface ArmedFault extends Fault {
@@ -34,17 +41,24 @@ interface ArmedFault extends Fault {
 export class FaultQueue implements FaultInjector {
 	private armed: ArmedFault[] = [];
 
+	/** `onClear` cuts the connections held by stall faults: clearing the faults ends what they started. */
+	constructor(private readonly onClear: () => void = () => undefined) {}
+
 	add(fault: Fault): void {
 		if (!KINDS.includes(fault.kind)) throw new Error(`simulator: unknown fault kind ${String(fault.kind)}`);
 		const times = fault.times ?? 1;
 		if (!Number.isInteger(times) || times < 1) throw new Error('simulator: fault times must be a positive integer');
 		if (fault.kind === 'refusal' && typeof fault.message !== 'string') throw new Error('simulator: a refusal fault needs a message');
+		if (fault.afterBytes !== undefined && !(Number.isInteger(fault.afterBytes) && fault.afterBytes >= 0)) {
+			throw new Error('simulator: fault afterBytes must be a whole number of bytes');
+		}
 		const match = fault.match ?? DEFAULT_MATCH[fault.kind];
 		this.armed.push({ ...fault, match, remaining: fault.always ? Number.POSITIVE_INFINITY : times });
 	}
 
 	clear(): void {
 		this.armed = [];
+		this.onClear();
 	}
 
 	pending(): number {

@@ -9,11 +9,32 @@ export const DEFAULT_LIMITS: SimulatorLimits = {
 	userInfoPerIpMs: 60_000,
 	fileLsPerFolderMs: 30_000,
 	fileLsAllMs: 3_600_000,
+	// Observed, not documented (§3 "Listings in general"): off unless asked, see OBSERVED_LIMITS.
+	listingsEveryMs: 0,
 	fileLsCap: 5000,
 	tokenTtlMs: 300_000,
 	endResultTtlMs: 7_200_000,
 	remoteFetchDelayMs: 2_000,
 };
+
+/**
+ * The documented limits plus the ones observed in the wild (§3 "Listings in general": one listing
+ * every 3 s in general). The CLI's `--real-limits`.
+ */
+export const OBSERVED_LIMITS: SimulatorLimits = { ...DEFAULT_LIMITS, listingsEveryMs: 3000 };
+
+/**
+ * Changes limits in place (the rate limiter reads the same object). Every value is a number
+ * >= 0; an unknown name is a typo, not a setting; undefined leaves the limit as it is.
+ */
+export function setLimits(limits: SimulatorLimits, changes: Partial<SimulatorLimits>): void {
+	const given = Object.entries(changes).filter(([, value]) => value !== undefined);
+	for (const [name, value] of given) {
+		if (!(name in DEFAULT_LIMITS)) throw new Error(`simulator: unknown limit ${name}`);
+		if (typeof value !== 'number' || !(value >= 0)) throw new Error(`simulator: limit ${name} must be a number >= 0`);
+	}
+	Object.assign(limits, Object.fromEntries(given));
+}
 
 const ONE_SECOND = 1000;
 export const ALL_FILES_FOLDER_ID = -1;
@@ -35,6 +56,7 @@ export class RateLimiter {
 	private readonly lastUserInfoByKey = new Map<string, number>();
 	private readonly lastUserInfoByIp = new Map<string, number>();
 	private readonly lastFileLs = new Map<string, number>();
+	private readonly lastListing = new Map<string, number>();
 
 	constructor(
 		private readonly limits: SimulatorLimits,
@@ -75,9 +97,14 @@ export class RateLimiter {
 		return undefined;
 	}
 
-	/** file/ls: 1 per folder per 30 s, and folder_id -1 (every file) 1 per hour (§2.4). */
+	/**
+	 * file/ls: the spacing of listings in general, then 1 per folder per 30 s, and folder_id -1
+	 * (every file) 1 per hour (§2.4, §3). Only an accepted call counts as the last one of either.
+	 */
 	checkFileLs(key: string, folderId: number): Refusal | undefined {
 		const now = this.now();
+		const spacing = this.listingTooSoon(key, now);
+		if (spacing) return spacing;
 		const slot = `${key}\u0000${folderId}`;
 		const interval =
 			folderId === ALL_FILES_FOLDER_ID ? this.limits.fileLsAllMs : this.limits.fileLsPerFolderMs;
@@ -85,7 +112,23 @@ export class RateLimiter {
 			return { reason: `file/ls folder ${folderId}`, message: REAL.flood };
 		}
 		this.lastFileLs.set(slot, now);
+		this.lastListing.set(key, now);
 		return undefined;
+	}
+
+	/** folder/ls: only the spacing of listings in general (§3 "Listings in general"). */
+	checkFolderLs(key: string): Refusal | undefined {
+		const now = this.now();
+		const spacing = this.listingTooSoon(key, now);
+		if (spacing) return spacing;
+		this.lastListing.set(key, now);
+		return undefined;
+	}
+
+	private listingTooSoon(key: string, now: number): Refusal | undefined {
+		if (this.limits.listingsEveryMs <= 0) return undefined;
+		if (!this.tooSoon(this.lastListing.get(key), this.limits.listingsEveryMs, now)) return undefined;
+		return { reason: 'listings spacing', message: REAL.flood };
 	}
 
 	reset(): void {
@@ -94,6 +137,7 @@ export class RateLimiter {
 		this.lastUserInfoByKey.clear();
 		this.lastUserInfoByIp.clear();
 		this.lastFileLs.clear();
+		this.lastListing.clear();
 	}
 
 	private tooSoon(last: number | undefined, intervalMs: number, now: number): boolean {

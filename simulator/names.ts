@@ -65,17 +65,29 @@ export function fileIdFromUrlOrId(urlOrId: string): string | undefined {
  * Characters 1fichier refuses in names (§5, rclone #3298 and its encoder): backslash, <, >, ",
  * ', $, backtick, acute accent, slash, and a leading space. The real reaction (strip, replace or
  * error) is unknown; the simulator refuses, so client-side encoding bugs show up in tests.
+ * Control characters (CR, LF, NUL… and DEL) and the names `.` and `..` are refused too: rclone
+ * encodes them before sending (§5), and a folder named `..` would turn a restore's local path
+ * against its user.
  * Returns a human description of the first problem, or undefined when the name is fine.
  */
 const RESERVED_CHARACTER = /[\\<>"'$`\u00b4/]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 export function reservedCharacterProblem(name: string): string | undefined {
+	if (name === '.' || name === '..') return `reserved name ${JSON.stringify(name)}`;
 	if (name.startsWith(' ')) return 'leading space';
+	const control = CONTROL_CHARACTER.exec(name);
+	if (control) return `control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 	const match = RESERVED_CHARACTER.exec(name);
 	return match ? `reserved character ${JSON.stringify(match[0])}` : undefined;
 }
 
-/** For names the user did not choose (remote fetches): reserved characters become `_`. */
+/** For names the user did not choose (remote fetches): refused characters become `_`, `.`/`..` too. */
 export function sanitizeName(name: string): string {
-	return name.replace(new RegExp(RESERVED_CHARACTER.source, 'g'), '_').replace(/^ +/, '');
+	const cleaned = name
+		.replace(new RegExp(RESERVED_CHARACTER.source, 'g'), '_')
+		.replace(new RegExp(CONTROL_CHARACTER.source, 'g'), '_')
+		.replace(/^ +/, '');
+	return cleaned === '.' || cleaned === '..' ? '_' : cleaned;
 }

@@ -76,7 +76,7 @@ export class RemoteRunner {
 
 	private async run(job: StoredRemoteJob): Promise<void> {
 		if (!this.stillListed(job)) return;
-		job.executionDate = formatParisDate(this.ctx().now());
+		job.executionDate = formatParisDate(this.ctx().clock.now());
 		const results: SimRemoteResult[] = [];
 		for (const url of job.urls) {
 			if (!this.stillListed(job)) return;

@@ -10,8 +10,8 @@ import { applyFault } from './faults-http';
 import { bearerKey, BodyTooLargeError, readSmallBody, sendJson, sendNotFound } from './http-util';
 import { INVENTED, REAL } from './messages';
 import { serveSharedFolder } from './shared-folders';
-import type { Fault, RequestLogEntry } from './types';
-import { handleEndPl, handleUploadCgi, type EndVariant } from './upload';
+import type { RequestLogEntry } from './types';
+import { handleEndPl, handleUploadCgi } from './upload';
 
 const API_PREFIX = '/v1/';
 const CONTROL_PREFIX = '/__simulator/';
@@ -33,11 +33,6 @@ export function createRequestListener(ctx: SimulatorContext, log?: (entry: Reque
 		}
 		void route(req, res, ctx, url).catch((error) => failRequest(res, error));
 	};
-}
-
-function endVariantOf(fault: Fault | undefined): EndVariant | undefined {
-	const kind = fault?.kind;
-	return kind === 'endHtml' || kind === 'endNoLinks' || kind === 'endSeveralLinks' || kind === 'endWithoutChecksum' ? kind : undefined;
 }
 
 function isNodePath(path: string): boolean {
@@ -73,11 +68,11 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: SimulatorCo
 			ctx.stats.countRefusal(ctx.now(), endpoint, 'fault: flood');
 			if (key && ctx.keys.has(key)) ctx.limiter.lock(key);
 		};
-		if ((await applyFault(fault, req, res, path, lockKey)) === 'answered') return;
+		if ((await applyFault(fault, req, res, path, { lockKey, stalls: ctx.stalls })) === 'answered') return;
 	}
 	if (isApi) return handleApi(req, res, ctx, endpoint);
 	if (path === '/upload.cgi') return handleUploadCgi(req, res, ctx, url.searchParams, fault);
-	if (path === '/end.pl') return handleEndPl(req, res, ctx, url.searchParams, endVariantOf(fault));
+	if (path === '/end.pl') return handleEndPl(req, res, ctx, url.searchParams, fault);
 	if (path.startsWith('/dl/') && (req.method === 'GET' || req.method === 'HEAD')) return serveDownload(req, res, ctx, path.slice(4), fault);
 	if (path.startsWith('/dir/')) return serveSharedFolder(req, res, ctx, `${ctx.publicUrl()}${path}`, url.searchParams);
 	sendNotFound(res);

@@ -9,13 +9,14 @@ import { BlobStore, whirlpoolReady } from './blobs';
 import type { SimulatorContext } from './context';
 import { TokenStore } from './download';
 import { FaultQueue } from './faults';
-import { DEFAULT_LIMITS, RateLimiter } from './limits';
+import { DEFAULT_LIMITS, RateLimiter, setLimits } from './limits';
 import { RemoteRunner } from './remote';
 import { seedDemo } from './seed';
+import { StalledConnections } from './stalls';
 import { createRequestListener } from './server';
 import { SimulatorStateStore } from './state';
 import { StatsRecorder } from './stats';
-import type { Simulator, SimulatorOptions } from './types';
+import type { Simulator, SimulatorClock, SimulatorOptions } from './types';
 import { UploadSessions } from './upload';
 
 /** An obviously fake key of the real shape: 32 chars of `[A-Za-z0-9-_=]` (§1 "Auth", JD). */
@@ -45,27 +46,33 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const ownsDataDir = options.dataDir === undefined;
 	const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), '1fichier-sim-'));
 	const now = () => Date.now();
+	const clock = offsetClock(options.clockOffsetMs ?? 0);
 	await whirlpoolReady;
 	const blobs = new BlobStore(dataDir, options.checksums ?? true);
-	const limits = { ...DEFAULT_LIMITS, ...options.limits };
+	const limits = { ...DEFAULT_LIMITS };
+	setLimits(limits, options.limits ?? {});
+	const stalls = new StalledConnections();
 	let publicUrl = '';
 	const ctx: SimulatorContext = {
-		state: new SimulatorStateStore(blobs, now),
+		state: new SimulatorStateStore(blobs, () => clock.now()),
 		blobs,
 		limits,
 		limiter: new RateLimiter(limits, timeScale, now),
-		faults: new FaultQueue(),
+		faults: new FaultQueue(() => stalls.releaseAll()),
 		stats: new StatsRecorder(),
 		tokens: new TokenStore(),
 		uploads: new UploadSessions(),
 		remote: new RemoteRunner(() => ctx),
-		account: { email: 'demo@simulator.invalid', offer: options.offer ?? 1, createdAt: now(), settings: { ...DEFAULT_ACCOUNT_SETTINGS } },
+		account: { email: 'demo@simulator.invalid', offer: options.offer ?? 1, createdAt: clock.now(), settings: { ...DEFAULT_ACCOUNT_SETTINGS } },
 		keys: new Set(options.keys ?? [DEMO_API_KEY]),
+		stalls,
 		now,
+		clock,
+		initial: { limits: { ...limits }, clockOffsetMs: clock.offsetMs() },
 		scaled: (ms) => ms * timeScale,
 		publicUrl: () => publicUrl,
 	};
-	if (options.seed === 'demo') seedDemo(ctx.state, now());
+	if (options.seed === 'demo') seedDemo(ctx.state, clock.now());
 
 	const server = createServer(createRequestListener(ctx, options.onRequest));
 	// Multi-GiB uploads take longer than Node's default 5 min request timeout.
@@ -77,6 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 	const close = () => {
 		closed ??= new Promise<void>((resolve) => {
 			ctx.remote.stop();
+			stalls.releaseAll();
 			server.close(() => {
 				if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
 				void blobs.close().then(resolve);
@@ -91,11 +99,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		baseUrl: `${publicUrl}/v1`,
 		port,
 		keys: [...ctx.keys],
-		clock: { now },
+		clock,
 		state: ctx.state,
 		faults: ctx.faults,
 		stats: ctx.stats,
 		resetLimits: () => ctx.limiter.reset(),
+		setLimits: (changes) => setLimits(ctx.limits, changes),
+		releaseStalled: () => stalls.releaseAll(),
 		close,
 	};
+}
+
+/** The simulator's clock: the host's, moved by an offset that can change while running. */
+function offsetClock(initialOffsetMs: number): SimulatorClock {
+	let offset = 0;
+	const clock: SimulatorClock = {
+		now: () => Date.now() + offset,
+		offsetMs: () => offset,
+		setOffsetMs: (offsetMs) => {
+			if (!Number.isFinite(offsetMs)) throw new Error('simulator: clock offset must be a number of ms');
+			offset = offsetMs;
+		},
+	};
+	clock.setOffsetMs(initialOffsetMs);
+	return clock;
 }

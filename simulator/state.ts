@@ -6,7 +6,7 @@ import { formatParisDate } from './dates';
 import { KoError } from './errors';
 import { INVENTED } from './messages';
 import { fileIdFromUrlOrId, fileUrl, newFileId, reservedCharacterProblem } from './names';
-import type { SimAcl, SimFile, SimFolder, SimRemoteJob, SimulatorState } from './types';
+import type { SeedFolder, SimAcl, SimFile, SimFolder, SimRemoteJob, SimulatorState } from './types';
 
 export const ROOT_FOLDER_ID = 0;
 /** Anonymous uploads (no Bearer on upload.cgi, §1 "Upload auth") live outside the account's tree. */
@@ -55,10 +55,17 @@ export class SimulatorStateStore implements SimulatorState {
 	private readonly folders = new Map<number, SimFolder>();
 	/** Insertion order = upload order; listings sort by date anyway. */
 	private readonly files = new Map<string, StoredFile>();
+	/**
+	 * Indexes by folder, so a listing or a mkdir costs the size of its folder, not of the account
+	 * (a tree of 10 000 files in 100 folders is listed folder by folder).
+	 */
+	private readonly filesByFolder = new Map<number, Set<StoredFile>>();
+	private readonly foldersByParent = new Map<number, Set<SimFolder>>();
 	private readonly jobs = new Map<number, StoredRemoteJob>();
 	private nextFolderId = FIRST_FOLDER_ID;
 	private nextJobId = 1_000_001;
 
+	/** `now` is the simulator's clock for dates (host clock + clockOffsetMs), not the rate limits'. */
 	constructor(
 		private readonly blobs: BlobStore,
 		private readonly now: () => number,
@@ -83,6 +90,16 @@ export class SimulatorStateStore implements SimulatorState {
 		// Ids grow by a small random step: clients must not assume consecutive ids.
 		this.nextFolderId += 1 + Math.floor(Math.random() * 40);
 		this.folders.set(folder.id, folder);
+		indexed(this.foldersByParent, parentId).add(folder);
+		return folder;
+	}
+
+	/** The folder at `path` (`a/b/c`) under `parentId`, creating what is missing. */
+	ensureFolderPath(parentId: number, path: string): SimFolder {
+		let folder = this.requireFolder(parentId);
+		for (const name of path.split('/').filter((part) => part !== '')) {
+			folder = this.childNamed(folder.id, name) ?? this.createFolder(folder.id, name);
+		}
 		return folder;
 	}
 
@@ -97,11 +114,20 @@ export class SimulatorStateStore implements SimulatorState {
 	}
 
 	listFolders(parentId: number): SimFolder[] {
-		return [...this.folders.values()].filter((folder) => folder.parentId === parentId);
+		// Creation order (ids only grow), whatever order folders were moved in.
+		return [...(this.foldersByParent.get(parentId) ?? [])].sort((a, b) => a.id - b.id);
 	}
 
 	childNamed(parentId: number, name: string): SimFolder | undefined {
-		return this.listFolders(parentId).find((folder) => folder.name === name);
+		for (const folder of this.foldersByParent.get(parentId) ?? []) if (folder.name === name) return folder;
+		return undefined;
+	}
+
+	/** folder/mv: the only way a folder changes parent, so the index follows. */
+	moveFolder(folder: SimFolder, parentId: number): void {
+		if (folder.parentId !== null) this.foldersByParent.get(folder.parentId)?.delete(folder);
+		folder.parentId = parentId;
+		indexed(this.foldersByParent, parentId).add(folder);
 	}
 
 	/** `a/b` for folder b inside a inside root; '' for root (file/info `path`, §2.4). */
@@ -122,7 +148,12 @@ export class SimulatorStateStore implements SimulatorState {
 	}
 
 	removeFolder(id: number): void {
+		const folder = this.folders.get(id);
+		if (!folder) return;
 		this.folders.delete(id);
+		if (folder.parentId !== null) this.foldersByParent.get(folder.parentId)?.delete(folder);
+		this.foldersByParent.delete(id);
+		this.filesByFolder.delete(id);
 	}
 
 	// ---- files -----------------------------------------------------------------------------
@@ -166,6 +197,40 @@ export class SimulatorStateStore implements SimulatorState {
 		}
 	}
 
+	/**
+	 * Bulk state for benchmarks and tests: each entry's folder path is created under `parentId` as
+	 * needed, then its files are added (given content) and `count` generated ones (`bytes` each;
+	 * one shared blob, or, with `distinct`, content and checksum of their own). Returns the folder
+	 * id of each path.
+	 */
+	seedTree(parentId: number, entries: SeedFolder[]): Record<string, number> {
+		const ids: Record<string, number> = {};
+		for (const entry of entries) {
+			const folder = this.ensureFolderPath(parentId, entry.path);
+			ids[entry.path] = folder.id;
+			for (const file of entry.files ?? []) this.addFile(folder.id, file.filename, file.content, { date: file.date, contentType: file.contentType });
+			if (entry.count) this.seedGenerated(folder, entry.path, entry);
+		}
+		return ids;
+	}
+
+	private seedGenerated(folder: SimFolder, path: string, entry: SeedFolder): void {
+		const count = entry.count ?? 0;
+		if (!entry.distinct) {
+			this.seedFiles(folder.id, count, { namePrefix: entry.namePrefix, bytes: entry.bytes, startDate: entry.startDate, stepMs: entry.stepMs });
+			return;
+		}
+		const stepMs = entry.stepMs ?? 1000;
+		const start = entry.startDate?.getTime() ?? this.now() - count * stepMs;
+		const width = String(count).length;
+		for (let i = 0; i < count; i++) {
+			const filename = `${entry.namePrefix ?? 'seed-'}${String(i + 1).padStart(width, '0')}.txt`;
+			// The path and name repeated: every file has its own bytes, so its own checksum.
+			const content = Buffer.alloc(entry.bytes ?? 16, `${path}/${filename}\n`);
+			this.storeFile({ folderId: folder.id, filename, blob: this.blobs.fromBuffer(content), createdAt: start + i * stepMs });
+		}
+	}
+
 	/** Registers a file over an existing blob (uploads, copies, remote fetches). */
 	storeFile(spec: NewFile): StoredFile {
 		const createdAt = spec.createdAt ?? this.now();
@@ -192,21 +257,36 @@ export class SimulatorStateStore implements SimulatorState {
 			removalCode: spec.removalCode ?? '',
 		};
 		this.files.set(id, file);
+		indexed(this.filesByFolder, file.folderId).add(file);
 		return file;
 	}
 
+	/**
+	 * file/cp: the copy shares the bytes (no byte copy; the blob is reference-counted) and keeps the
+	 * checksum 1fichier shows for the original; its `date` is the time of the copy.
+	 */
 	copyFile(file: StoredFile, folderId: number, filename = file.filename): StoredFile {
 		const copy = this.storeFile({ folderId, filename, blob: file.blob, contentType: file.contentType });
 		copy.description = file.description;
+		copy.checksum = file.checksum;
 		return copy;
 	}
 
+	/** file/mv: the only way a file changes folder, so the index follows. */
+	moveFile(file: StoredFile, folderId: number): void {
+		this.filesByFolder.get(file.folderId)?.delete(file);
+		file.folderId = folderId;
+		indexed(this.filesByFolder, folderId).add(file);
+	}
+
 	removeFile(file: StoredFile): void {
-		if (this.files.delete(file.id)) this.blobs.release(file.blob);
+		if (!this.files.delete(file.id)) return;
+		this.filesByFolder.get(file.folderId)?.delete(file);
+		this.blobs.release(file.blob);
 	}
 
 	listFiles(folderId: number): StoredFile[] {
-		return sortOldestFirst(this.allFiles().filter((file) => file.folderId === folderId));
+		return sortOldestFirst([...(this.filesByFolder.get(folderId) ?? [])]);
 	}
 
 	allFiles(): StoredFile[] {
@@ -267,6 +347,8 @@ export class SimulatorStateStore implements SimulatorState {
 	reset(): void {
 		this.folders.clear();
 		this.files.clear();
+		this.filesByFolder.clear();
+		this.foldersByParent.clear();
 		this.jobs.clear();
 		this.blobs.clear();
 		this.folders.set(ROOT_FOLDER_ID, {
@@ -276,6 +358,12 @@ export class SimulatorStateStore implements SimulatorState {
 			createDate: formatParisDate(this.now()),
 		});
 	}
+}
+
+function indexed<K, V>(index: Map<K, Set<V>>, key: K): Set<V> {
+	let set = index.get(key);
+	if (!set) index.set(key, (set = new Set()));
+	return set;
 }
 
 /** Oldest first; files of the same millisecond keep their upload order (Array.sort is stable). */

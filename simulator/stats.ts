@@ -4,6 +4,9 @@ export class StatsRecorder implements SimulatorStats {
 	requests = 0;
 	byEndpoint: Record<string, number> = {};
 	transfers: Record<string, number> = {};
+	uploadedFiles = 0;
+	uploadedBytes = 0;
+	downloadedBytes = 0;
 	floodEvents = 0;
 	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }> = [];
 
@@ -16,6 +19,15 @@ export class StatsRecorder implements SimulatorStats {
 		this.transfers[kind] = (this.transfers[kind] ?? 0) + 1;
 	}
 
+	countUploaded(sizes: number[]): void {
+		this.uploadedFiles += sizes.length;
+		for (const size of sizes) this.uploadedBytes += size;
+	}
+
+	countDownloaded(bytes: number): void {
+		this.downloadedBytes += bytes;
+	}
+
 	countRefusal(at: number, endpoint: string, reason: string): void {
 		this.floodEvents++;
 		this.rateLimitEvents.push({ at, endpoint, reason });
@@ -25,6 +37,9 @@ export class StatsRecorder implements SimulatorStats {
 		this.requests = 0;
 		this.byEndpoint = {};
 		this.transfers = {};
+		this.uploadedFiles = 0;
+		this.uploadedBytes = 0;
+		this.downloadedBytes = 0;
 		this.floodEvents = 0;
 		this.rateLimitEvents = [];
 	}

@@ -27,6 +27,14 @@ export interface SimulatorOptions {
 	checksums?: boolean;
 	/** Called once per answered request (API and node transfers, not control calls). Never gets headers. */
 	onRequest?: (entry: RequestLogEntry) => void;
+	/**
+	 * How far the simulator's clock runs ahead of the host's (negative: behind), in ms. Default 0.
+	 * Moves every date the simulator shows (upload `date`, `create_date`, remote job dates,
+	 * `stats_date`), not its rate limits or lifetimes. Tests of backups that compare local
+	 * modification times with upload dates use ±5 minutes. Settable later: `sim.clock.setOffsetMs`,
+	 * `POST /__simulator/clock`.
+	 */
+	clockOffsetMs?: number;
 }
 
 export interface RequestLogEntry {
@@ -51,6 +59,13 @@ export interface SimulatorLimits {
 	fileLsPerFolderMs: number;
 	/** file/ls with folder_id -1: 1 per hour (§2.4). */
 	fileLsAllMs: number;
+	/**
+	 * file/ls and folder/ls as one class of call, per key: at most one listing every this many ms,
+	 * on top of the per-folder limit (§3 "Listings in general": observed, one every 3 s). A listing
+	 * too soon answers 403 `Flood detected: IP Locked #374` without locking the key. Default 0
+	 * (off); `OBSERVED_LIMITS` and the CLI's `--real-limits` set 3000.
+	 */
+	listingsEveryMs: number;
 	/** file/ls returns at most this many items (§5). */
 	fileLsCap: number;
 	/** Download token lifetime, 5 min (§2.3). */
@@ -68,14 +83,26 @@ export interface Simulator {
 	baseUrl: string;
 	port: number;
 	keys: string[];
-	/** Real time; dates in answers use it. */
-	clock: { now(): number };
+	/** The simulator's clock: dates in answers use it (host time + offset, see `clockOffsetMs`). */
+	clock: SimulatorClock;
 	state: SimulatorState;
 	faults: FaultInjector;
 	stats: SimulatorStats;
 	/** Forget every rate-limit memory and lock (not part of state.reset()). */
 	resetLimits(): void;
+	/** Changes limits while running (e.g. `{ listingsEveryMs: 3000 }`); `/__simulator/reset` restores the start values. */
+	setLimits(limits: Partial<SimulatorLimits>): void;
+	/** Cuts every connection held by a stall fault (faults.clear(), reset and close() do it too). */
+	releaseStalled(): void;
 	close(): Promise<void>;
+}
+
+export interface SimulatorClock {
+	/** Epoch ms of the simulator's clock: `Date.now() + offsetMs()`. */
+	now(): number;
+	offsetMs(): number;
+	/** Ahead (+) or behind (−) the host by this many ms, from now on (files stored earlier keep their dates). */
+	setOffsetMs(offsetMs: number): void;
 }
 
 export interface SimulatorStats {
@@ -85,6 +112,11 @@ export interface SimulatorStats {
 	byEndpoint: Record<string, number>;
 	/** Byte transfers on the upload node and download host: 'upload.cgi', 'end.pl', 'download'. */
 	transfers: Record<string, number>;
+	/** Files stored by upload.cgi (each `file[]` part of a multi-file upload counts), and their bytes. */
+	uploadedFiles: number;
+	uploadedBytes: number;
+	/** Body bytes of downloads served to their end (Range requests count what they sent). */
+	downloadedBytes: number;
 	/** Times a flood/lock answer was sent (any rate-limit refusal or flood fault counts). */
 	floodEvents: number;
 	rateLimitEvents: Array<{ at: number; endpoint: string; reason: string }>;
@@ -100,6 +132,11 @@ export interface SimulatorState {
 		content: Buffer | string,
 		opts?: { date?: Date; contentType?: string },
 	): SimFile;
+	/**
+	 * Folders (paths under `parentId`, created as needed) and their files in one call; returns each
+	 * path's folder id. For benchmarks and tests that need a tree quickly.
+	 */
+	seedTree(parentId: number, entries: SeedFolder[]): Record<string, number>;
 	/** Fast bulk seeding; all files share one blob. Dates start at startDate and grow by stepMs (default 1000). */
 	seedFiles(
 		folderId: number,
@@ -121,6 +158,22 @@ export interface SimulatorState {
 	remoteJobs(): SimRemoteJob[];
 	/** Back to an empty root (files, folders, remote jobs). */
 	reset(): void;
+}
+
+export interface SeedFolder {
+	/** `a/b/c`, relative to the parent given to seedTree; '' = the parent itself. */
+	path: string;
+	/** Files with the given content. */
+	files?: Array<{ filename: string; content: Buffer | string; date?: Date; contentType?: string }>;
+	/** Generated files `<namePrefix><n>.txt` (default prefix `seed-`), `bytes` each (default 16). */
+	count?: number;
+	bytes?: number;
+	namePrefix?: string;
+	/** Generated files get content (and a checksum) of their own; default: one shared blob. */
+	distinct?: boolean;
+	/** Dates of the generated files: from startDate (default now − count × stepMs), stepMs apart (default 1000). */
+	startDate?: Date;
+	stepMs?: number;
 }
 
 export interface SimShare {
@@ -200,13 +253,20 @@ export type FaultKind =
 	| 'corruptUpload' // the next upload stores its first byte flipped (checksum of the stored bytes)
 	| 'wrongChecksum' // the next upload stores the right bytes but reports a wrong checksum
 	| 'corruptDownload' // the next download sends its first byte flipped
-	| 'endWithoutChecksum'; // the next end.pl answer has no `whirlpool` (file/info still has the checksum)
+	| 'endWithoutChecksum' // the next end.pl answer has no `whirlpool` (file/info still has the checksum)
+	// Stall faults (timeout tests): the request is accepted, then nothing more happens; the
+	// connection stays open until the client gives up, faults.clear(), a reset or close().
+	| 'stall' // no answer at all (any request; match it to an API path)
+	| 'stallUpload' // upload.cgi reads `afterBytes` of the body, then stops reading and never answers
+	| 'stallDownload' // the download sends its headers and `afterBytes` of the body, then nothing
+	| 'stallEndPl'; // end.pl never answers
 
 export interface Fault {
 	/**
 	 * Path substring, e.g. 'file/ls.cgi', 'upload.cgi', 'end.pl', '/dl/'. Absent = any request,
-	 * except for the integrity faults: '/upload.cgi' (corruptUpload, wrongChecksum), '/dl/'
-	 * (corruptDownload), '/end.pl' (endWithoutChecksum).
+	 * except for the integrity and transfer stall faults: '/upload.cgi' (corruptUpload,
+	 * wrongChecksum, stallUpload), '/dl/' (corruptDownload, stallDownload), '/end.pl'
+	 * (endWithoutChecksum, stallEndPl).
 	 */
 	match?: string;
 	kind: FaultKind;
@@ -216,6 +276,16 @@ export interface Fault {
 	message?: string;
 	/** For slow. */
 	delayMs?: number;
+	/**
+	 * Multi-file uploads: the file (its `filename`) that corruptUpload or wrongChecksum damages
+	 * (default the first file), or whose end.pl link endWithoutChecksum strips (default every link).
+	 */
+	filename?: string;
+	/**
+	 * stallUpload: body bytes read before reading stops; stallDownload: body bytes sent before
+	 * sending stops. Default half the body, at most 256 KiB.
+	 */
+	afterBytes?: number;
 	/** Applies to the next `times` matching requests (default 1), then is removed. */
 	times?: number;
 	/** Applies to every matching request until the faults are cleared (`times` is then ignored). */
@@ -224,6 +294,7 @@ export interface Fault {
 
 export interface FaultInjector {
 	add(fault: Fault): void;
+	/** Removes every armed fault and cuts the connections that stall faults hold open. */
 	clear(): void;
 	/** Number of fault applications still to come. */
 	pending(): number;

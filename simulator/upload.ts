@@ -60,9 +60,13 @@ interface ReceivedFile {
 interface ReceivedUpload {
 	fields: Map<string, string>;
 	files: ReceivedFile[];
+	/** More named file parts than MAX_FILES_PER_UPLOAD arrived: what was received is dropped. */
+	tooManyFiles: boolean;
 }
 
 const MAX_FIELD_BYTES = 64 * 1024;
+/** §5: at most 500 files per upload (DOC/SPEC3P). */
+export const MAX_FILES_PER_UPLOAD = 500;
 
 /** A text field is small: keep it in memory. */
 function fieldSink(name: string, fields: Map<string, string>): PartSink {
@@ -80,31 +84,67 @@ function fieldSink(name: string, fields: Map<string, string>): PartSink {
 	};
 }
 
-/** A file part streams to a new blob on disk (its first byte flipped under the corruptUpload fault). */
-function fileSink(headers: PartHeaders, received: ReceivedUpload, ctx: SimulatorContext, fault?: Fault): PartSink {
+/** Whether a fault aimed at one file of a multi-file upload (`filename`, default the first) hits this one. */
+function isTargetOf(fault: Fault | undefined, filename: string): boolean {
+	return fault?.filename === undefined || fault.filename === filename;
+}
+
+/** The corruptUpload fault flips one byte of one upload: the first byte of its target file. */
+class UploadCorruption {
+	private pending: boolean;
+
+	constructor(private readonly fault: Fault | undefined) {
+		this.pending = fault?.kind === 'corruptUpload';
+	}
+
+	apply(filename: string, chunk: Buffer): Buffer {
+		if (!this.pending || chunk.length === 0 || !isTargetOf(this.fault, filename)) return chunk;
+		this.pending = false;
+		return withFirstByteFlipped(chunk);
+	}
+}
+
+/** A file part streams to a new blob on disk. */
+function fileSink(headers: PartHeaders, received: ReceivedUpload, ctx: SimulatorContext, corruption: UploadCorruption): PartSink {
 	const file: ReceivedFile = { filename: headers.filename ?? '', contentType: headers.contentType, writer: ctx.blobs.writer() };
 	received.files.push(file);
-	let corrupt = fault?.kind === 'corruptUpload';
 	return {
-		write: (chunk) => {
-			if (!corrupt || chunk.length === 0) return file.writer.write(chunk);
-			corrupt = false;
-			return file.writer.write(withFirstByteFlipped(chunk));
-		},
+		write: (chunk) => file.writer.write(corruption.apply(file.filename, chunk)),
 		end: async () => {
 			file.blob = await file.writer.finish();
 		},
 	};
 }
 
+/**
+ * Past 500 named files the upload is refused as a whole (the real reaction is not documented):
+ * the files received so far are dropped at once and the rest of the body is read and forgotten,
+ * so disk use stays bounded and the client still gets an answer.
+ */
+async function refuseTooManyFiles(received: ReceivedUpload): Promise<PartSink> {
+	if (!received.tooManyFiles) {
+		received.tooManyFiles = true;
+		await discardReceived(received);
+		received.files = [];
+	}
+	return discardSink;
+}
+
 /** A part that is neither a known field nor a file: read and forget. */
 const discardSink: PartSink = { write() {}, end() {} };
 
 async function receiveUpload(req: IncomingMessage, boundary: string, ctx: SimulatorContext, fault?: Fault): Promise<ReceivedUpload> {
-	const received: ReceivedUpload = { fields: new Map(), files: [] };
+	const received: ReceivedUpload = { fields: new Map(), files: [], tooManyFiles: false };
+	const corruption = new UploadCorruption(fault);
+	let namedFiles = 0;
 	try {
 		await parseMultipart(req as AsyncIterable<Buffer>, boundary, (headers) => {
-			if (headers.filename !== undefined) return fileSink(headers, received, ctx, fault);
+			if (headers.filename !== undefined) {
+				// A browser's empty, nameless slot is not a file (isEmptyFormSlot).
+				if (headers.filename !== '') namedFiles++;
+				if (namedFiles > MAX_FILES_PER_UPLOAD || received.tooManyFiles) return refuseTooManyFiles(received);
+				return fileSink(headers, received, ctx, corruption);
+			}
 			if (headers.name) return fieldSink(headers.name, received.fields);
 			return discardSink;
 		});
@@ -177,12 +217,15 @@ export async function handleUploadCgi(
 		if (error instanceof MalformedMultipartError) return sendUploadError(res, 400, `Requête invalide / Bad request: ${error.message}`);
 		throw error;
 	}
+	if (received.tooManyFiles) {
+		return sendUploadError(res, 200, `Trop de fichiers / Too many files: at most ${MAX_FILES_PER_UPLOAD} files per upload`);
+	}
 	const files = received.files.filter((file) => !isEmptyFormSlot(file));
-	await discardReceived({ fields: received.fields, files: received.files.filter(isEmptyFormSlot) });
+	await discardReceived({ ...received, files: received.files.filter(isEmptyFormSlot) });
 	if (files.length === 0) return sendNoFile(res);
 	const problem = uploadProblem(files);
 	if (problem) {
-		await discardReceived({ fields: received.fields, files });
+		await discardReceived({ ...received, files });
 		return sendUploadError(res, 200, problem);
 	}
 	const anonymous = key === undefined;
@@ -198,7 +241,11 @@ export async function handleUploadCgi(
 			removalCode: anonymous ? newRemovalCode() : '',
 		}),
 	);
-	if (fault?.kind === 'wrongChecksum') for (const file of stored) file.checksum = wrongChecksum(file.checksum);
+	if (fault?.kind === 'wrongChecksum') {
+		const target = stored.find((file) => isTargetOf(fault, file.filename));
+		if (target) target.checksum = wrongChecksum(target.checksum);
+	}
+	ctx.stats.countUploaded(stored.map((file) => file.size));
 	session.result = { files: stored, anonymous, expiresAt: ctx.now() + ctx.scaled(ctx.limits.endResultTtlMs) };
 	res.writeHead(302, { Location: `/end.pl?xid=${session.id}`, 'Content-Length': '0' });
 	res.end();
@@ -246,20 +293,14 @@ function endResultHtml(files: StoredFile[]): string {
 }
 
 /**
- * What real clients met on end.pl (§2.2): the HTML page although JSON was asked (rclone #4382,
- * #7971), JSON with no link yet (#5152), or several links where one was expected; and links
- * without `whirlpool` (the checksum is "not available", §4).
+ * `GET /end.pl?xid=<id>`; the result expires after endResultTtlMs ("deleted 2 hours after the end").
+ * Links come in the order the files were sent. What real clients met (§2.2), as faults: the HTML
+ * page although JSON was asked (`endHtml`, rclone #4382, #7971), JSON with no link yet
+ * (`endNoLinks`, #5152), decoy links before the real ones (`endSeveralLinks`), and links without
+ * `whirlpool` (`endWithoutChecksum`: every link, or only the `filename` of the fault; §4).
  */
-export type EndVariant = 'endHtml' | 'endNoLinks' | 'endSeveralLinks' | 'endWithoutChecksum';
-
-/** `GET /end.pl?xid=<id>`; the result expires after endResultTtlMs ("deleted 2 hours after the end"). */
-export function handleEndPl(
-	req: IncomingMessage,
-	res: ServerResponse,
-	ctx: SimulatorContext,
-	query: URLSearchParams,
-	variant?: EndVariant,
-): void {
+export function handleEndPl(req: IncomingMessage, res: ServerResponse, ctx: SimulatorContext, query: URLSearchParams, fault?: Fault): void {
+	const variant = fault?.kind;
 	const session = ctx.uploads.get(query.get('xid') ?? '');
 	const result = session?.result;
 	if (!result || result.expiresAt <= ctx.now()) {
@@ -269,7 +310,9 @@ export function handleEndPl(
 	const answer = endResultJson(result.files);
 	if (variant === 'endNoLinks') answer.links = [];
 	if (variant === 'endSeveralLinks') answer.links.unshift(...decoyLinks(result.files));
-	if (variant === 'endWithoutChecksum') for (const link of answer.links) delete link.whirlpool;
+	if (variant === 'endWithoutChecksum') {
+		for (const link of answer.links) if (isTargetOf(fault, link.filename)) delete link.whirlpool;
+	}
 	sendJson(res, 200, answer);
 }
 

@@ -70,7 +70,7 @@ export function userInfo(call: ApiCall): Record<string, unknown> {
 		// cold_storage = every stored byte (rclone: used); hot_storage = bytes of CDN-enabled files.
 		hot_storage: hot,
 		cold_storage: used,
-		stats_date: formatParisDate(ctx.now()),
+		stats_date: formatParisDate(ctx.clock.now()),
 		allowed_cold_storage: COLD_STORAGE_QUOTA,
 		available_cold_storage: COLD_STORAGE_QUOTA,
 		available_storage: Math.max(0, COLD_STORAGE_QUOTA - used),

@@ -144,7 +144,7 @@ export function fileMv(call: ApiCall): Record<string, unknown> {
 	const files = urls.map((url) => ownFileByUrl(call, url));
 	if (rename !== undefined && rename === files[0].filename) throw new KoError(INVENTED.sameName);
 	for (const file of files) {
-		file.folderId = destination;
+		call.ctx.state.moveFile(file, destination);
 		if (rename !== undefined) file.filename = rename;
 	}
 	return {

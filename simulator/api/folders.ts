@@ -4,7 +4,7 @@ import { newShareId } from '../names';
 import { assertValidName, ROOT_FOLDER_ID } from '../state';
 import type { SimFolder, SimShare } from '../types';
 import type { ApiCall } from './call';
-import { flagOf, flagParam, intParam, isRecord, passwordParam, requiredInt, requiredString, stringParam } from './call';
+import { enforce, flagOf, flagParam, intParam, isRecord, passwordParam, requiredInt, requiredString, stringParam } from './call';
 import { fileListItem } from './files';
 
 function publicShare(folder: SimFolder): string | 0 {
@@ -18,6 +18,7 @@ function publicShare(folder: SimFolder): string | 0 {
  */
 export function folderLs(call: ApiCall): Record<string, unknown> {
 	const { state } = call.ctx;
+	enforce(call.ctx.limiter.checkFolderLs(call.key as string));
 	const folderId = intParam(call.body, 'folder_id') ?? ROOT_FOLDER_ID;
 	const folder = state.requireFolder(folderId);
 	const files = state.listFiles(folderId);
@@ -91,7 +92,7 @@ export function folderMv(call: ApiCall): Record<string, unknown> {
 	if (state.isSameOrDescendant(destination, folder.id)) throw new KoError(INVENTED.folderIntoItself);
 	const clash = state.childNamed(destination, folder.name);
 	if (clash && clash !== folder) throw new KoError(INVENTED.folderAlreadyExists);
-	folder.parentId = destination;
+	state.moveFolder(folder, destination);
 	return { status: 'OK', old_name: oldName, new_name: folder.name };
 }
 

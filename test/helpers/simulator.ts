@@ -15,13 +15,14 @@ export async function startTestSimulator(options: SimulatorOptions = {}): Promis
 
 /**
  * The node's "Rate Limits" options scaled like the simulator: the production defaults
- * (500 ms spacing, 30 s flood wait, 300 s budget) times the time scale.
+ * (500 ms spacing, 30 s flood wait, 300 s budget, 3 s between listings) times the time scale.
  */
 export function scaledRateLimits(timeScale = TEST_TIME_SCALE) {
 	return {
 		requestSpacingMs: Math.ceil(500 * timeScale),
 		floodWaitSeconds: 30 * timeScale,
 		maxRetryWaitSeconds: 300 * timeScale,
+		listingSpacingSeconds: 3 * timeScale,
 	};
 }
 

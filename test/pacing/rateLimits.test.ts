@@ -13,10 +13,13 @@ const sim = useTestSimulator();
 describe('rate limit settings', () => {
 	it('takes the defaults for unset values and converts seconds', () => {
 		expect(rateLimitsFromOptions({})).toEqual(DEFAULT_RATE_LIMITS);
-		expect(rateLimitsFromOptions({ requestSpacingMs: 800, floodWaitSeconds: 60, maxRetryWaitSeconds: 900 })).toEqual({
+		expect(
+			rateLimitsFromOptions({ requestSpacingMs: 800, floodWaitSeconds: 60, maxRetryWaitSeconds: 900, listingSpacingSeconds: 5 }),
+		).toEqual({
 			spacingMs: 800,
 			floodWaitMs: 60_000,
 			maxRetryWaitMs: 900_000,
+			listingSpacingMs: 5000,
 		});
 	});
 
@@ -28,6 +31,8 @@ describe('rate limit settings', () => {
 		['maxRetryWaitSeconds', -5, 'Max Wait on Rate Limits (Seconds)'],
 		['maxRetryWaitSeconds', Infinity, 'Max Wait on Rate Limits (Seconds)'],
 		['floodWaitSeconds', '30', 'Flood Wait (Seconds)'],
+		['listingSpacingSeconds', -1, 'Listing Spacing (Seconds)'],
+		['listingSpacingSeconds', 601, 'Listing Spacing (Seconds)'],
 	])('refuses %s = %p naming "%s"', (name, value, displayName) => {
 		expect(() => rateLimitsFromOptions({ [name]: value })).toThrow(`"Rate Limits → ${displayName}"`);
 	});

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 
-import type { Simulator } from '../../simulator';
-import { api, startRelaxed } from './helpers';
+import { parseParisDate, type Simulator } from '../../simulator';
+import { api, startRelaxed, uploadThroughNode } from './helpers';
 
 describe('simulator: file endpoints (§2.4)', () => {
 	let sim: Simulator;
@@ -227,5 +227,57 @@ describe('simulator: folder endpoints (§2.5)', () => {
 		expect(ls.json.sub_folders[0].id).toBe(folder.id);
 		expect((await api(sim, 'folder/ls.cgi', { folder_id: folder.id })).json.shared).toBe(answer.json.url);
 		expect((await api(sim, 'folder/share.cgi', { folder_id: folder.id, pass: '123' })).json.status).toBe('KO');
+	});
+});
+
+describe('simulator: folder/ls with files, file/cp of many links (§2.4, §2.5)', () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startRelaxed();
+	});
+	afterAll(() => sim.close());
+
+	it('folder/ls files:1 returns the folder files as file/ls items, beside sub_folders', async () => {
+		const folder = sim.state.createFolder(0, 'both');
+		const sub = sim.state.createFolder(folder.id, 'inner');
+		sim.state.addFile(folder.id, 'old.txt', 'old', { date: new Date(Date.now() - 60_000) });
+		sim.state.addFile(folder.id, 'new.txt', 'new');
+		sim.state.addFile(sub.id, 'deeper.txt', 'not listed: not recursive');
+		const folderLs = await api(sim, 'folder/ls.cgi', { folder_id: folder.id, files: 1 });
+		const fileLs = await api(sim, 'file/ls.cgi', { folder_id: folder.id });
+		expect(folderLs.json.sub_folders).toEqual([{ id: sub.id, name: 'inner', create_date: sub.createDate, pass: 0 }]);
+		expect(folderLs.json.items).toEqual(fileLs.json.items);
+		expect(folderLs.json.items.map((item: { filename: string }) => item.filename)).toEqual(['new.txt', 'old.txt']);
+		expect(folderLs.json).toMatchObject({ files: 2, size: 6 });
+	});
+
+	it('file/cp copies 200 links in one call: copied, from_url/to_url in order, shared bytes, same checksum, copy-time date', async () => {
+		const source = sim.state.createFolder(0, 'cp-source');
+		const target = sim.state.createFolder(0, 'cp-target');
+		const longAgo = new Date('2024-01-02T03:04:05Z');
+		const originals = Array.from({ length: 200 }, (_, index) => sim.state.addFile(source.id, `f${index}.txt`, `content ${index}`, { date: longAgo }));
+		// A checksum 1fichier showed wrongly stays what the copy shows too.
+		sim.faults.add({ kind: 'wrongChecksum' });
+		const [lying] = await uploadThroughNode(sim, [{ filename: 'lying.bin', content: 'bytes' }], { fields: { did: String(source.id) } });
+		const urls = [...originals.map((file) => file.url), lying.download];
+		const before = Date.now();
+		const answer = await api(sim, 'file/cp.cgi', { urls, folder_id: target.id });
+		expect(answer.json).toMatchObject({ status: 'OK', copied: 201 });
+		expect(answer.json.urls.map((pair: { from_url: string }) => pair.from_url)).toEqual(urls);
+		const copies = sim.state.listFiles(target.id);
+		expect(copies).toHaveLength(201);
+		for (const { from_url: from, to_url: to } of answer.json.urls as Array<{ from_url: string; to_url: string }>) {
+			const original = sim.state.findFile(from)!;
+			const copy = sim.state.findFile(to)!;
+			expect(to).not.toBe(from);
+			expect(copy).toMatchObject({ filename: original.filename, size: original.size, checksum: original.checksum, folderId: target.id });
+			// No byte copy: both links read the same stored bytes.
+			expect(sim.state.filePath(to)).toBe(sim.state.filePath(from));
+			expect(parseParisDate(copy.date)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+		}
+		expect(sim.state.findFile(answer.json.urls[200].to_url)?.checksum).toBe(lying.whirlpool);
+		// Removing the original keeps the copy's bytes.
+		await api(sim, 'file/rm.cgi', { files: [{ url: originals[0].url }] });
+		expect(sim.state.readFile(answer.json.urls[0].to_url).toString()).toBe('content 0');
 	});
 });

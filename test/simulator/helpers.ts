@@ -151,6 +151,15 @@ export async function uploadThroughNode(
 	return JSON.parse(end.body.toString()).links;
 }
 
+/** A call to the out-of-process control API (`/__simulator/<action>`): GET without a body, POST with one. */
+export async function control(sim: Simulator, action: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+	const response = await fetch(`${sim.url}/__simulator/${action}`, {
+		method: body === undefined ? 'GET' : 'POST',
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	return { status: response.status, json: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `check` returns a value (or the deadline passes). */

@@ -1,5 +1,5 @@
-import { startSimulator } from '../../simulator';
-import { api, sleep, startRelaxed } from './helpers';
+import { DEFAULT_LIMITS, OBSERVED_LIMITS, startSimulator } from '../../simulator';
+import { api, control, sleep, startRelaxed } from './helpers';
 
 const FLOOD = { status: 'KO', message: 'Flood detected: IP Locked #374' };
 
@@ -45,6 +45,60 @@ describe('simulator: rate limits (§3)', () => {
 			expect((await api(sim, 'file/ls.cgi', { folder_id: -1 })).status).toBe(200);
 			await sleep(320);
 			expect((await api(sim, 'file/ls.cgi', { folder_id: -1 })).status).toBe(403);
+		} finally {
+			await sim.close();
+		}
+	});
+
+	it('spaces listings in general when listingsEveryMs is set: file/ls and folder/ls as one class, per key', async () => {
+		// 3 000 × 0.1 = 300 ms between any two listings; per-folder limit and general pacing out of the way.
+		const sim = await startSimulator({ timeScale: 0.1, keys: ['KEY-ONE', 'KEY-TWO'], limits: { requestsPerSecond: 1000, fileLsPerFolderMs: 0, listingsEveryMs: 3000 } });
+		const as = (key: string) => ({ key });
+		try {
+			const folder = sim.state.createFolder(0, 'spaced');
+			expect((await api(sim, 'folder/ls.cgi', { folder_id: 0 }, as('KEY-ONE'))).status).toBe(200);
+			// Another folder, another endpoint: still a listing too soon.
+			const tooSoon = await api(sim, 'file/ls.cgi', { folder_id: folder.id }, as('KEY-ONE'));
+			expect(tooSoon.status).toBe(403);
+			expect(tooSoon.json).toEqual(FLOOD);
+			// The other key lists freely, and the refused key is not locked for other calls.
+			expect((await api(sim, 'file/ls.cgi', { folder_id: folder.id }, as('KEY-TWO'))).status).toBe(200);
+			expect((await api(sim, 'remote/ls.cgi', {}, as('KEY-ONE'))).status).toBe(200);
+			await sleep(320);
+			expect((await api(sim, 'file/ls.cgi', { folder_id: folder.id }, as('KEY-ONE'))).status).toBe(200);
+			expect((await api(sim, 'folder/ls.cgi', { folder_id: folder.id }, as('KEY-ONE'))).status).toBe(403);
+			expect(sim.stats.byEndpoint).toMatchObject({ 'folder/ls.cgi': 2, 'file/ls.cgi': 3 });
+			expect(sim.stats.rateLimitEvents.map((event) => `${event.endpoint} ${event.reason}`)).toEqual([
+				'file/ls.cgi listings spacing',
+				'folder/ls.cgi listings spacing',
+			]);
+		} finally {
+			await sim.close();
+		}
+	});
+
+	it('has no general listing spacing by default; OBSERVED_LIMITS, setLimits and /__simulator/limits turn it on', async () => {
+		expect(DEFAULT_LIMITS.listingsEveryMs).toBe(0);
+		expect(OBSERVED_LIMITS).toEqual({ ...DEFAULT_LIMITS, listingsEveryMs: 3000 });
+		const sim = await startSimulator({ timeScale: 0.1, limits: { requestsPerSecond: 1000, fileLsPerFolderMs: 0 } });
+		try {
+			const listings = async () => [(await api(sim, 'folder/ls.cgi', {})).status, (await api(sim, 'file/ls.cgi', {})).status];
+			expect(await listings()).toEqual([200, 200]);
+			sim.setLimits({ listingsEveryMs: 3000 });
+			await sleep(320);
+			expect(await listings()).toEqual([200, 403]);
+			sim.setLimits({ listingsEveryMs: 0 });
+			expect(await listings()).toEqual([200, 200]);
+			expect((await control(sim, 'limits', { listingsEveryMs: 3000 })).json.limits.listingsEveryMs).toBe(3000);
+			await sleep(320);
+			expect(await listings()).toEqual([200, 403]);
+			expect((await control(sim, 'state')).json.limits.listingsEveryMs).toBe(3000);
+			expect((await control(sim, 'limits', { listingsEvery: 3000 })).status).toBe(400);
+			expect((await control(sim, 'limits', { listingsEveryMs: -1 })).status).toBe(400);
+			expect(() => sim.setLimits({ listingsEveryMs: Number.NaN })).toThrow(/listingsEveryMs/);
+			// A reset goes back to the limits the simulator started with.
+			await control(sim, 'reset', {});
+			expect(await listings()).toEqual([200, 200]);
 		} finally {
 			await sim.close();
 		}

@@ -58,7 +58,7 @@ describe('simulator: broken clients', () => {
 
 describe('simulator CLI arguments', () => {
 	it('defaults to port 8765, demo seed, no keys (→ demo key)', () => {
-		expect(parseCliArguments([], {})).toEqual({ port: 8765, host: '127.0.0.1', seed: 'demo', timeScale: 1, keys: [], quiet: false, checksums: true });
+		expect(parseCliArguments([], {})).toEqual({ port: 8765, host: '127.0.0.1', seed: 'demo', timeScale: 1, keys: [], quiet: false, checksums: true, limits: {}, clockOffsetMs: 0 });
 		expect(parseCliArguments(['--no-checksums'], {})).toMatchObject({ checksums: false });
 	});
 
@@ -69,5 +69,11 @@ describe('simulator CLI arguments', () => {
 		);
 		expect(options).toMatchObject({ port: 9000, seed: 'empty', timeScale: 0.5, dataDir: '/tmp/x', keys: ['k1', 'k2'] });
 		expect(parseCliArguments([], { SIMULATOR_PORT: '7000', SIMULATOR_KEYS: ' a , b ' })).toMatchObject({ port: 7000, keys: ['a', 'b'] });
+	});
+
+	it('turns the observed listing spacing on with --real-limits or --listings-every-ms, and skews the clock with --clock-offset-ms', () => {
+		expect(parseCliArguments(['--real-limits'], {})).toMatchObject({ limits: { listingsEveryMs: 3000 } });
+		expect(parseCliArguments(['--real-limits', '--listings-every-ms', '500'], {})).toMatchObject({ limits: { listingsEveryMs: 500 } });
+		expect(parseCliArguments(['--clock-offset-ms=-300000'], {})).toMatchObject({ clockOffsetMs: -300_000, limits: {} });
 	});
 });

@@ -1,6 +1,6 @@
 import { formatParisDate, parseParisDate } from '../../simulator/dates';
 import { boundaryOf, MalformedMultipartError, parseMultipart, type PartHeaders } from '../../simulator/multipart';
-import { fileIdFromUrl, reservedCharacterProblem } from '../../simulator/names';
+import { fileIdFromUrl, reservedCharacterProblem, sanitizeName } from '../../simulator/names';
 
 describe('dates in Europe/Paris (§2 conventions)', () => {
 	it('formats winter (+1) and summer (+2) times', () => {
@@ -33,6 +33,19 @@ describe('names and links (§2, §5)', () => {
 			expect(reservedCharacterProblem(name)).toBeDefined();
 		}
 		expect(reservedCharacterProblem('normal name (1) é.txt')).toBeUndefined();
+	});
+
+	it('flags control characters and the names . and ..', () => {
+		expect(reservedCharacterProblem('a\rb')).toBe('control character U+000D');
+		expect(reservedCharacterProblem('a\nb')).toBe('control character U+000A');
+		expect(reservedCharacterProblem('a\u0000b')).toBe('control character U+0000');
+		expect(reservedCharacterProblem('tab\there')).toBeDefined();
+		expect(reservedCharacterProblem('del\u007f')).toBeDefined();
+		expect(reservedCharacterProblem('.')).toBe('reserved name "."');
+		expect(reservedCharacterProblem('..')).toBe('reserved name ".."');
+		for (const fine of ['...', '.hidden', 'a..b', 'trailing.']) expect(reservedCharacterProblem(fine)).toBeUndefined();
+		expect(sanitizeName('..')).toBe('_');
+		expect(sanitizeName('a\r\nb')).toBe('a__b');
 	});
 });
 
@@ -76,6 +89,38 @@ describe('streaming multipart parser', () => {
 			const chunks: Buffer[] = [];
 			for (let at = 0; at < body.length; at += size) chunks.push(body.subarray(at, at + size));
 			expect(await parse(chunks)).toEqual(whole);
+		}
+	});
+
+	it('gives the same parts when the body is cut in two at any byte', async () => {
+		const whole = await parse([body]);
+		for (let at = 0; at <= body.length; at++) expect(await parse([body.subarray(0, at), body.subarray(at)])).toEqual(whole);
+	});
+
+	it('reads hundreds of parts whatever the chunk edges, data that nearly matches the boundary included', async () => {
+		// Part data holds every prefix of the delimiter, so a boundary may seem to start at any chunk edge.
+		const delimiter = `\r\n--${boundary}`;
+		const contents = Array.from({ length: 300 }, (_, index) =>
+			Buffer.from(`${index}:${delimiter.slice(0, 1 + (index % (delimiter.length - 1)))}|${'x'.repeat(index % 50)}`),
+		);
+		const many = Buffer.concat([
+			...contents.map((content, index) =>
+				Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file[]"; filename="f${index}"\r\n\r\n`), content, Buffer.from('\r\n')]),
+			),
+			Buffer.from(`--${boundary}--\r\n`),
+		]);
+		let seed = 7;
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+		for (const maxChunk of [1, 3, 17, 64, 1000, many.length]) {
+			const chunks: Buffer[] = [];
+			for (let at = 0; at < many.length; ) {
+				const size = 1 + Math.floor(random() * maxChunk);
+				chunks.push(many.subarray(at, at + size));
+				at += size;
+			}
+			const parts = await parse(chunks);
+			expect(parts.map((part) => part.headers.filename)).toEqual(contents.map((_, index) => `f${index}`));
+			expect(parts.map((part) => part.data)).toEqual(contents.map((content) => content.toString('latin1')));
 		}
 	});
 

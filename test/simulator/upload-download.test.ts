@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 
 import type { Simulator } from '../../simulator';
 import { opensslWhirlpool, opensslWhirlpools } from '../helpers/whirlpool';
-import { api, DEMO_API_KEY, multipartBody, postUpload, rawRequest, sleep, startRelaxed, uploadThroughNode } from './helpers';
+import { api, DEMO_API_KEY, eventually, multipartBody, postUpload, rawRequest, sleep, startRelaxed, uploadThroughNode } from './helpers';
 
 describe('simulator: 3-step upload (§2.2)', () => {
 	let sim: Simulator;
@@ -319,6 +319,18 @@ describe('simulator: download tokens (§2.3)', () => {
 		const answer = await api(sim, 'download/get_token.cgi', { url: 'https://1fichier.com/?aaaaaaaaaaaaaaaaaaaa' });
 		expect(answer.status).toBe(404);
 		expect(answer.json).toEqual({ status: 'KO', message: 'Resource not found #469' });
+	});
+
+	it('counts the body bytes of downloads served to their end, Range included', async () => {
+		const file = sim.state.addFile(0, 'counted.bin', randomBytes(50_000));
+		const token = await api(sim, 'download/get_token.cgi', { url: file.url });
+		sim.stats.reset();
+		await rawRequest(token.json.url, {});
+		await rawRequest(token.json.url, { headers: { Range: 'bytes=0-999' } });
+		await rawRequest(token.json.url, { method: 'HEAD' });
+		// Counted once the server's side of the pipe ends, which may be just after the client's.
+		await eventually(() => (sim.stats.downloadedBytes === 51_000 ? true : undefined));
+		expect(sim.stats.transfers.download).toBe(2);
 	});
 
 	it('does not count byte transfers as API requests', async () => {

@@ -28,6 +28,15 @@ export const rateLimitsOption: INodeProperties = {
 			description: 'How long to pause the key after 1fichier answers "Flood detected" or "Locked" (doubles on each repeat)',
 		},
 		{
+			displayName: 'Listing Spacing (Seconds)',
+			name: 'listingSpacingSeconds',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 600, numberPrecision: 2 },
+			default: 3, // DEFAULT_RATE_LIMITS.listingSpacingMs
+			description:
+				'Minimum time between two folder listings with this key, whatever the folder. 1fichier seems to allow one listing every 3 s overall, besides one listing of a given folder per 30 s.',
+		},
+		{
 			displayName: 'Max Wait on Rate Limits (Seconds)',
 			name: 'maxRetryWaitSeconds',
 			type: 'number',

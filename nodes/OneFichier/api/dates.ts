@@ -168,3 +168,19 @@ export function dateInName(name: string, timeZone: string): number | undefined {
 	}
 	return undefined;
 }
+
+/**
+ * The earliest instant a 1fichier date may stand for (epoch ms), or undefined. Dates are whole
+ * seconds of Paris wall time, so the real instant is within the second after it; on the night
+ * clocks go back, 02:00–02:59 happen twice and the first pass is taken. A decision "not changed
+ * since its copy was made" must use this earliest reading, never a later one.
+ */
+export function earliestParisInstant(date: string | undefined): number | undefined {
+	const parsed = parseParisDate(date);
+	if (parsed === undefined) return undefined;
+	const text = normaliseDate(date) ?? '';
+	const time = text.slice(11);
+	// parseParisDate reads the repeated hour as its second pass (winter time), one hour later.
+	const repeated = time >= '02:00:00' && time < '03:00:00' && isFallBackDay(text);
+	return repeated ? parsed - 3_600_000 : parsed;
+}

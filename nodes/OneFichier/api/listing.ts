@@ -1,11 +1,13 @@
 /**
  * Listing a folder's files with file/ls: one call, paced per folder (1fichier allows one listing
- * of a folder per 30 s), and the walk past the 5,000-item cap.
+ * of a folder per 30 s) and among all listings of the key (Rate Limits → Listing Spacing), and the
+ * walk past the 5,000-item cap.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { getClock } from '../installation/clock';
-import { claimListing, markListed } from '../pacing/listingGate';
+import { claimListing, markListed, waitListingTurn } from '../pacing/listingGate';
+import { rateLimitsOf } from '../pacing/rateLimits';
 import { cancelSignalOf } from './context';
 import { getOneFichierCredentials } from './credentials';
 import { shiftDate } from './dates';
@@ -39,6 +41,7 @@ export async function listFolderFiles(
 		);
 		await clock.sleep(waitMs, cancelSignalOf(ctx));
 	}
+	await waitListingTurn(credentials, rateLimitsOf(ctx).listingSpacingMs, cancelSignalOf(ctx), ctx.logger);
 	const body: { folder_id: number; sent_before?: string; sent_after?: string } = { folder_id: folderId };
 	if (window.sentBefore) body.sent_before = window.sentBefore;
 	if (window.sentAfter) body.sent_after = window.sentAfter;

@@ -8,6 +8,7 @@ import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { getClock } from '../installation/clock';
 import { pacerFor } from '../pacing/pacers';
 import { rateLimitsOf } from '../pacing/rateLimits';
+import { noteCall } from './callCounter';
 import type { OneFichierContext } from './context';
 import { cancelSignalOf, throwIfCancelled } from './context';
 import type { OneFichierCredentials } from './credentials';
@@ -51,6 +52,7 @@ export async function apiRequest<E extends Endpoint>(
 
 	for (let attempt = 0; ; attempt++) {
 		await pacer.waitTurn(settings.spacingMs, signal);
+		noteCall(ctx, endpoint);
 		const outcome = await sendJson(ctx, credentials, endpoint, body);
 		if (!outcome.failure) return outcome.body as ResponseOf<E>;
 

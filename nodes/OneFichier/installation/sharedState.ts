@@ -145,6 +145,14 @@ export class SharedState {
 		return Number(answer);
 	}
 
+	/**
+	 * Reserves the next listing of any folder with this key: `spacingMs` after the previous
+	 * reservation and after any flood pause (1fichier's general listing limit, API reference §3).
+	 */
+	async reserveListingSlot(keyId: string, spacingMs: number): Promise<{ at: number; waitMs: number }> {
+		return await this.reserve([this.key(keyId, 'ls-any'), this.key(keyId, 'pause')], spacingMs, this.extraLifetimeMs);
+	}
+
 	/** Reserves the next listing of a folder: `intervalMs` after the previous one (claimed or done). */
 	async claimListing(keyId: string, folderId: number, intervalMs: number): Promise<number> {
 		return (await this.reserve([this.key(keyId, `ls:${folderId}`)], intervalMs, LISTING_LIFETIME_MS)).waitMs;

@@ -3,6 +3,10 @@
  * keeps each folder's last listing time in its state (survives restarts) and, here, per API key
  * for the whole n8n process — in queue mode for every process of the installation, through n8n's
  * Redis — so a manual test run, the active trigger and the workers do not collide on one folder.
+ *
+ * Listings of any folders are also spaced as one class of call (`waitListingTurn`): 1fichier seems
+ * to allow one listing every 3 s in general (§3, "Listings in general"), the Rate Limits option's
+ * "Listing Spacing".
  */
 import type { Logger } from 'n8n-workflow';
 
@@ -12,6 +16,8 @@ import type { KeyIdentity } from './keyId';
 import { keyIdOf } from './keyId';
 
 const lastListings = new Map<string, number>();
+/** Per key: the start reserved for the latest listing of any folder (this process's own pacing). */
+const listingTurns = new Map<string, number>();
 
 function slot(keyId: string, folderId: number): string {
 	return `${keyId}:${folderId}`;
@@ -72,7 +78,33 @@ export async function markListed(
 	await withSharedState(logger, async (state) => await state.markListed(keyId, folderId, ageMs), () => undefined);
 }
 
+/**
+ * Waits for this key's next listing turn: `spacingMs` after the previous listing of any folder (and,
+ * in queue mode, after any flood pause of the key). Returns how long it waited.
+ */
+export async function waitListingTurn(
+	credentials: KeyIdentity,
+	spacingMs: number,
+	signal?: AbortSignal,
+	logger?: Logger,
+): Promise<number> {
+	const keyId = keyIdOf(credentials.baseUrl, credentials.apiKey);
+	const waitMs = await withSharedState(
+		logger,
+		async (state) => (await state.reserveListingSlot(keyId, spacingMs)).waitMs,
+		() => {
+			const now = getClock().now();
+			const at = Math.max(now, (listingTurns.get(keyId) ?? Number.NEGATIVE_INFINITY) + spacingMs);
+			listingTurns.set(keyId, at);
+			return at - now;
+		},
+	);
+	if (waitMs > 0) await getClock().sleep(waitMs, signal);
+	return Math.max(0, waitMs);
+}
+
 /** For tests only. */
 export function clearListingGateForTesting(): void {
 	lastListings.clear();
+	listingTurns.clear();
 }

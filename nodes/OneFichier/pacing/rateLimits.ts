@@ -14,17 +14,24 @@ export interface RateLimitSettings {
 	floodWaitMs: number;
 	/** Total time one call may spend waiting on rate limits and server errors before failing. */
 	maxRetryWaitMs: number;
+	/**
+	 * Minimum time between the starts of two listings (folder/ls, file/ls) of any folders with the
+	 * same key. An rclone maintainer observed "a limit of 1 directory listing every 3 seconds in
+	 * general" (API reference section 3, "Listings in general"), on top of the 30 s per folder.
+	 */
+	listingSpacingMs: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 	spacingMs: 500,
 	floodWaitMs: 30_000,
 	maxRetryWaitMs: 300_000,
+	listingSpacingMs: 3000,
 };
 
 /** One setting of the "Rate Limits" option: its name in workflow JSON, as the editor shows it, and its range. */
 export interface RateLimitRange {
-	name: 'requestSpacingMs' | 'floodWaitSeconds' | 'maxRetryWaitSeconds';
+	name: 'requestSpacingMs' | 'floodWaitSeconds' | 'maxRetryWaitSeconds' | 'listingSpacingSeconds';
 	displayName: string;
 	min: number;
 	max: number;
@@ -42,6 +49,7 @@ export const RATE_LIMIT_RANGES: readonly RateLimitRange[] = [
 	{ name: 'requestSpacingMs', displayName: 'Request Spacing (Ms)', min: 0, max: 60_000, unitMs: 1, setting: 'spacingMs' },
 	{ name: 'floodWaitSeconds', displayName: 'Flood Wait (Seconds)', min: 0.01, max: 3600, unitMs: 1000, setting: 'floodWaitMs' },
 	{ name: 'maxRetryWaitSeconds', displayName: 'Max Wait on Rate Limits (Seconds)', min: 0, max: 86_400, unitMs: 1000, setting: 'maxRetryWaitMs' },
+	{ name: 'listingSpacingSeconds', displayName: 'Listing Spacing (Seconds)', min: 0, max: 600, unitMs: 1000, setting: 'listingSpacingMs' },
 ];
 
 /** A setting outside its range, named as the editor shows it. */

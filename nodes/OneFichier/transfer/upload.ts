@@ -10,6 +10,7 @@ import type { MultipartBody } from './byteClient';
 import { readSmallBody, sendBytes } from './byteClient';
 import type { ApiFailure } from '../api/errors';
 import { messageFromBody, toNodeApiError } from '../api/errors';
+import { noteCall } from '../api/callCounter';
 import { apiRequest } from '../api/request';
 import { endPlDelay, RetryBudget, UPLOAD_ATTEMPTS } from '../api/retryPolicy';
 import { rateLimitsOf } from '../pacing/rateLimits';
@@ -122,6 +123,7 @@ async function postMultipart(
 	const counted = fileStream.pipe(progressLogger(ctx, source));
 	fileStream.on('error', (error) => counted.destroy(error));
 	const body: MultipartBody = { head, file: counted, tail };
+	noteCall(ctx, 'upload.cgi');
 	try {
 		const response = await sendBytes(ctx, {
 			method: 'POST',
@@ -235,6 +237,7 @@ interface EndPlAnswer {
 
 async function askEndPl(ctx: IExecuteFunctions, nodeBase: string, uploadId: string): Promise<EndPlAnswer> {
 	let response: { statusCode: number; body: unknown };
+	noteCall(ctx, 'end.pl');
 	try {
 		response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, {
 			method: 'GET',
