@@ -1,80 +1,75 @@
 /**
- * Which remote file goes where on disk: each remote path decoded and checked (backup/localPath.ts);
- * of several copies under one local path (same-named uploads in a folder, or names that decode
- * alike) the newest by 1fichier's upload date wins and the others are reported; a file whose path
+ * Which remote file goes where on disk. The remote tree is read with the backup's walk
+ * (backup/remoteTree.ts, names read back through the look-alike table); each decoded name is
+ * checked (backup/localPath.ts) and a folder whose name is refused is not entered, so nothing below
+ * it can be written. Of several copies under one local path (same-named uploads in a folder, or
+ * names that decode alike) the newest upload wins and the others are reported; a file whose path
  * is also a folder of the tree is refused.
  */
-import path from 'path';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { parseParisDate } from '../api/dates';
-import { localPathOf } from './localPath';
-
-/** A file of the remote tree: the names of the folders below the restored one, and the file. */
-export interface RemoteTreeFile {
-	folderNames: string[];
-	url: string;
-	filename: string;
-	size?: number;
-	/** 1fichier's upload date (Paris time), as listed. */
-	date?: string;
-	checksum?: string;
-}
+import { localNameProblem } from './localPath';
+import type { RemoteFile } from './remoteTree';
+import { joinPath, walkRemoteTree } from './remoteTree';
 
 export interface PlannedFile {
-	/** Relative to the target directory, with the local separator. */
-	relative: string;
-	parts: string[];
-	remote: RemoteTreeFile;
+	/** Slash-separated local path below the target directory; every step checked. */
+	path: string;
+	remote: RemoteFile;
 	/** Older copies under the same local path, not restored. */
-	superseded: RemoteTreeFile[];
+	superseded: RemoteFile[];
 }
 
-export interface RefusedFile {
-	/** The remote path below the restored folder, as 1fichier names it. */
-	remotePath: string;
+export interface RefusedEntry {
+	/** The local path of its folder, then its name as 1fichier holds it. */
+	path: string;
 	reason: string;
+	folder: boolean;
+	url?: string;
 }
 
 export interface RestorePlan {
 	files: PlannedFile[];
-	refused: RefusedFile[];
+	refused: RefusedEntry[];
+	/** Files listed, refused ones included (a refused folder counts as one entry: it is not listed). */
+	seen: number;
 }
 
-export const remotePathOf = (file: RemoteTreeFile) => [...file.folderNames, file.filename].join('/');
-
-/** Newest upload first; the listing order (newest first too) breaks ties. */
-function newerFirst(a: RemoteTreeFile, b: RemoteTreeFile): number {
-	return (parseParisDate(b.date) ?? -Infinity) - (parseParisDate(a.date) ?? -Infinity);
-}
-
-export function planRestore(tree: RemoteTreeFile[]): RestorePlan {
-	const refused: RefusedFile[] = [];
-	const byPath = new Map<string, { parts: string[]; copies: RemoteTreeFile[] }>();
-	for (const file of tree) {
-		const local = localPathOf([...file.folderNames, file.filename]);
-		if ('refused' in local) {
-			refused.push({ remotePath: remotePathOf(file), reason: local.refused });
-			continue;
-		}
-		const entry = byPath.get(local.relative) ?? { parts: local.parts, copies: [] };
-		entry.copies.push(file);
-		byPath.set(local.relative, entry);
-	}
-
+/** Reads the tree below `folderId` and plans its restore. */
+export async function planRestore(ctx: IExecuteFunctions, folderId: number, itemIndex: number): Promise<RestorePlan> {
+	const refused: RefusedEntry[] = [];
+	const copies = new Map<string, RemoteFile[]>();
 	const folders = new Set<string>();
-	for (const { parts } of byPath.values()) {
-		for (let depth = 1; depth < parts.length; depth++) folders.add(parts.slice(0, depth).join(path.sep));
+	let seen = 0;
+	const descend = (sub: { name: string; remoteName: string }, parentPath: string) => {
+		const problem = localNameProblem(sub.name);
+		if (problem) refused.push({ path: joinPath(parentPath, sub.remoteName), reason: problem, folder: true });
+		return problem === undefined;
+	};
+	for await (const folder of walkRemoteTree(ctx, folderId, { itemIndex, descend })) {
+		if (folder.path !== '') folders.add(folder.path);
+		for (const file of folder.files) {
+			seen++;
+			const problem = localNameProblem(file.name);
+			if (problem) {
+				refused.push({ path: joinPath(folder.path, file.remoteName), reason: problem, folder: false, url: file.url });
+				continue;
+			}
+			const path = joinPath(folder.path, file.name);
+			copies.set(path, [...(copies.get(path) ?? []), file]);
+		}
 	}
 
 	const files: PlannedFile[] = [];
-	for (const [relative, { parts, copies }] of byPath) {
-		if (folders.has(relative)) {
-			for (const copy of copies) refused.push({ remotePath: remotePathOf(copy), reason: `"${relative}" is also a folder of the backup` });
+	for (const [path, sameName] of copies) {
+		if (folders.has(path)) {
+			for (const file of sameName) refused.push({ path, reason: `"${path}" is also a folder of the backup`, folder: false, url: file.url });
 			continue;
 		}
-		const [newest, ...older] = [...copies].sort(newerFirst);
-		files.push({ relative, parts, remote: newest, superseded: older });
+		// Newest upload first; equal dates keep the listing's order.
+		const [newest, ...older] = [...sameName].sort((a, b) => b.uploadedAtMs - a.uploadedAtMs);
+		files.push({ path, remote: newest, superseded: older });
 	}
-	files.sort((a, b) => (a.relative < b.relative ? -1 : a.relative > b.relative ? 1 : 0));
-	return { files, refused };
+	files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+	return { files, refused: refused.sort((a, b) => (a.path < b.path ? -1 : 1)), seen: seen + refused.filter((entry) => entry.folder).length };
 }

@@ -10,15 +10,16 @@ import { NodeOperationError } from 'n8n-workflow';
 import path from 'path';
 
 import { cancelSignalOf, throwIfCancelled } from '../../api/context';
+import { callsOf, callsSince } from '../../api/callCounter';
+import { isInside } from '../../backup/localPath';
 import type { PlannedFile } from '../../backup/restorePlan';
-import { planRestore, remotePathOf } from '../../backup/restorePlan';
+import { planRestore } from '../../backup/restorePlan';
 import { downloadToFile, removeStaleTemporaryFiles } from '../../backup/fileWriter';
 import { resolveTargetDirectory, statIfPresent } from '../../backup/localDirectory';
-import { listRemoteTree } from '../../backup/remoteFiles';
 import { RunProgress } from '../../backup/progress';
 import { getClock } from '../../installation/clock';
 import { folderLocator } from '../../helpers/locators';
-import { normaliseChecksum, whirlpoolOfStream } from '../../transfer/whirlpool';
+import { whirlpoolOfStream } from '../../transfer/whirlpool';
 import { verifyChecksumOption } from '../common.descriptions';
 import { resolveFolder } from './folderTree';
 
@@ -102,7 +103,7 @@ interface FileOutcome {
 	action: Action;
 	size: number | null;
 	checksum: string | null;
-	url: string;
+	url: string | null;
 	verified?: boolean;
 	reason?: string;
 	/** Older same-named copies that were not restored. */
@@ -111,32 +112,27 @@ interface FileOutcome {
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const startedAt = getClock().now();
+	const callsBefore = callsOf(this);
 	const options = readOptions(this, itemIndex);
 	const target = await resolveTargetDirectory(this, 'targetDirectory', 'Target Directory', itemIndex);
 	const folder = await resolveFolder(this, 'folder', itemIndex);
 
-	const tree = await listRemoteTree(this, folder.id, itemIndex);
-	const plan = planRestore(tree);
-	const outcomes: FileOutcome[] = plan.refused.map((refusal) => ({
-		path: refusal.remotePath,
-		action: 'refused',
-		size: null,
-		checksum: null,
-		url: tree.find((file) => remotePathOf(file) === refusal.remotePath)?.url ?? '',
-		reason: refusal.reason,
-	}));
-	for (const refusal of plan.refused) this.logger.warn(`1fichier Restore: "${refusal.remotePath}" refused: ${refusal.reason}`);
+	const plan = await planRestore(this, folder.id, itemIndex);
+	const outcomes: FileOutcome[] = plan.refused.map((refusal) => {
+		this.logger.warn(`1fichier Restore: "${refusal.path}" refused: ${refusal.reason}`);
+		return { path: refusal.path, action: 'refused', size: null, checksum: null, url: refusal.url ?? null, reason: refusal.reason };
+	});
 
-	const progress = new RunProgress(this, 'Restore', plan.files.length, plan.files.reduce((sum, file) => sum + (file.remote.size ?? 0), 0));
+	const progress = new RunProgress(this, 'Restore', plan.files.length, plan.files.reduce((sum, file) => sum + Math.max(0, file.remote.size), 0));
 	const cleanedDirectories = new Set<string>();
 	for (const planned of plan.files) {
 		throwIfCancelled(this);
-		const outcome = await restoreOne(this, planned, target, options, cleanedDirectories, itemIndex);
-		outcomes.push(outcome);
-		progress.fileDone(planned.remote.size ?? 0);
+		outcomes.push(await restoreOne(this, planned, target, options, cleanedDirectories, itemIndex));
+		progress.fileDone(Math.max(0, planned.remote.size));
 	}
 
-	const summary = summaryItem(folder, target, options, tree.length, outcomes, startedAt);
+	const apiCalls = Object.values(callsSince(this, callsBefore)).reduce((sum, count) => sum + count, 0);
+	const summary = summaryItem(folder, target, options, plan.seen, outcomes, apiCalls, startedAt);
 	const files = options.output === 'summaryAndFiles' ? outcomes.map((outcome) => ({ json: { ...outcome } as IDataObject })) : [];
 	return [summary, ...files];
 }
@@ -169,21 +165,20 @@ async function restoreOne(
 	itemIndex: number,
 ): Promise<FileOutcome> {
 	const remote = planned.remote;
-	const checksum = normaliseChecksum(remote.checksum);
-	const outcome: FileOutcome = {
-		path: planned.parts.join('/'),
-		action: 'failed',
-		size: remote.size ?? null,
-		checksum: checksum ?? null,
-		url: remote.url,
-	};
+	const size = remote.size >= 0 ? remote.size : undefined;
+	const checksum = remote.checksum;
+	const outcome: FileOutcome = { path: planned.path, action: 'failed', size: size ?? null, checksum: checksum ?? null, url: remote.url };
 	if (planned.superseded.length > 0) outcome.superseded = planned.superseded.map((copy) => copy.url);
-	const file = path.join(target, ...planned.parts) as ResolvedFilePath;
+	const file = path.join(target, ...planned.path.split('/')) as ResolvedFilePath;
+	// Every step was checked when the tree was read; the whole path once more, before anything is written.
+	if (!isInside(target, file) || file === target) {
+		return { ...outcome, action: 'refused', reason: 'the path would leave the target directory' };
+	}
 	if (ctx.helpers.isFilePathBlocked(file)) {
 		return { ...outcome, action: 'refused', reason: 'n8n\'s file access settings do not allow writing there' };
 	}
 	try {
-		const decision = await decide(ctx, file, remote.size, checksum, options.overwrite ?? 'ifDifferent');
+		const decision = await decide(ctx, file, size, checksum, options.overwrite ?? 'ifDifferent');
 		if (decision) return { ...outcome, ...decision };
 		if (options.dryRun) return { ...outcome, action: 'wouldRestore' };
 
@@ -194,7 +189,7 @@ async function restoreOne(
 			await removeStaleTemporaryFiles(ctx, directory);
 		}
 		const written = await downloadToFile(ctx, {
-			file: { url: remote.url, filename: remote.filename, size: remote.size, checksum },
+			file: { url: remote.url, filename: remote.name, size, checksum },
 			target: file,
 			replace: options.overwrite !== 'never',
 			verify: options.verifyChecksum !== false,
@@ -233,6 +228,7 @@ function summaryItem(
 	options: RestoreOptions,
 	seen: number,
 	outcomes: FileOutcome[],
+	apiCalls: number,
 	startedAt: number,
 ): INodeExecutionData {
 	const count = (...actions: Action[]) => outcomes.filter((outcome) => actions.includes(outcome.action)).length;
@@ -254,6 +250,7 @@ function summaryItem(
 		},
 		bytes: { seen: outcomes.reduce((sum, outcome) => sum + (outcome.size ?? 0), 0), received: bytes('restored') },
 		durationSeconds: Math.round((getClock().now() - startedAt) / 100) / 10,
+		apiCalls,
 		failures: outcomes
 			.filter((outcome) => outcome.action === 'failed' || outcome.action === 'refused')
 			.map((outcome) => ({ path: outcome.path, reason: outcome.reason ?? '' })),
