@@ -16,12 +16,11 @@ import { pipeline, Readable as ReadableStream } from 'stream';
 
 import { throwIfCancelled } from '../api/context';
 import { toNodeApiError } from '../api/errors';
-import { apiRequest } from '../api/request';
-import { openDownload } from '../transfer/download';
 import { progressLogger } from '../transfer/streams';
 import type { StreamingWhirlpool } from '../transfer/whirlpool';
 import { startWhirlpool } from '../transfer/whirlpool';
 import { statIfPresent } from './localDirectory';
+import { openRemoteFile } from './remoteBytes';
 
 /** What the restore knows of a remote file from its listing. */
 export interface RemoteFileRef {
@@ -141,8 +140,7 @@ export interface WriteRequest {
 /** Downloads `file` into `target` (see the top of this file). */
 export async function downloadToFile(ctx: IExecuteFunctions, request: WriteRequest): Promise<WrittenFile> {
 	const { file, target, itemIndex } = request;
-	const token = await apiRequest(ctx, 'download/get_token.cgi', { url: file.url, single: 1 }, { itemIndex, subject: { folder: 'folder' } });
-	const download = await openDownload(ctx, token.url, itemIndex);
+	const download = await openRemoteFile(ctx, file.url, itemIndex);
 	const expectedSize = file.size ?? download.contentLength;
 	const progress = progressLogger(ctx, { fileName: file.filename, size: expectedSize ?? 0 });
 	const hashing = startWhirlpool();

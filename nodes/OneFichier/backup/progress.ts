@@ -14,6 +14,7 @@ export class RunProgress {
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly label: string,
+		/** 0 when not known beforehand. */
 		private readonly totalFiles: number,
 		private readonly totalBytes: number,
 	) {}
@@ -24,8 +25,8 @@ export class RunProgress {
 		const now = getClock().now();
 		if (now - this.lastLog < LOG_INTERVAL_MS) return;
 		this.lastLog = now;
-		this.ctx.logger.info(
-			`1fichier ${this.label}: ${this.files} of ${this.totalFiles} files, ${(this.bytes / GIB).toFixed(2)} of ${(this.totalBytes / GIB).toFixed(2)} GiB`,
-		);
+		const done = `${this.files} files, ${(this.bytes / GIB).toFixed(2)} GiB`;
+		const of = this.totalFiles > 0 ? ` of ${this.totalFiles} files, ${(this.totalBytes / GIB).toFixed(2)} GiB` : '';
+		this.ctx.logger.info(`1fichier ${this.label}: ${done}${of}`);
 	}
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../types';
+import * as checkBackup from './checkBackup.operation';
 import * as cleanUp from './cleanUp.operation';
 import * as create from './create.operation';
 import * as deleteFolder from './delete.operation';
@@ -18,6 +19,12 @@ const operationSelector: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['folder'] } },
 	options: [
+		{
+			name: 'Check Backup',
+			value: 'checkBackup',
+			description: 'Compare a local directory with its backup without downloading it; optionally download a random sample and verify it',
+			action: 'Check a folder backup',
+		},
 		{
 			name: 'Clean Up',
 			value: 'cleanUp',
@@ -68,6 +75,7 @@ export const folder: Resource = {
 		...share.description,
 		...cleanUp.description,
 		...restore.description,
+		...checkBackup.description,
 	],
-	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, restore },
+	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, restore, checkBackup },
 };
