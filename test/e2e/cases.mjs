@@ -482,7 +482,7 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 	},
 	// The nightly backup, run four times in a row: first copy, unchanged, changed, then restored.
 	{
-		name: 'example: nightly backup (no Code node), first run: the NAS tree arrives as a tree, retention keeps exactly 4',
+		name: 'example: nightly backup (no Code node), first run: the NAS tree arrives as a tree, retention keeps 4 newest and one per month and year',
 		example: 'nightly-nas-backup.json',
 		asWebhook: true,
 		patch: nightlyOnTestNas,
@@ -496,16 +496,20 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 			assert.deepEqual(example.nodes.filter((n) => n.type === 'n8n-nodes-base.code').map((n) => n.name), [], 'no Code node');
 			const keep = example.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments.find((a) => a.name === 'keepCopies').value;
 			assert.equal(keep, 4);
-			// Clean Up's summary, then one item per copy, newest first.
-			assert.deepEqual(out[0].entries, { seen: 7, kept: keep, removed: 3, undated: 0 });
+			// Clean Up's summary, then one item per copy, newest first. Keep Newest keeps this week's copy
+			// and 2020-01-06 to -04; Keep Monthly (6) and Keep Yearly (2) keep the newest of their month
+			// and year (already kept), and Keep Monthly, with months left, the oldest copy too (restic's rule).
+			assert.deepEqual(out[0].entries, { seen: 7, kept: keep + 1, removed: 2, undated: 0 });
 			assert.deepEqual(
 				out.slice(1).filter((o) => !o.kept).map((o) => [o.name, o.removed]),
-				[['2020-01-03', true], ['2020-01-02', true], ['2020-01-01', true]],
+				[['2020-01-03', true], ['2020-01-02', true]],
 			);
+			assert.deepEqual(out.find((o) => o.name === '2020-01-01').keptBy, ['keepMonthly']);
+			assert.deepEqual(out.find((o) => o.name === '2020-01-06').keptBy, ['keepNewest', 'keepMonthly', 'keepYearly']);
 			const root = await ctx.folderByPath('backups/nas');
 			const names = (await ctx.subFolders(root.id)).map((f) => f.name).sort();
-			assert.equal(names.length, keep, `exactly ${keep} copies kept: ${names}`);
-			assert.deepEqual(names.slice(0, 3), ['2020-01-04', '2020-01-05', '2020-01-06']);
+			assert.equal(names.length, keep + 1, `${keep + 1} copies kept: ${names}`);
+			assert.deepEqual(names.slice(0, 4), ['2020-01-01', '2020-01-04', '2020-01-05', '2020-01-06']);
 			await assertCopyMatchesNas(ctx);
 			const local = ctx.localTree(ctx.nasDir);
 			assert.equal(((await ctx.transfers())['upload.cgi'] ?? 0) - s.uploadsBefore, local.length, 'one upload per file');
@@ -520,7 +524,7 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		check: async (out, ctx, s) => {
 			assert.equal(((await ctx.transfers())['upload.cgi'] ?? 0) - s.uploadsBefore, 0, 'no upload');
 			assert.equal(out[0].entries.removed, 0, 'nothing more to remove');
-			assert.deepEqual(out.slice(1).map((o) => o.kept), [true, true, true, true], 'the summary and the 4 copies kept');
+			assert.deepEqual(out.slice(1).map((o) => o.kept), [true, true, true, true, true], 'the summary and the 5 copies kept');
 			await assertCopyMatchesNas(ctx);
 		},
 	},
@@ -544,34 +548,66 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		},
 	},
 	{
-		name: 'example: restore the backup folder tree to disk (every file downloaded and compared)',
+		name: 'example: restore the backup folder tree into an empty directory (newest of same-named copies, byte for byte)',
 		example: 'restore-nas-backup.json',
 		asWebhook: true,
 		patch: (wf) => {
 			const settings = wf.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments;
 			settings.find((a) => a.name === 'backupFolder').value = body('backupFolder');
 			settings.find((a) => a.name === 'restoreTo').value = body('restoreTo');
-			withListingInterval(wf, 'List the backup');
+			withListingInterval(wf, 'Restore the tree');
 			return wf;
 		},
 		setup: async (ctx) => {
 			const week = await weekCopy(ctx);
-			// n8n's Write node does not create directories: the restore goes into an existing tree.
-			for (const file of ctx.localTree(ctx.nasDir)) fs.mkdirSync(path.dirname(path.join(ctx.restoreDir, file)), { recursive: true });
-			return { backupFolder: `backups/nas/${week.name}`, restoreTo: ctx.restoreDir };
+			// An older same-named copy beside notes.txt (issue 15: the old example wrote the oldest last).
+			await ctx.sim.addFile(week.id, 'notes.txt', 'an OLDER copy of the notes, not to be restored\n', '2020-01-01T00:00:00Z');
+			assert.deepEqual(fs.readdirSync(ctx.restoreDir), [], 'the restore starts from an empty directory');
+			return { backupFolder: `backups/nas/${week.name}`, restoreTo: path.join(ctx.restoreDir, 'nas') };
 		},
-		check: async (out, ctx) => {
+		check: async ([out], ctx, s) => {
 			const local = ctx.localTree(ctx.nasDir);
-			assert.equal(out.length, local.length, 'one item per file');
-			// Downloads say whether their Whirlpool matched 1fichier's (options.verifyChecksum, on by default).
-			assert.deepEqual(out.filter((o) => o.verified === false).map((o) => o.filename), [], 'no unverified download');
-			assert.deepEqual(ctx.localTree(ctx.restoreDir), local);
+			assert.equal(out.complete, true, out.message);
+			assert.equal(out.files.restored, local.length, 'every file restored');
+			assert.equal(out.files.superseded, 1, 'the older notes.txt reported, not restored');
+			assert.deepEqual(out.superseded.map((entry) => entry.path), ['notes.txt']);
+			assert.deepEqual(ctx.localTree(s.restoreTo), local);
 			for (const file of local) {
 				assert.ok(
-					fs.readFileSync(path.join(ctx.restoreDir, file)).equals(fs.readFileSync(path.join(ctx.nasDir, file))),
+					fs.readFileSync(path.join(s.restoreTo, file)).equals(fs.readFileSync(path.join(ctx.nasDir, file))),
 					`${file} restored byte for byte`,
 				);
 			}
+		},
+	},
+	{
+		name: 'example: weekly check of the backup, with sample downloads: the copy matches',
+		example: 'check-nas-backup.json',
+		asWebhook: true,
+		patch: checkOnTestNas,
+		check: async ([out], ctx) => {
+			const local = ctx.localTree(ctx.nasDir);
+			assert.match(out.subject, /matches its copy/, out.subject);
+			assert.equal(out.summary.differences, 0);
+			assert.equal(out.summary.files.same, local.length);
+			assert.deepEqual(out.summary.sampled, { files: 3, bytes: out.summary.sampled.bytes, verified: 3 });
+			assert.ok(out.summary.sampled.bytes > 0, 'sample bytes downloaded');
+		},
+	},
+	{
+		name: 'example: weekly check of the backup reports what differs',
+		example: 'check-nas-backup.json',
+		asWebhook: true,
+		patch: checkOnTestNas,
+		setup: (ctx) => {
+			fs.writeFileSync(path.join(ctx.nasDir, 'not-yet-backed-up.txt'), 'written after the last backup\n');
+			return {};
+		},
+		check: async ([out], ctx) => {
+			fs.rmSync(path.join(ctx.nasDir, 'not-yet-backed-up.txt'));
+			assert.match(out.subject, /^Backup check: 1 difference\(s\)/, out.subject);
+			assert.equal(out.message, 'missingRemote  not-yet-backed-up.txt  (in the local directory, not in the backup)');
+			assert.equal(out.summary.files.missingRemote, 1);
 		},
 	},
 	{
@@ -607,6 +643,15 @@ function nightlyOnTestNas(wf, ctx) {
 	const settings = wf.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments;
 	settings.find((a) => a.name === 'nasDirectory').value = ctx.nasDir;
 	withListingInterval(wf, 'Upload what changed');
+	return wf;
+}
+
+/** The check example pointed at the e2e copy of the NAS tree, sampling 3 files. */
+function checkOnTestNas(wf, ctx) {
+	const settings = wf.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments;
+	settings.find((a) => a.name === 'nasDirectory').value = ctx.nasDir;
+	settings.find((a) => a.name === 'sampleDownloads').value = 3;
+	withListingInterval(wf, 'Check the backup');
 	return wf;
 }
 

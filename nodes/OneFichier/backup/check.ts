@@ -45,6 +45,8 @@ export interface CheckOptions {
 	sampleDownloads: number;
 	filter: PathFilter;
 	itemIndex: number;
+	/** The wait between two listings of one folder (1fichier's 30 s unless a test server allows less). */
+	folderIntervalMs?: number;
 }
 
 export interface CheckResult {
@@ -99,6 +101,10 @@ class Checker {
 		return this.result;
 	}
 
+	private listing() {
+		return { itemIndex: this.options.itemIndex, folderIntervalMs: this.options.folderIntervalMs };
+	}
+
 	private differ(difference: Difference): void {
 		this.result.counts[difference.status]++;
 		this.result.differences.push(difference);
@@ -111,7 +117,7 @@ class Checker {
 		// Nothing is known of what an unreadable folder holds: comparing it would call its copy "missing locally".
 		if (!local.readable) return;
 		const remoteId = this.remoteIds.get(local.path);
-		const remote = remoteId === undefined ? undefined : await listRemoteFolder(this.ctx, remoteId, { itemIndex: this.options.itemIndex });
+		const remote = remoteId === undefined ? undefined : await listRemoteFolder(this.ctx, remoteId, this.listing());
 
 		// Remote files of this folder by local name, newest copy first; names out of scope left alone.
 		const remoteFiles = new Map<string, RemoteFile[]>();
@@ -212,7 +218,7 @@ class Checker {
 		const under = (relative: string) => (relative === '' ? path : joinPath(path, relative));
 		const descend = (sub: { name: string }, parent: string) =>
 			localNameProblem(sub.name) === undefined && this.options.filter.inScope(joinPath(under(parent), sub.name), true);
-		for await (const folder of walkRemoteTree(this.ctx, folderId, { itemIndex: this.options.itemIndex, descend })) {
+		for await (const folder of walkRemoteTree(this.ctx, folderId, { ...this.listing(), descend })) {
 			for (const file of folder.files) {
 				const filePath = joinPath(under(folder.path), file.name);
 				if (localNameProblem(file.name) || !this.options.filter.inScope(filePath, false)) continue;

@@ -36,7 +36,11 @@ export interface RestorePlan {
 }
 
 /** Reads the tree below `folderId` and plans its restore. */
-export async function planRestore(ctx: IExecuteFunctions, folderId: number, itemIndex: number): Promise<RestorePlan> {
+export async function planRestore(
+	ctx: IExecuteFunctions,
+	folderId: number,
+	options: { itemIndex: number; folderIntervalMs?: number },
+): Promise<RestorePlan> {
 	const refused: RefusedEntry[] = [];
 	const copies = new Map<string, RemoteFile[]>();
 	const folders = new Set<string>();
@@ -46,7 +50,7 @@ export async function planRestore(ctx: IExecuteFunctions, folderId: number, item
 		if (problem) refused.push({ path: joinPath(parentPath, sub.remoteName), reason: problem, folder: true });
 		return problem === undefined;
 	};
-	for await (const folder of walkRemoteTree(ctx, folderId, { itemIndex, descend })) {
+	for await (const folder of walkRemoteTree(ctx, folderId, { ...options, descend })) {
 		if (folder.path !== '') folders.add(folder.path);
 		for (const file of folder.files) {
 			seen++;

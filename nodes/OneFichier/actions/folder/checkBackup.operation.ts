@@ -13,6 +13,7 @@ import { openLocalTree } from '../../backup/localTree';
 import { pathFilter } from '../../backup/pathFilter';
 import { folderLocator } from '../../helpers/locators';
 import { getClock } from '../../installation/clock';
+import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
 import { resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['checkBackup'] };
@@ -78,6 +79,7 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether to also check names starting with a dot (as the backup, off by default)',
 			},
+			listingIntervalOption(),
 			{
 				displayName: 'Sample Downloads',
 				name: 'sampleDownloads',
@@ -97,6 +99,7 @@ interface CheckBackupOptions extends IDataObject {
 	include?: string;
 	exclude?: string;
 	includeHidden?: boolean;
+	listingIntervalSeconds?: number;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -146,5 +149,6 @@ function readCheckOptions(ctx: IExecuteFunctions, options: CheckBackupOptions, i
 		sampleDownloads,
 		filter: pathFilter({ include: options.include, exclude: options.exclude, includeHidden: options.includeHidden }),
 		itemIndex,
+		folderIntervalMs: listingIntervalMs(options),
 	};
 }

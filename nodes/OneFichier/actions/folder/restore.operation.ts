@@ -21,6 +21,7 @@ import { getClock } from '../../installation/clock';
 import { folderLocator } from '../../helpers/locators';
 import { whirlpoolOfStream } from '../../transfer/whirlpool';
 import { verifyChecksumOption } from '../common.descriptions';
+import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
 import { resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['restore'] };
@@ -56,6 +57,7 @@ export const description: INodeProperties[] = [
 				default: false,
 				description: 'Whether to only report what would be restored, downloading and writing nothing',
 			},
+			listingIntervalOption(),
 			{
 				displayName: 'Output',
 				name: 'output',
@@ -91,6 +93,7 @@ type Overwrite = 'never' | 'ifDifferent' | 'always';
 
 interface RestoreOptions extends IDataObject {
 	dryRun?: boolean;
+	listingIntervalSeconds?: number;
 	output?: 'summary' | 'summaryAndFiles';
 	overwrite?: Overwrite;
 	verifyChecksum?: boolean;
@@ -117,7 +120,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const target = await resolveTargetDirectory(this, 'targetDirectory', 'Target Directory', itemIndex);
 	const folder = await resolveFolder(this, 'folder', itemIndex);
 
-	const plan = await planRestore(this, folder.id, itemIndex);
+	const plan = await planRestore(this, folder.id, { itemIndex, folderIntervalMs: listingIntervalMs(options) });
 	const outcomes: FileOutcome[] = plan.refused.map((refusal) => {
 		this.logger.warn(`1fichier Restore: "${refusal.path}" refused: ${refusal.reason}`);
 		return { path: refusal.path, action: 'refused', size: null, checksum: null, url: refusal.url ?? null, reason: refusal.reason };
