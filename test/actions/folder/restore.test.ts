@@ -149,6 +149,25 @@ describe('folder restore: remote names', () => {
 		expect((summaryOf(result).failures as unknown[]).length).toBe(5);
 	});
 
+	it('a file named like a sub-folder, and a second folder whose name reads back like another, are refused', async () => {
+		const copy = remoteTree({ 'a/inside.txt': 'inside' });
+		sim.state.addFile(copy, 'a', 'a file named like the folder');
+		// Names not made by the backup: "x‛" and "x‛‛" both read back as "x‛".
+		sim.state.addFile(sim.state.createFolder(copy, 'x\u201B').id, 'one.txt', '1');
+		sim.state.addFile(sim.state.createFolder(copy, 'x\u201B\u201B').id, 'two.txt', '2');
+		const result = await runNode(sim, restore());
+		expect(result.error).toBeUndefined();
+		const refused = filesOf(result).filter((file) => file.action === 'refused');
+		expect(refused.map((file) => file.reason)).toEqual(
+			expect.arrayContaining(['"a" is also a folder of the backup', 'another folder of the backup is restored as "x\u201B"']),
+		);
+		expect(refused).toHaveLength(2);
+		const written = localFiles(target);
+		expect(written).toHaveLength(2);
+		expect(written[0]).toBe('a/inside.txt');
+		expect(written[1]).toMatch(/^x\u201B\/(one|two)\.txt$/);
+	});
+
 	it('a path n8n blocks (.git) is refused, not written', async () => {
 		remoteTree({ '.git/config': 'x', 'a.txt': 'a' });
 		const result = await runNode(sim, restore());

@@ -12,7 +12,7 @@ import path from 'path';
 import { cancelSignalOf, throwIfCancelled } from '../../api/context';
 import { callsOf, callsSince } from '../../api/callCounter';
 import { isInside } from '../../backup/localPath';
-import type { PlannedFile } from '../../backup/restorePlan';
+import type { PlannedFile, RefusedEntry } from '../../backup/restorePlan';
 import { planRestore } from '../../backup/restorePlan';
 import { downloadToFile, removeStaleTemporaryFiles } from '../../backup/fileWriter';
 import { resolveTargetDirectory, statIfPresent } from '../../backup/localDirectory';
@@ -120,24 +120,54 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const target = await resolveTargetDirectory(this, 'targetDirectory', 'Target Directory', itemIndex);
 	const folder = await resolveFolder(this, 'folder', itemIndex);
 
-	const plan = await planRestore(this, folder.id, { itemIndex, folderIntervalMs: listingIntervalMs(options) });
-	const outcomes: FileOutcome[] = plan.refused.map((refusal) => {
+	const tally = new Tally(options.output === 'summaryAndFiles');
+	const refuse = (refusal: RefusedEntry) => {
 		this.logger.warn(`1fichier Restore: "${refusal.path}" refused: ${refusal.reason}`);
-		return { path: refusal.path, action: 'refused', size: null, checksum: null, url: refusal.url ?? null, reason: refusal.reason };
-	});
-
-	const progress = new RunProgress(this, 'Restore', plan.files.length, plan.files.reduce((sum, file) => sum + Math.max(0, file.remote.size), 0));
+		tally.add({ path: refusal.path, action: 'refused', size: null, checksum: null, url: refusal.url ?? null, reason: refusal.reason });
+	};
+	const progress = new RunProgress(this, 'Restore', 0, 0);
 	const cleanedDirectories = new Set<string>();
-	for (const planned of plan.files) {
-		throwIfCancelled(this);
-		outcomes.push(await restoreOne(this, planned, target, options, cleanedDirectories, itemIndex));
-		progress.fileDone(Math.max(0, planned.remote.size));
+	// A refused folder is not listed: it counts as one entry seen.
+	const refuseFolder = (refusal: RefusedEntry) => {
+		tally.seen++;
+		refuse(refusal);
+	};
+	const walk = planRestore(this, folder.id, { itemIndex, folderIntervalMs: listingIntervalMs(options), onRefusedFolder: refuseFolder });
+	for await (const plan of walk) {
+		tally.seen += plan.listed;
+		plan.refused.forEach(refuse);
+		for (const planned of plan.files) {
+			throwIfCancelled(this);
+			tally.add(await restoreOne(this, planned, target, options, cleanedDirectories, itemIndex));
+			progress.fileDone(Math.max(0, planned.remote.size));
+		}
 	}
 
 	const apiCalls = Object.values(callsSince(this, callsBefore)).reduce((sum, count) => sum + count, 0);
-	const summary = summaryItem(folder, target, options, plan.seen, outcomes, apiCalls, startedAt);
-	const files = options.output === 'summaryAndFiles' ? outcomes.map((outcome) => ({ json: { ...outcome } as IDataObject })) : [];
-	return [summary, ...files];
+	const summary = summaryItem(folder, target, options, tally, apiCalls, startedAt);
+	return [summary, ...tally.items.map((outcome) => ({ json: { ...outcome } as IDataObject }))];
+}
+
+/** The run's counts as files are done; the per-file items only when they are output. */
+class Tally {
+	seen = 0;
+	readonly counts: Record<Action, number> = { restored: 0, wouldRestore: 0, unchanged: 0, skipped: 0, refused: 0, failed: 0 };
+	bytesSeen = 0;
+	bytesReceived = 0;
+	readonly failures: Array<{ path: string; reason: string }> = [];
+	readonly superseded: Array<{ path: string; restored: string | null; notRestored: string[] }> = [];
+	readonly items: FileOutcome[] = [];
+
+	constructor(private readonly keepItems: boolean) {}
+
+	add(outcome: FileOutcome): void {
+		this.counts[outcome.action]++;
+		this.bytesSeen += outcome.size ?? 0;
+		if (outcome.action === 'restored') this.bytesReceived += outcome.size ?? 0;
+		if (outcome.action === 'failed' || outcome.action === 'refused') this.failures.push({ path: outcome.path, reason: outcome.reason ?? '' });
+		if (outcome.superseded) this.superseded.push({ path: outcome.path, restored: outcome.url, notRestored: outcome.superseded });
+		if (this.keepItems) this.items.push(outcome);
+	}
 }
 
 function readOptions(ctx: IExecuteFunctions, itemIndex: number): RestoreOptions {
@@ -199,6 +229,9 @@ async function restoreOne(
 			itemIndex,
 		});
 		if (!written.placed) return { ...outcome, action: 'skipped', reason: 'a file appeared under this name during the restore; it was kept' };
+		if (!written.verified && options.verifyChecksum !== false) {
+			ctx.logger.warn(`1fichier Restore: no checksum for "${outcome.path}" (${remote.url}); it was checked by size only`);
+		}
 		return { ...outcome, action: 'restored', size: written.bytes, checksum: written.checksum, verified: written.verified };
 	} catch (error) {
 		throwIfCancelled(ctx);
@@ -229,37 +262,30 @@ function summaryItem(
 	folder: { id: number; path?: string },
 	target: string,
 	options: RestoreOptions,
-	seen: number,
-	outcomes: FileOutcome[],
+	tally: Tally,
 	apiCalls: number,
 	startedAt: number,
 ): INodeExecutionData {
-	const count = (...actions: Action[]) => outcomes.filter((outcome) => actions.includes(outcome.action)).length;
-	const bytes = (...actions: Action[]) =>
-		outcomes.filter((outcome) => actions.includes(outcome.action)).reduce((sum, outcome) => sum + (outcome.size ?? 0), 0);
+	const { counts } = tally;
 	const json: IDataObject = {
 		folder: folder.path === undefined ? { id: folder.id } : { id: folder.id, path: folder.path },
 		targetDirectory: target,
 		mode: options.overwrite,
 		dryRun: options.dryRun === true,
 		files: {
-			seen,
-			restored: count(options.dryRun ? 'wouldRestore' : 'restored'),
-			unchanged: count('unchanged'),
-			skipped: count('skipped'),
-			refused: count('refused'),
-			failed: count('failed'),
-			superseded: outcomes.reduce((sum, outcome) => sum + (outcome.superseded?.length ?? 0), 0),
+			seen: tally.seen,
+			restored: options.dryRun ? counts.wouldRestore : counts.restored,
+			unchanged: counts.unchanged,
+			skipped: counts.skipped,
+			refused: counts.refused,
+			failed: counts.failed,
+			superseded: tally.superseded.reduce((sum, entry) => sum + entry.notRestored.length, 0),
 		},
-		bytes: { seen: outcomes.reduce((sum, outcome) => sum + (outcome.size ?? 0), 0), received: bytes('restored') },
+		bytes: { seen: tally.bytesSeen, received: tally.bytesReceived },
 		durationSeconds: Math.round((getClock().now() - startedAt) / 100) / 10,
 		apiCalls,
-		failures: outcomes
-			.filter((outcome) => outcome.action === 'failed' || outcome.action === 'refused')
-			.map((outcome) => ({ path: outcome.path, reason: outcome.reason ?? '' })),
-		superseded: outcomes
-			.filter((outcome) => outcome.superseded)
-			.map((outcome) => ({ path: outcome.path, restored: outcome.url, notRestored: outcome.superseded ?? [] })),
+		failures: tally.failures,
+		superseded: tally.superseded,
 	};
 	return { json };
 }
