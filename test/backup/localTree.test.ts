@@ -18,7 +18,6 @@ import type { LocalFolder, LocalRoot } from '../../nodes/OneFichier/backup/local
 import { openLocalFile, openLocalTree, readLocalFolder, sameLocalStat, statLocalFile, walkLocalTree } from '../../nodes/OneFichier/backup/localTree';
 import { pathFilter } from '../../nodes/OneFichier/backup/pathFilter';
 // n8n-core's own helpers, exactly what a node's `this.helpers` holds.
-// eslint-disable-next-line import-x/no-internal-modules
 import { getFileSystemHelperFunctions } from 'n8n-core/dist/execution-engine/node-execution-context/utils/file-system-helper-functions';
 
 const node = { name: '1fichier', type: 'n8n-nodes-1fichier.oneFichier', parameters: {} } as unknown as INode;

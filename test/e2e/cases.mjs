@@ -567,7 +567,7 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		},
 		check: async ([out], ctx, s) => {
 			const local = ctx.localTree(ctx.nasDir);
-			assert.equal(out.complete, true, out.message);
+			assert.equal(out.success, true, out.message);
 			assert.equal(out.files.restored, local.length, 'every file restored');
 			assert.equal(out.files.superseded, 1, 'the older notes.txt reported, not restored');
 			assert.deepEqual(out.superseded.map((entry) => entry.path), ['notes.txt']);

@@ -17,6 +17,9 @@ import path from 'path';
 import type { Readable } from 'stream';
 
 import { processEnvironment, readSetting } from '../installation/n8nSettings';
+import type { SizedRead } from '../transfer/streams';
+import { sizedChunks, SlotRing } from '../transfer/streams';
+import { startWhirlpool } from '../transfer/whirlpool';
 import type { PathFilter } from './pathFilter';
 import { joinPath } from './remoteTree';
 
@@ -265,4 +268,32 @@ async function forEachLimited<T>(items: T[], limit: number, work: (item: T) => P
 		while (next < items.length) await work(items[next++]);
 	};
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** The Whirlpool of a local file's bytes (exactly its size), hashed in a worker; `problem` when it could not be read as planned. */
+export async function hashLocalFile(
+	ctx: IExecuteFunctions,
+	root: LocalRoot,
+	file: Pick<LocalFile, 'path' | 'size'>,
+): Promise<{ checksum?: string; problem?: string }> {
+	let stream: Readable;
+	try {
+		stream = await openLocalFile(ctx, root, file.path);
+	} catch (error) {
+		return { problem: `it could not be opened: ${describeFsError(error)}` };
+	}
+	const hashing = startWhirlpool();
+	try {
+		const reading: SizedRead = { extra: false, short: 0 };
+		for await (const chunk of sizedChunks(stream, file.size, new SlotRing(), reading)) {
+			const hashed = hashing.update(chunk);
+			if (hashed) await hashed;
+		}
+		if (reading.short > 0 || reading.extra) return { problem: 'its size changed while it was read' };
+		return { checksum: await hashing.digest() };
+	} catch (error) {
+		return { problem: `it could not be read: ${describeFsError(error)}` };
+	} finally {
+		hashing.abort();
+	}
 }

@@ -113,7 +113,9 @@ export async function* walkRemoteTree(
 	}
 }
 
+/** `parent/name`; either may be '' (the tree's root). */
 export function joinPath(parent: string, name: string): string {
+	if (name === '') return parent;
 	return parent === '' ? name : `${parent}/${name}`;
 }
 

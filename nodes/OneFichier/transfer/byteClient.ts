@@ -37,6 +37,13 @@ interface ByteRequest {
 	body?: MultipartBody;
 	/** Adds the credential's Authorization header (upload node: without it the upload is anonymous). */
 	authenticated: boolean;
+	/** Ends the request early (a stalled upload); the execution's cancel signal always does. */
+	signal?: AbortSignal;
+}
+
+function requestSignal(ctx: IExecuteFunctions, request: ByteRequest): AbortSignal | undefined {
+	const signals = [cancelSignalOf(ctx), request.signal].filter((signal): signal is AbortSignal => signal !== undefined);
+	return signals.length > 1 ? AbortSignal.any(signals) : signals[0];
 }
 
 export function proxyConfigured(): boolean {
@@ -57,7 +64,7 @@ export async function sendBytes(ctx: IExecuteFunctions, request: ByteRequest): P
 	return await new Promise<ByteResponse>((resolve, reject) => {
 		const outgoing = client.request(
 			target,
-			{ method: request.method, headers, signal: cancelSignalOf(ctx) },
+			{ method: request.method, headers, signal: requestSignal(ctx, request) },
 			(response: IncomingMessage) =>
 				resolve({ statusCode: response.statusCode ?? 0, headers: response.headers, body: response }),
 		);
@@ -91,10 +98,11 @@ async function sendBytesThroughN8n(ctx: IExecuteFunctions, request: ByteRequest)
 		encoding: 'stream',
 		json: false,
 		timeout: 0,
+		abortSignal: requestSignal(ctx, request),
 	};
 	const response = (request.authenticated
 		? await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)
-		: await ctx.helpers.httpRequest({ ...options, abortSignal: cancelSignalOf(ctx) })) as ByteResponse;
+		: await ctx.helpers.httpRequest(options)) as ByteResponse;
 	return response;
 }
 

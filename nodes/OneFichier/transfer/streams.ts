@@ -18,6 +18,7 @@
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { FileHandle } from 'fs/promises';
+import { read } from 'fs';
 import { open } from 'fs/promises';
 import { Readable, Transform } from 'stream';
 
@@ -107,4 +108,60 @@ export function progressLogger(ctx: IExecuteFunctions, source: { fileName: strin
 			callback(null, chunk);
 		},
 	});
+}
+
+// ---- files opened by n8n, read at a known size ------------------------------------------------
+
+export interface SizedRead {
+	/** The file held more bytes than its size. */
+	extra: boolean;
+	/** Bytes missing at the end (the file was shorter than its size). */
+	short: number;
+}
+
+const readAt = (fd: number, buffer: Buffer, length: number, position: number) =>
+	new Promise<number>((resolve, reject) => read(fd, buffer, 0, length, position, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))));
+
+/**
+ * Up to `size` bytes of a file stream opened by n8n's createReadStream. Its descriptor is read
+ * straight into the ring (no allocation per chunk, see above); a stream without one is read as
+ * it comes. The stream is closed at the end.
+ */
+export async function* sizedChunks(stream: Readable, size: number, ring: SlotRing, reading: SizedRead): AsyncGenerator<Buffer> {
+	const fd = (stream as Readable & { fd?: unknown }).fd;
+	let position = 0;
+	try {
+		if (typeof fd === 'number') {
+			while (position < size) {
+				const slot = ring.next();
+				const bytesRead = await readAt(fd, slot, Math.min(slot.length, size - position), position);
+				if (bytesRead === 0) break;
+				position += bytesRead;
+				yield slot.subarray(0, bytesRead);
+			}
+			if (position === size) reading.extra = (await readAt(fd, ring.next(), 1, position)) > 0;
+		} else {
+			for await (const chunk of stream) {
+				const bytes = chunk as Buffer;
+				const take = Math.min(bytes.length, size - position);
+				if (take < bytes.length) reading.extra = true;
+				if (take > 0) yield bytes.subarray(0, take);
+				position += take;
+				if (reading.extra) break;
+			}
+		}
+	} finally {
+		stream.destroy();
+	}
+	reading.short = size - position;
+}
+
+/** `count` zero bytes, through the ring. */
+export async function* zeros(count: number, ring: SlotRing): AsyncGenerator<Buffer> {
+	for (let left = count; left > 0; ) {
+		const slot = ring.next().fill(0);
+		const take = Math.min(slot.length, left);
+		left -= take;
+		yield slot.subarray(0, take);
+	}
 }

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
-import type { Readable } from 'stream';
+import { Readable } from 'stream';
 
 import type { MultipartBody } from './byteClient';
 import { readSmallBody, sendBytes } from './byteClient';
@@ -19,7 +19,9 @@ import { CREDENTIAL_TYPE, getOneFichierCredentials } from '../api/credentials';
 import { formatParisDate } from '../api/dates';
 import { listFolderFiles, newestFirst } from '../api/listing';
 import { getClock } from '../installation/clock';
-import { progressLogger } from './streams';
+import type { SizedRead } from './streams';
+import { progressLogger, sizedChunks, SlotRing, zeros } from './streams';
+import { startWhirlpool } from './whirlpool';
 import type { EndUploadLink, EndUploadResponse, UploadServerResponse } from '../api/types';
 import { toNumber } from '../api/types';
 
@@ -320,4 +322,286 @@ function verifySize(
 		);
 	}
 	return { url: link.download, filename: link.filename, size: storedSize, checksum: link.whirlpool };
+}
+
+// ---- several files in one upload ----------------------------------------------------------------
+
+/** 1fichier takes up to 500 files in one upload, all into one folder (API reference section 5). */
+export const MAX_FILES_PER_UPLOAD = 500;
+
+export interface BatchUploadOptions extends UploadOptions {
+	/** Hash each file's bytes with Whirlpool on their way out, to compare with 1fichier's checksum. */
+	hash: boolean;
+	/** An upload during which no byte moves and no answer comes for this long is given up. */
+	stallTimeoutMs: number;
+	/** Told of the bytes of file contents sent, as they go. */
+	onBytes?: (count: number) => void;
+}
+
+export interface BatchFileResult {
+	/** The copy 1fichier stored, once end.pl (or, failing it, the folder's listing) named it. */
+	stored?: StoredUpload;
+	/** The Whirlpool of the bytes sent (lowercase hex), when hashing. */
+	sentChecksum?: string;
+	/**
+	 * Set when the bytes sent are not the file as planned: it could not be opened, or it had fewer
+	 * or more bytes than its size when read. Its stored copy (if any) is then not the file.
+	 */
+	readProblem?: string;
+	/** The file could not be opened at all (its part was sent as zeros): sending it again will not help. */
+	unreadable?: boolean;
+	/** Why no copy was stored. */
+	failure?: string;
+}
+
+/**
+ * Uploads several files into one folder in one upload session: one get_upload_server, one POST
+ * with `file[]` repeated, one end.pl naming each file with its `whirlpool` (API reference §2.2).
+ * Files are opened one after the other as the body streams, and each is sent with exactly the size
+ * announced in Content-Length: a file that changed size since it was listed is cut or padded and
+ * flagged (`readProblem`), never allowed to break the whole upload. Returns one result per source,
+ * in order; only failures of the account (a refused key, a rate limit beyond its wait) throw.
+ */
+export async function uploadBatch(
+	ctx: IExecuteFunctions,
+	sources: UploadSource[],
+	options: BatchUploadOptions,
+): Promise<BatchFileResult[]> {
+	const results: BatchFileResult[] = sources.map(() => ({}));
+	let remaining = sources.map((_, index) => index);
+	let lastFailure = 'the upload did not start';
+	for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS && remaining.length > 0; attempt++) {
+		const server = await getUploadServer(ctx, options.itemIndex);
+		const nodeBase = await uploadNodeBase(ctx, server.url);
+		const startedAt = getClock().now();
+		const batch = remaining.map((index) => sources[index]);
+		const sent: BatchFileResult[] = batch.map(() => ({}));
+		const post = await postBatch(ctx, nodeBase, server.id, batch, sent, options);
+		const links = await readBatchResult(ctx, nodeBase, server.id, batch, options, post.failure === undefined, startedAt);
+		const stillMissing: number[] = [];
+		remaining.forEach((sourceIndex, batchIndex) => {
+			const link = links[batchIndex];
+			if (link) results[sourceIndex] = { ...sent[batchIndex], stored: storedUpload(link) };
+			else stillMissing.push(sourceIndex);
+		});
+		remaining = stillMissing;
+		if (post.failure === undefined) {
+			// The POST went through but end.pl and the folder never named these: sending them again could
+			// store them twice. They are reported, and the next run sends them if they are still missing.
+			for (const index of remaining) {
+				results[index].failure = `the upload node did not confirm "${sources[index].fileName}"; it may appear in the folder later`;
+			}
+			return results;
+		}
+		lastFailure = post.failure.message;
+		if (cancelSignalOf(ctx)?.aborted) break;
+		if (remaining.length > 0) {
+			ctx.logger.warn(
+				`1fichier: upload of ${remaining.length} file(s) into folder ${options.folderId} failed (${lastFailure}); attempt ${attempt} of ${UPLOAD_ATTEMPTS}`,
+			);
+		}
+	}
+	throwIfCancelled(ctx);
+	for (const index of remaining) results[index].failure = `the upload failed ${UPLOAD_ATTEMPTS} times: ${lastFailure}`;
+	return results;
+}
+
+function storedUpload(link: EndUploadLink): StoredUpload {
+	return { url: link.download, filename: link.filename, size: toNumber(link.size) ?? -1, checksum: link.whirlpool };
+}
+
+/** The part header of one file (names are sent encoded: no quote, CR or LF can reach it). */
+function filePartHead(boundary: string, fileName: string): Buffer {
+	return Buffer.from(
+		`--${boundary}\r\nContent-Disposition: form-data; name="file[]"; filename="${fileName}"\r\n` +
+			'Content-Type: application/octet-stream\r\n\r\n',
+		'utf8',
+	);
+}
+
+const CRLF = Buffer.from('\r\n');
+
+async function postBatch(
+	ctx: IExecuteFunctions,
+	nodeBase: string,
+	uploadId: string,
+	batch: UploadSource[],
+	sent: BatchFileResult[],
+	options: BatchUploadOptions,
+): Promise<PostOutcome> {
+	const boundary = `----n8n1fichier${randomBytes(12).toString('hex')}`;
+	const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="did"\r\n\r\n${options.folderId}\r\n`, 'utf8');
+	const tail = Buffer.from(`--${boundary}--\r\n`, 'utf8');
+	const partHeads = batch.map((source) => filePartHead(boundary, source.fileName));
+	const length =
+		head.length + tail.length + batch.reduce((sum, source, index) => sum + partHeads[index].length + source.size + CRLF.length, 0);
+
+	const watchdog = new StallWatchdog(options.stallTimeoutMs);
+	const files = Readable.from(batchParts(batch, partHeads, sent, options, watchdog), { objectMode: false, highWaterMark: 1 });
+	noteCall(ctx, 'upload.cgi');
+	try {
+		const response = await sendBytes(ctx, {
+			method: 'POST',
+			url: `${nodeBase}/upload.cgi?id=${uploadId}`,
+			headers: {
+				'Content-Type': `multipart/form-data; boundary=${boundary}`,
+				'Content-Length': String(length),
+			},
+			body: { head, file: files, tail },
+			authenticated: true,
+			signal: watchdog.signal,
+		});
+		watchdog.progress();
+		const text = await readSmallBody(response.body);
+		if (response.statusCode === 302 || response.statusCode === 303) return {};
+		return {
+			failure: {
+				endpoint: 'upload.cgi',
+				httpCode: response.statusCode,
+				message: messageFromBody(text, response.statusCode),
+				kind: response.statusCode >= 500 ? 'retryable' : 'fatal',
+			},
+		};
+	} catch (error) {
+		files.destroy();
+		throwIfCancelled(ctx);
+		const message = watchdog.stalled
+			? `no byte moved for ${Math.round(options.stallTimeoutMs / 1000)} s (the upload node stalled)`
+			: ((error as Error).message ?? 'connection lost');
+		return { failure: { endpoint: 'upload.cgi', message, kind: 'retryable' } };
+	} finally {
+		watchdog.stop();
+	}
+}
+
+/** The body after the `did` field: each file's part head, its bytes (exactly its size), CRLF. */
+async function* batchParts(
+	batch: UploadSource[],
+	partHeads: Buffer[],
+	sent: BatchFileResult[],
+	options: BatchUploadOptions,
+	watchdog: StallWatchdog,
+): AsyncGenerator<Buffer> {
+	const ring = new SlotRing();
+	for (let index = 0; index < batch.length; index++) {
+		const source = batch[index];
+		yield partHeads[index];
+		const hashing = options.hash ? startWhirlpool() : undefined;
+		try {
+			const reading: SizedRead = { extra: false, short: 0 };
+			let stream: Readable | undefined;
+			try {
+				stream = await source.open();
+			} catch (error) {
+				sent[index].readProblem = `it could not be opened: ${(error as Error).message}`;
+				sent[index].unreadable = true;
+			}
+			const chunks = stream ? sizedChunks(stream, source.size, ring, reading) : zeros(source.size, ring);
+			for await (const chunk of chunks) {
+				const hashed = hashing?.update(chunk);
+				if (hashed) await hashed;
+				options.onBytes?.(chunk.length);
+				watchdog.progress();
+				yield chunk;
+			}
+			if (stream && reading.short > 0) {
+				sent[index].readProblem = `it had ${reading.short} bytes fewer than its size ${source.size} when read`;
+				for await (const chunk of zeros(reading.short, ring)) {
+					const hashed = hashing?.update(chunk);
+					if (hashed) await hashed;
+					yield chunk;
+				}
+			}
+			if (reading.extra) sent[index].readProblem = `it had more bytes than its size ${source.size} when read`;
+			if (hashing) sent[index].sentChecksum = await hashing.digest();
+		} finally {
+			hashing?.abort();
+		}
+		yield CRLF;
+	}
+}
+
+/** Aborts an upload during which nothing moved for `timeoutMs`. */
+class StallWatchdog {
+	private readonly controller = new AbortController();
+	private lastProgressAt = getClock().now();
+	private stopped = false;
+	stalled = false;
+
+	constructor(private readonly timeoutMs: number) {
+		void this.watch();
+	}
+
+	get signal(): AbortSignal {
+		return this.controller.signal;
+	}
+
+	progress(): void {
+		this.lastProgressAt = getClock().now();
+	}
+
+	stop(): void {
+		this.stopped = true;
+	}
+
+	private async watch(): Promise<void> {
+		const clock = getClock();
+		const step = Math.max(10, Math.min(1000, this.timeoutMs / 4));
+		while (!this.stopped) {
+			await clock.sleep(step).catch(() => undefined);
+			if (!this.stopped && clock.now() - this.lastProgressAt >= this.timeoutMs) {
+				this.stalled = true;
+				this.controller.abort(new Error('stalled'));
+				return;
+			}
+		}
+	}
+}
+
+/**
+ * Reads end.pl until it names every file sent (by name and size, each link used once), within the
+ * Max Wait on Rate Limits budget; files it never names are looked for in the folder. Returns one
+ * link (or undefined) per file; after a failed POST, only what end.pl names.
+ */
+async function readBatchResult(
+	ctx: IExecuteFunctions,
+	nodeBase: string,
+	uploadId: string,
+	batch: UploadSource[],
+	options: UploadOptions,
+	postSucceeded: boolean,
+	startedAt: number,
+): Promise<Array<EndUploadLink | undefined>> {
+	const settings = rateLimitsOf(ctx);
+	const budget = new RetryBudget(settings);
+	let found: Array<EndUploadLink | undefined> = batch.map(() => undefined);
+	for (let attempt = 0; ; attempt++) {
+		const answer = await askEndPl(ctx, nodeBase, uploadId);
+		found = matchLinks(answer.links, batch);
+		const missing = found.filter((link) => link === undefined).length;
+		if (missing === 0 || !postSucceeded) return found;
+		const delay = endPlDelay(attempt, settings);
+		if (!answer.worthWaiting || !budget.spend(delay)) break;
+		ctx.logger.info(`1fichier: end.pl named ${batch.length - missing} of ${batch.length} files (${answer.state}); asking again in ${(delay / 1000).toFixed(1)} s`);
+		await getClock().sleep(delay, cancelSignalOf(ctx));
+	}
+	const missing = batch.filter((_, index) => found[index] === undefined);
+	ctx.logger.warn(`1fichier: end.pl never named ${missing.length} of ${batch.length} files; looking for them in folder ${options.folderId}`);
+	const window = { sentAfter: formatParisDate(startedAt - 60_000) };
+	const files = await listFolderFiles(ctx, options.folderId, window, { itemIndex: options.itemIndex, intervalMs: options.listingIntervalMs });
+	const fromListing = matchLinks(
+		files.sort(newestFirst).map((file) => ({ download: file.url, filename: file.filename, size: file.size, whirlpool: file.checksum })),
+		batch,
+	);
+	return found.map((link, index) => link ?? fromListing[index]);
+}
+
+/** Each file's link: same name and size, each link given to one file only (decoys and duplicates skipped). */
+export function matchLinks(links: EndUploadLink[], batch: Array<Pick<UploadSource, 'fileName' | 'size'>>): Array<EndUploadLink | undefined> {
+	const used = new Set<EndUploadLink>();
+	return batch.map((source) => {
+		const link = links.find((candidate) => !used.has(candidate) && candidate.filename === source.fileName && toNumber(candidate.size) === source.size);
+		if (link) used.add(link);
+		return link;
+	});
 }

@@ -105,8 +105,10 @@ describe('folder checkBackup: the categories', () => {
 		});
 		expect(summaryOf(result)).toMatchObject({
 			source: nas,
-			folder: { path: 'backups/nas/2026-11-30' },
+			folder: 'backups/nas/2026-11-30',
+			folderId: copyId,
 			mode: 'sizeAndDate',
+			success: false,
 			files: { seen: 9, same: 2, differ: 2, missingRemote: 2, missingLocal: 2, error: 1, hashed: 1 },
 			sampled: { files: 0, bytes: 0, verified: 0 },
 			differences: 7,

@@ -211,7 +211,8 @@ describe('folder cleanUp: the summary item', () => {
 		const result = await runNode(sim, cleanUp({ keepNewest: 7 }));
 		expect(result.error).toBeUndefined();
 		expect(result.items[0].json).toEqual({
-			folder: { id: expect.any(Number), path: 'backups/nas' },
+			folder: 'backups/nas',
+			folderId: expect.any(Number),
 			target: 'subfolders',
 			dryRun: false,
 			rules: { keepNewest: 7, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0, keepWithinDays: 0 },

@@ -8,6 +8,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'os';
 import path from 'path';
 import { Transform } from 'stream';
+import type { IDataObject } from 'n8n-workflow';
 
 import { toRemoteName } from '../../../nodes/OneFichier/api/names';
 import * as download from '../../../nodes/OneFichier/transfer/download';
@@ -72,7 +73,9 @@ function localFiles(directory: string): string[] {
 		.sort();
 }
 
-const summaryOf = (result: Awaited<ReturnType<typeof runNode>>) => result.items[0].json;
+/** The summary item; with Continue On Fail, an incomplete restore's summary is the error item's `details`. */
+const summaryOf = (result: Awaited<ReturnType<typeof runNode>>) => (result.items[0].json.details ?? result.items[0].json) as IDataObject;
+const continueOnFail = { continueOnFail: true };
 const filesOf = (result: Awaited<ReturnType<typeof runNode>>) => result.items.slice(1).map((item) => item.json);
 
 describe('folder restore: a tree into an empty directory', () => {
@@ -87,10 +90,12 @@ describe('folder restore: a tree into an empty directory', () => {
 			expect(readFileSync(path.join(target, relative)).equals(Buffer.from(content))).toBe(true);
 		}
 		expect(summaryOf(result)).toMatchObject({
-			folder: { path: 'backups/nas/2026-11-30' },
+			source: 'backups/nas/2026-11-30',
+			folder: 'backups/nas/2026-11-30',
 			targetDirectory: target,
 			mode: 'ifDifferent',
 			dryRun: false,
+			success: true,
 			files: { seen: 4, restored: 4, unchanged: 0, skipped: 0, refused: 0, failed: 0, superseded: 0 },
 			bytes: { received: big.length + 70_000 + 6 + 3 },
 			failures: [],
@@ -130,7 +135,7 @@ describe('folder restore: remote names', () => {
 		const reserved = 'all \\ < > " \' $ ` \u00B4 and a trailing space ';
 		sim.state.addFile(copy, toRemoteName(reserved), 'reserved');
 
-		const result = await runNode(sim, restore());
+		const result = await runNode(sim, restore(), continueOnFail);
 		expect(result.error).toBeUndefined();
 		expect(localFiles(target)).toEqual(['ok.txt', reserved].sort());
 		expect(readFileSync(path.join(target, reserved), 'utf8')).toBe('reserved');
@@ -145,7 +150,9 @@ describe('folder restore: remote names', () => {
 			'nul\u2400.txt': 'the name holds a NUL character',
 			'a\uFF0Fb.txt': 'the name "a/b.txt" holds a path separator',
 		});
-		expect(summaryOf(result)).toMatchObject({ files: { seen: 7, restored: 2, refused: 5, failed: 0 } });
+		expect(summaryOf(result)).toMatchObject({ success: false, files: { seen: 7, restored: 2, refused: 5, failed: 0 } });
+		// An incomplete restore fails the node once every file was tried; Continue On Fail hands the summary on.
+		expect(result.items[0].json.error).toMatch(/^Restore of backups\/nas\/2026-11-30 is incomplete: 0 failed, 5 refused: /);
 		expect((summaryOf(result).failures as unknown[]).length).toBe(5);
 	});
 
@@ -155,7 +162,7 @@ describe('folder restore: remote names', () => {
 		// Names not made by the backup: "x‛" and "x‛‛" both read back as "x‛".
 		sim.state.addFile(sim.state.createFolder(copy, 'x\u201B').id, 'one.txt', '1');
 		sim.state.addFile(sim.state.createFolder(copy, 'x\u201B\u201B').id, 'two.txt', '2');
-		const result = await runNode(sim, restore());
+		const result = await runNode(sim, restore(), continueOnFail);
 		expect(result.error).toBeUndefined();
 		const refused = filesOf(result).filter((file) => file.action === 'refused');
 		expect(refused.map((file) => file.reason)).toEqual(
@@ -170,7 +177,7 @@ describe('folder restore: remote names', () => {
 
 	it('a path n8n blocks (.git) is refused, not written', async () => {
 		remoteTree({ '.git/config': 'x', 'a.txt': 'a' });
-		const result = await runNode(sim, restore());
+		const result = await runNode(sim, restore(), continueOnFail);
 		expect(result.error).toBeUndefined();
 		expect(localFiles(target)).toEqual(['a.txt']);
 		expect(filesOf(result).find((file) => file.path === '.git/config')).toMatchObject({ action: 'refused' });
@@ -182,7 +189,7 @@ describe('folder restore: remote names', () => {
 		mkdirSync(outside);
 		mkdirSync(target, { recursive: true });
 		symlinkSync(outside, path.join(target, 'photos'));
-		const result = await runNode(sim, restore());
+		const result = await runNode(sim, restore(), continueOnFail);
 		expect(result.error).toBeUndefined();
 		expect(readdirSync(outside)).toEqual([]);
 		expect(filesOf(result).find((file) => file.path === 'photos/a.jpg')).toMatchObject({ action: 'failed' });
@@ -262,7 +269,7 @@ describe('folder restore: overwrite', () => {
 	it('a directory in the way of a file is left alone and reported', async () => {
 		remoteTree({ 'a.txt': 'a' });
 		mkdirSync(path.join(target, 'a.txt'), { recursive: true });
-		const result = await runNode(sim, restore({ overwrite: 'always' }));
+		const result = await runNode(sim, restore({ overwrite: 'always' }), continueOnFail);
 		expect(filesOf(result)[0]).toMatchObject({ action: 'refused', reason: 'a directory is in the way; it was left as it is' });
 		expect(statSync(path.join(target, 'a.txt')).isDirectory()).toBe(true);
 	});
@@ -320,7 +327,7 @@ describe('folder restore: never half-written', () => {
 			});
 			return { ...opened, stream: opened.stream.pipe(cut) };
 		});
-		const result = await runNode(sim, restore());
+		const result = await runNode(sim, restore(), continueOnFail);
 		expect(result.error).toBeUndefined();
 		expect(filesOf(result).find((file) => file.path === 'big.bin')).toMatchObject({ action: 'failed' });
 		expect(String(filesOf(result).find((file) => file.path === 'big.bin')?.reason)).toMatch(/connection reset/);
@@ -331,9 +338,7 @@ describe('folder restore: never half-written', () => {
 		remoteTree({ 'a.bin': randomBytes(3 * MIB) });
 		sim.faults.add({ kind: 'corruptDownload' });
 		const result = await runNode(sim, restore());
-		expect(result.error).toBeUndefined();
-		expect(filesOf(result)[0]).toMatchObject({ action: 'failed' });
-		expect(String(filesOf(result)[0].reason)).toMatch(/do not match 1fichier's Whirlpool/);
+		expect(result.error?.message).toMatch(/^Restore of backups\/nas\/2026-11-30 is incomplete: 1 failed, 0 refused: a\.bin: The bytes received for "a\.bin" do not match 1fichier's Whirlpool checksum/);
 		expect(localFiles(target)).toEqual([]);
 	});
 

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../types';
+import * as backUp from './backUp.operation';
 import * as checkBackup from './checkBackup.operation';
 import * as cleanUp from './cleanUp.operation';
 import * as create from './create.operation';
@@ -19,6 +20,12 @@ const operationSelector: INodeProperties = {
 	noDataExpression: true,
 	displayOptions: { show: { resource: ['folder'] } },
 	options: [
+		{
+			name: 'Back Up',
+			value: 'backUp',
+			description: 'Back up a directory of the n8n host into a folder: only what changed is sent',
+			action: 'Back up a directory',
+		},
 		{
 			name: 'Check Backup',
 			value: 'checkBackup',
@@ -74,8 +81,9 @@ export const folder: Resource = {
 		...deleteFolder.description,
 		...share.description,
 		...cleanUp.description,
+		...backUp.description,
 		...restore.description,
 		...checkBackup.description,
 	],
-	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, restore, checkBackup },
+	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, backUp, restore, checkBackup },
 };

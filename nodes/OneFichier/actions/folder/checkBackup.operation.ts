@@ -11,6 +11,7 @@ import type { CheckOptions } from '../../backup/check';
 import { checkBackup } from '../../backup/check';
 import { openLocalTree } from '../../backup/localTree';
 import { pathFilter } from '../../backup/pathFilter';
+import { MAX_FAILURES_LISTED } from '../../backup/summary';
 import { folderLocator } from '../../helpers/locators';
 import { getClock } from '../../installation/clock';
 import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
@@ -113,20 +114,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const result = await checkBackup(this, root, folder.id, checkOptions);
 
 	const { counts } = result;
+	const apiCallsByEndpoint = callsSince(this, callsBefore);
+	const locator = this.getNodeParameter('folder', itemIndex) as { value?: unknown; cachedResultName?: string };
+	const errors = result.differences.filter((difference) => difference.status === 'error');
+	// The shape of Back Up's summary (backup/summary.ts), with the check's counts.
 	const summary: IDataObject = {
 		source: root.given,
-		folder: folder.path === undefined ? { id: folder.id } : { id: folder.id, path: folder.path },
+		folder: folder.path ?? String(locator?.cachedResultName ?? locator?.value ?? folder.id),
+		folderId: folder.id,
 		mode: checkOptions.compare,
 		dryRun: false,
+		success: result.differences.length === 0,
 		// Every path seen on either side, once.
 		files: { seen: Object.values(counts).reduce((sum, count) => sum + count, 0), ...counts, hashed: result.hashed, superseded: result.superseded },
 		bytes: { seen: result.localBytes, received: result.sample.bytes },
 		sampled: result.sample,
 		differences: result.differences.length,
 		durationSeconds: Math.round((getClock().now() - startedAt) / 100) / 10,
-		apiCalls: Object.values(callsSince(this, callsBefore)).reduce((sum, count) => sum + count, 0),
-		failures: result.differences.filter((difference) => difference.status === 'error').map(({ path, reason }) => ({ path, reason })),
+		apiCalls: Object.values(apiCallsByEndpoint).reduce((sum, count) => sum + count, 0),
+		apiCallsByEndpoint,
+		failures: errors.slice(0, MAX_FAILURES_LISTED).map(({ path, reason }) => ({ path, reason })),
 	};
+	if (errors.length > MAX_FAILURES_LISTED) summary.failuresNotListed = errors.length - MAX_FAILURES_LISTED;
 	if (result.differences.length > 0) {
 		this.logger.warn(`1fichier Check Backup: ${result.differences.length} difference(s) between ${root.given} and its backup`);
 	}

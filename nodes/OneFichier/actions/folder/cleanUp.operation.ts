@@ -181,7 +181,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			`1fichier Clean Up: ${undated.length} entr${undated.length === 1 ? 'y has' : 'ies have'} no readable date and ${undated.length === 1 ? 'was' : 'were'} kept: ${undated.map((entry) => entry.name).join(', ')}`,
 		);
 	}
-	const summary = summaryItem(folder, target, rules, options, entries, doomed.length, startedAt);
+	const locator = this.getNodeParameter('folder', itemIndex) as { value?: unknown; cachedResultName?: string };
+	const label = String(locator?.cachedResultName ?? locator?.value ?? folder.id);
+	const summary = summaryItem(folder, label, target, rules, options, entries, doomed.length, startedAt);
 	return [summary, ...entries.map((entry) => entryItem(entry, dryRun))];
 }
 
@@ -291,6 +293,7 @@ function entryItem(entry: Entry, dryRun: boolean): INodeExecutionData {
 
 function summaryItem(
 	folder: ResolvedFolder,
+	folderLabel: string,
 	target: string,
 	rules: RetentionRules,
 	options: CleanUpOptions,
@@ -300,7 +303,8 @@ function summaryItem(
 ): INodeExecutionData {
 	const dryRun = options.dryRun === true;
 	const json: IDataObject = {
-		folder: folder.path === undefined ? { id: folder.id } : { id: folder.id, path: folder.path },
+		folder: folder.path ?? folderLabel,
+		folderId: folder.id,
 		target,
 		dryRun,
 		rules: { ...rules, ...(options.olderThanDays === undefined ? {} : { olderThanDays: options.olderThanDays }) },

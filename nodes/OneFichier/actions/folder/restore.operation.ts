@@ -17,6 +17,7 @@ import { planRestore } from '../../backup/restorePlan';
 import { downloadToFile, removeStaleTemporaryFiles } from '../../backup/fileWriter';
 import { resolveTargetDirectory, statIfPresent } from '../../backup/localDirectory';
 import { RunProgress } from '../../backup/progress';
+import { MAX_FAILURES_LISTED } from '../../backup/summary';
 import { getClock } from '../../installation/clock';
 import { folderLocator } from '../../helpers/locators';
 import { whirlpoolOfStream } from '../../transfer/whirlpool';
@@ -143,9 +144,42 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 	}
 
-	const apiCalls = Object.values(callsSince(this, callsBefore)).reduce((sum, count) => sum + count, 0);
-	const summary = summaryItem(folder, target, options, tally, apiCalls, startedAt);
-	return [summary, ...tally.items.map((outcome) => ({ json: { ...outcome } as IDataObject }))];
+	const summary = summaryItem(folderName(this, folder, itemIndex), folder.id, target, options, tally, callsSince(this, callsBefore), startedAt);
+	const files = tally.items.map((outcome) => ({ json: { ...outcome } as IDataObject }));
+	if (tally.counts.failed + tally.counts.refused === 0) return [{ json: summary }, ...files];
+	const error = incompleteRestore(this, summary, itemIndex);
+	// Continue On Fail: the error and the summary go on (as Back Up does), for a notification.
+	if (this.continueOnFail()) return [{ json: { error: error.message, details: summary } }, ...files];
+	throw error;
+}
+
+/** The folder as the user named it: its path, else the picker's name or the id given. */
+function folderName(ctx: IExecuteFunctions, folder: { id: number; path?: string }, itemIndex: number): string {
+	if (folder.path !== undefined) return folder.path;
+	const locator = ctx.getNodeParameter('folder', itemIndex) as { value?: unknown; cachedResultName?: string };
+	return String(locator?.cachedResultName ?? locator?.value ?? folder.id);
+}
+
+/** A restore that could not bring everything back fails, after going through every file: what failed in its message, the summary in its context. */
+function incompleteRestore(ctx: IExecuteFunctions, summary: IDataObject, itemIndex: number): NodeOperationError {
+	const files = summary.files as Record<string, number>;
+	const failures = summary.failures as Array<{ path: string; reason: string }>;
+	const first = failures
+		.slice(0, 5)
+		.map((failure) => `${failure.path}: ${failure.reason}`)
+		.join('; ');
+	const error = new NodeOperationError(
+		ctx.getNode(),
+		`Restore of ${String(summary.source)} is incomplete: ${files.failed} failed, ${files.refused} refused: ${first}`,
+		{
+			itemIndex,
+			description:
+				`${files.seen} files seen, ${files.restored} restored, ${files.unchanged} unchanged, ${files.skipped} skipped, ` +
+				`${files.refused} refused, ${files.failed} failed. The restore went on past each one; nothing was written half. The summary is in this error's context (summary).`,
+		},
+	);
+	error.context.summary = summary;
+	return error;
 }
 
 /** The run's counts as files are done; the per-file items only when they are output. */
@@ -155,6 +189,7 @@ class Tally {
 	bytesSeen = 0;
 	bytesReceived = 0;
 	readonly failures: Array<{ path: string; reason: string }> = [];
+	failuresNotListed = 0;
 	readonly superseded: Array<{ path: string; restored: string | null; notRestored: string[] }> = [];
 	readonly items: FileOutcome[] = [];
 
@@ -164,7 +199,10 @@ class Tally {
 		this.counts[outcome.action]++;
 		this.bytesSeen += outcome.size ?? 0;
 		if (outcome.action === 'restored') this.bytesReceived += outcome.size ?? 0;
-		if (outcome.action === 'failed' || outcome.action === 'refused') this.failures.push({ path: outcome.path, reason: outcome.reason ?? '' });
+		if (outcome.action === 'failed' || outcome.action === 'refused') {
+			if (this.failures.length < MAX_FAILURES_LISTED) this.failures.push({ path: outcome.path, reason: outcome.reason ?? '' });
+			else this.failuresNotListed++;
+		}
 		if (outcome.superseded) this.superseded.push({ path: outcome.path, restored: outcome.url, notRestored: outcome.superseded });
 		if (this.keepItems) this.items.push(outcome);
 	}
@@ -259,19 +297,24 @@ async function decide(
 }
 
 function summaryItem(
-	folder: { id: number; path?: string },
+	folder: string,
+	folderId: number,
 	target: string,
 	options: RestoreOptions,
 	tally: Tally,
-	apiCalls: number,
+	apiCallsByEndpoint: Record<string, number>,
 	startedAt: number,
-): INodeExecutionData {
+): IDataObject {
 	const { counts } = tally;
-	const json: IDataObject = {
-		folder: folder.path === undefined ? { id: folder.id } : { id: folder.id, path: folder.path },
+	const summary: IDataObject = {
+		// The shape of Back Up's summary (backup/summary.ts); a restore's source is the copy on 1fichier.
+		source: folder,
+		folder,
+		folderId,
 		targetDirectory: target,
 		mode: options.overwrite,
 		dryRun: options.dryRun === true,
+		success: counts.failed + counts.refused === 0,
 		files: {
 			seen: tally.seen,
 			restored: options.dryRun ? counts.wouldRestore : counts.restored,
@@ -283,9 +326,11 @@ function summaryItem(
 		},
 		bytes: { seen: tally.bytesSeen, received: tally.bytesReceived },
 		durationSeconds: Math.round((getClock().now() - startedAt) / 100) / 10,
-		apiCalls,
+		apiCalls: Object.values(apiCallsByEndpoint).reduce((sum, count) => sum + count, 0),
+		apiCallsByEndpoint,
 		failures: tally.failures,
 		superseded: tally.superseded,
 	};
-	return { json };
+	if (tally.failuresNotListed > 0) summary.failuresNotListed = tally.failuresNotListed;
+	return summary;
 }
