@@ -11,6 +11,7 @@ import { Transform } from 'stream';
 import type { IDataObject } from 'n8n-workflow';
 
 import { toRemoteName } from '../../../nodes/OneFichier/api/names';
+import { clearListingGateForTesting } from '../../../nodes/OneFichier/pacing/listingGate';
 import * as download from '../../../nodes/OneFichier/transfer/download';
 import * as whirlpool from '../../../nodes/OneFichier/transfer/whirlpool';
 import '../../helpers/realmErrors';
@@ -153,6 +154,11 @@ describe('folder restore: remote names', () => {
 		expect(summaryOf(result)).toMatchObject({ success: false, files: { seen: 7, restored: 2, refused: 5, failed: 0 } });
 		// An incomplete restore fails the node once every file was tried; Continue On Fail hands the summary on.
 		expect(result.items[0].json.error).toMatch(/^Restore of backups\/nas\/2026-11-30 is incomplete: 0 failed, 5 refused: /);
+		// A dry run says the same without failing (the two files now there are unchanged).
+		clearListingGateForTesting();
+		const dry = await runNode(sim, restore({ dryRun: true }));
+		expect(dry.error).toBeUndefined();
+		expect(summaryOf(dry)).toMatchObject({ success: false, dryRun: true, files: { restored: 0, unchanged: 2, refused: 5 } });
 		expect((summaryOf(result).failures as unknown[]).length).toBe(5);
 	});
 

@@ -146,7 +146,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const summary = summaryItem(folderName(this, folder, itemIndex), folder.id, target, options, tally, callsSince(this, callsBefore), startedAt);
 	const files = tally.items.map((outcome) => ({ json: { ...outcome } as IDataObject }));
-	if (tally.counts.failed + tally.counts.refused === 0) return [{ json: summary }, ...files];
+	// A dry run reports what a restore would refuse; it does not fail for it.
+	if (tally.counts.failed + tally.counts.refused === 0 || options.dryRun) return [{ json: summary }, ...files];
 	const error = incompleteRestore(this, summary, itemIndex);
 	// Continue On Fail: the error and the summary go on (as Back Up does), for a notification.
 	if (this.continueOnFail()) return [{ json: { error: error.message, details: summary } }, ...files];
