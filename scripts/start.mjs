@@ -72,14 +72,17 @@ async function main() {
 	}
 
 	const nas = demoNasFolder();
+	// The restore example writes into an empty directory of its own, never over the (demo) NAS.
+	const restoreTo = path.join(userFolder, 'restored');
 	const examples = {
-		// Read/Write Files from Disk may only touch this folder (n8n's file access restriction).
-		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: nas },
+		// n8n's file access restriction: the nodes may only touch these folders.
+		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `${nas};${restoreTo}` },
 		examplesTransform: (wf) => {
-			// Point the backup and restore examples at the demo NAS folder.
+			// Point the backup, check and restore examples at the demo folders.
 			for (const node of wf.nodes) {
 				for (const a of node.parameters?.assignments?.assignments ?? []) {
-					if (a.name === 'nasDirectory' || a.name === 'restoreTo') a.value = nas;
+					if (a.name === 'nasDirectory') a.value = nas;
+					if (a.name === 'restoreTo') a.value = restoreTo;
 				}
 			}
 			return wf;

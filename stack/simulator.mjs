@@ -100,11 +100,13 @@ export function simulatorControl(origin) {
 	return {
 		state: () => call('GET', '/state'),
 		reset: () => call('POST', '/reset', {}),
-		addFile: (folderId, filename, content) =>
+		/** `date` (ISO string, optional): the upload date the file gets. */
+		addFile: (folderId, filename, content, date) =>
 			call('POST', '/files', {
 				folderId,
 				filename,
 				contentBase64: Buffer.from(content).toString('base64'),
+				...(date ? { date } : {}),
 			}),
 		addFolder: (parentId, name) => call('POST', '/folders', { parentId, name }),
 		seed: (folderId, count, namePrefix) => call('POST', '/seed', { folderId, count, namePrefix }),

@@ -510,37 +510,69 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 	// The nightly backup (test/e2e/backupCases.mjs), then restored, then a new week's copy and more.
 	...backupCases,
 	{
-		name: 'example: restore the backup folder tree to disk (every file downloaded and compared)',
+		name: 'example: restore the backup folder tree into an empty directory (newest of same-named copies, byte for byte)',
 		example: 'restore-nas-backup.json',
 		asWebhook: true,
 		patch: (wf) => {
 			const settings = wf.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments;
 			settings.find((a) => a.name === 'backupFolder').value = body('backupFolder');
 			settings.find((a) => a.name === 'restoreTo').value = body('restoreTo');
-			withListingInterval(wf, 'List the backup');
+			withListingInterval(wf, 'Restore the tree');
 			return wf;
 		},
 		setup: async (ctx) => {
 			const week = await weekCopy(ctx);
-			// n8n's Write node does not create directories: the restore goes into an existing tree.
-			for (const file of ctx.localTree(ctx.nasDir)) fs.mkdirSync(path.dirname(path.join(ctx.restoreDir, file)), { recursive: true });
-			return { backupFolder: `backups/nas/${week.name}`, restoreTo: ctx.restoreDir };
+			// An older same-named copy beside notes.txt (issue 15: the old example wrote the oldest last).
+			await ctx.sim.addFile(week.id, 'notes.txt', 'an OLDER copy of the notes, not to be restored\n', '2020-01-01T00:00:00Z');
+			assert.deepEqual(fs.readdirSync(ctx.restoreDir), [], 'the restore starts from an empty directory');
+			return { backupFolder: `backups/nas/${week.name}`, restoreTo: path.join(ctx.restoreDir, 'nas') };
 		},
-		check: async (out, ctx) => {
+		check: async ([out], ctx, s) => {
 			const local = ctx.localTree(ctx.nasDir);
-			assert.equal(out.length, local.length, 'one item per file');
-			// Downloads say whether their Whirlpool matched 1fichier's (options.verifyChecksum, on by default).
-			assert.deepEqual(out.filter((o) => o.verified === false).map((o) => o.filename), [], 'no unverified download');
-			assert.deepEqual(ctx.localTree(ctx.restoreDir), local);
+			assert.equal(out.success, true, out.message);
+			assert.equal(out.files.restored, local.length, 'every file restored');
+			assert.equal(out.files.superseded, 1, 'the older notes.txt reported, not restored');
+			assert.deepEqual(out.superseded.map((entry) => entry.path), ['notes.txt']);
+			assert.deepEqual(ctx.localTree(s.restoreTo), local);
 			for (const file of local) {
 				assert.ok(
-					fs.readFileSync(path.join(ctx.restoreDir, file)).equals(fs.readFileSync(path.join(ctx.nasDir, file))),
+					fs.readFileSync(path.join(s.restoreTo, file)).equals(fs.readFileSync(path.join(ctx.nasDir, file))),
 					`${file} restored byte for byte`,
 				);
 			}
 		},
 	},
 	...afterRestoreCases,
+	{
+		name: 'example: weekly check of the backup, with sample downloads: the copy matches',
+		example: 'check-nas-backup.json',
+		asWebhook: true,
+		patch: checkOnTestNas,
+		check: async ([out], ctx) => {
+			const local = ctx.localTree(ctx.nasDir);
+			assert.match(out.subject, /matches its copy/, out.subject);
+			assert.equal(out.summary.differences, 0);
+			assert.equal(out.summary.files.same, local.length);
+			assert.deepEqual(out.summary.sampled, { files: 3, bytes: out.summary.sampled.bytes, verified: 3 });
+			assert.ok(out.summary.sampled.bytes > 0, 'sample bytes downloaded');
+		},
+	},
+	{
+		name: 'example: weekly check of the backup reports what differs',
+		example: 'check-nas-backup.json',
+		asWebhook: true,
+		patch: checkOnTestNas,
+		setup: (ctx) => {
+			fs.writeFileSync(path.join(ctx.nasDir, 'not-yet-backed-up.txt'), 'written after the last backup\n');
+			return {};
+		},
+		check: async ([out], ctx) => {
+			fs.rmSync(path.join(ctx.nasDir, 'not-yet-backed-up.txt'));
+			assert.match(out.subject, /^Backup check: 1 difference\(s\)/, out.subject);
+			assert.equal(out.message, 'missingRemote  not-yet-backed-up.txt  (in the local directory, not in the backup)');
+			assert.equal(out.summary.files.missingRemote, 1);
+		},
+	},
 	{
 		name: 'example: bulk temporary links as CSV',
 		example: 'bulk-temporary-links.json',

@@ -30,6 +30,17 @@ function zoneOffsetMs(formatter: Intl.DateTimeFormat, ms: number): number {
 	return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour % 24, parts.minute, parts.second) - whole;
 }
 
+/** The wall clock in `timeZone` at this instant, as epoch ms of the same wall clock read as UTC (an unknown zone reads as UTC). */
+export function wallClockAsUtc(ms: number, timeZone: string): number {
+	let formatter: Intl.DateTimeFormat;
+	try {
+		formatter = timeZone === 'Europe/Paris' ? parisFormatter : wallClockFormatter(timeZone);
+	} catch {
+		return ms;
+	}
+	return ms + zoneOffsetMs(formatter, ms);
+}
+
 /**
  * A wall-clock time in `timeZone` (given as epoch ms of the same wall clock read as UTC) → epoch
  * ms. Two passes settle daylight-saving switches. An unknown zone is read as UTC.

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import type { Resource } from '../types';
 import * as backUp from './backUp.operation';
+import * as checkBackup from './checkBackup.operation';
 import * as cleanUp from './cleanUp.operation';
 import * as create from './create.operation';
 import * as deleteFolder from './delete.operation';
@@ -9,6 +10,7 @@ import * as get from './get.operation';
 import * as getMany from './getMany.operation';
 import * as move from './move.operation';
 import * as rename from './rename.operation';
+import * as restore from './restore.operation';
 import * as share from './share.operation';
 
 const operationSelector: INodeProperties = {
@@ -23,6 +25,12 @@ const operationSelector: INodeProperties = {
 			value: 'backUp',
 			description: 'Back up a directory of the n8n host into a folder: only what changed is sent',
 			action: 'Back up a directory',
+		},
+		{
+			name: 'Check Backup',
+			value: 'checkBackup',
+			description: 'Compare a local directory with its backup without downloading it; optionally download a random sample and verify it',
+			action: 'Check a folder backup',
 		},
 		{
 			name: 'Clean Up',
@@ -47,6 +55,12 @@ const operationSelector: INodeProperties = {
 		{ name: 'Move', value: 'move', description: 'Move a folder into another folder', action: 'Move a folder' },
 		{ name: 'Rename', value: 'rename', description: 'Rename a folder', action: 'Rename a folder' },
 		{
+			name: 'Restore',
+			value: 'restore',
+			description: 'Bring a folder tree back into a local directory on the n8n host, verified, never half-written',
+			action: 'Restore a folder to disk',
+		},
+		{
 			name: 'Share',
 			value: 'share',
 			description: 'Share a folder by public link or with other 1fichier users',
@@ -68,6 +82,8 @@ export const folder: Resource = {
 		...share.description,
 		...cleanUp.description,
 		...backUp.description,
+		...restore.description,
+		...checkBackup.description,
 	],
-	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, backUp },
+	operations: { create, getMany, get, rename, move, delete: deleteFolder, share, cleanUp, backUp, restore, checkBackup },
 };

@@ -1,28 +1,75 @@
 /**
- * Retention: keep the newest `keepNewest` entries of a folder (its sub-folders or its files) and
- * remove the rest, optionally only those older than `olderThanDays`. An entry is dated by a date in
- * its name when it carries one (dated backup folders), else by when 1fichier created it.
+ * Retention: keep the entries of a folder (its sub-folders or its files) that a rule keeps and
+ * remove the rest. Rules: the newest `keepNewest`, and restic-style calendar rules (the newest
+ * entry of each of the last N days, weeks, months, years; everything within N days of the newest
+ * entry), see backup/retention.ts. An entry is dated by a date in its name when it carries one
+ * (dated backup folders), else by when 1fichier created it; an entry with neither is never removed.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { dateInName, parseParisDate } from '../../api/dates';
+import { walkFolder } from '../../api/listing';
+import { toNumber } from '../../api/types';
+import type { RetentionRule, RetentionRules } from '../../backup/retention';
+import { applyRetention } from '../../backup/retention';
 import { fileItem, folderItem } from '../../helpers/items';
 import { folderLocator } from '../../helpers/locators';
-import { toNumber } from '../../api/types';
 import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
-import { walkFolder } from '../../api/listing';
-import type { DeletedCounts } from './folderTree';
+import type { DeletedCounts, ResolvedFolder } from './folderTree';
 import { assertNotRoot, deleteFolderTree, listFolder, removeFiles, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['cleanUp'] };
 const DAY_MS = 24 * 3600_000;
 
-export const description: INodeProperties[] = [
-	{
-		...folderLocator('folder', 'Folder', 'The folder whose entries to clean up; the folder itself is never removed'),
+/** A folder id other than 0 (the root), as the picker and the By ID field hold it. */
+const NOT_ROOT_ID = '\\s*0*[1-9]\\d*\\s*';
+const NOT_ROOT_MESSAGE = 'Clean Up never works on the root folder: choose the folder that holds the copies';
+
+/**
+ * The folder picker without the root: each mode's value is checked in the editor (n8n shows the
+ * message on the field and will not run the node), and again at run time for expressions.
+ */
+function folderBelowRootLocator(): INodeProperties {
+	const locator = folderLocator(
+		'folder',
+		'Folder',
+		'The folder whose entries to clean up (e.g. backups/nas, holding one sub-folder per copy); the folder itself is never removed, and the root cannot be chosen',
+	);
+	return {
+		...locator,
+		default: { mode: 'list', value: '' },
+		modes: (locator.modes ?? []).map((mode) => ({
+			...mode,
+			validation: [
+				...(mode.name === 'path' ? [] : (mode.validation ?? [])),
+				{
+					type: 'regex' as const,
+					properties: {
+						// A path with at least one name in it; an id that is not 0.
+						regex: mode.name === 'path' ? '.*[^/\\s].*' : NOT_ROOT_ID,
+						errorMessage: NOT_ROOT_MESSAGE,
+					},
+				},
+			],
+		})),
+	};
+}
+
+function keepRule(name: Exclude<RetentionRule, 'keepNewest'>, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: 0,
 		displayOptions: { show },
-	},
+		description: `${description} 0 turns this rule off`,
+	};
+}
+
+export const description: INodeProperties[] = [
+	{ ...folderBelowRootLocator(), displayOptions: { show } },
 	{
 		displayName: 'Target',
 		name: 'target',
@@ -43,8 +90,17 @@ export const description: INodeProperties[] = [
 		required: true,
 		displayOptions: { show },
 		description:
-			'How many entries to keep, newest first: by the date in their name (e.g. 2026-11-30, 20261130) when they carry one, else by creation date',
+			'How many entries to keep, newest first: by the date in their name (e.g. 2026-11-30, 20261130) when they carry one, else by creation date. The rules below keep more.',
 	},
+	keepRule('keepDaily', 'Keep Daily', 'Also keep the newest entry of each of this many last days that have one.'),
+	keepRule('keepWeekly', 'Keep Weekly', 'Also keep the newest entry of each of this many last weeks (Monday to Sunday) that have one.'),
+	keepRule('keepMonthly', 'Keep Monthly', 'Also keep the newest entry of each of this many last months that have one.'),
+	keepRule('keepYearly', 'Keep Yearly', 'Also keep the newest entry of each of this many last years that have one.'),
+	keepRule(
+		'keepWithinDays',
+		'Keep Within (Days)',
+		'Also keep every entry less than this many days older than the newest entry.',
+	),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -67,7 +123,7 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 30,
-				description: 'Among the entries beyond the newest ones kept, remove only those older than this many days',
+				description: 'Among the entries no rule keeps, remove only those older than this many days',
 			},
 		],
 	},
@@ -79,82 +135,125 @@ interface CleanUpOptions extends IDataObject {
 	listingIntervalSeconds?: number;
 }
 
-/** One sub-folder or file with the date that ranks it. */
+/** Why an entry stays: a rule, the Only Older Than option, or no readable date. */
+type KeepReason = RetentionRule | 'olderThanDays' | 'noDate';
+
+/** One sub-folder or file with the date that ranks it (none when neither its name nor 1fichier gives one). */
 interface Entry {
 	name: string;
-	dateMs: number;
-	datedBy: 'name' | 'created';
+	dateMs?: number;
+	datedBy?: 'name' | 'created';
 	item: IDataObject;
 	folderId?: number;
 	fileUrl?: string;
+	keptBy: KeepReason[];
 }
 
+const RULE_PARAMETERS: Array<[RetentionRule, string, number]> = [
+	['keepNewest', 'Keep Newest', 7],
+	['keepDaily', 'Keep Daily', 0],
+	['keepWeekly', 'Keep Weekly', 0],
+	['keepMonthly', 'Keep Monthly', 0],
+	['keepYearly', 'Keep Yearly', 0],
+	['keepWithinDays', 'Keep Within (Days)', 0],
+];
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const startedAt = Date.now();
 	const target = this.getNodeParameter('target', itemIndex, 'subfolders') as string;
-	const keepNewest = this.getNodeParameter('keepNewest', itemIndex, 7) as number;
+	const rules = readRules(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as CleanUpOptions;
-	assertSettings(this, target, keepNewest, options, itemIndex);
+	assertSettings(this, target, options, itemIndex);
 
 	const folder = await resolveFolder(this, 'folder', itemIndex);
-	// The folder picker defaults to the root: cleaning it up by mistake would empty the account.
+	// Cleaning up the root by mistake would empty the account (an expression can still point there).
 	assertNotRoot(this, folder.id, 'cleaned up', itemIndex);
 
 	const entries =
 		target === 'files' ? await fileEntries(this, folder.id, options, itemIndex) : await folderEntries(this, folder.id, itemIndex);
-	const cutoffMs = options.olderThanDays === undefined ? Infinity : Date.now() - options.olderThanDays * DAY_MS;
-	const doomed = entries
-		.sort(newestEntryFirst)
-		.slice(keepNewest)
-		.filter((entry) => entry.dateMs < cutoffMs);
+	const doomed = decide(this, entries, rules, options);
 
 	const dryRun = options.dryRun === true;
 	if (!dryRun) await removeEntries(this, doomed, itemIndex);
-	return doomed.map((entry) => ({
-		json: {
-			...entry.item,
-			retentionDate: new Date(entry.dateMs).toISOString(),
-			retentionDateFrom: entry.datedBy,
-			removed: !dryRun,
-			dryRun,
-		},
-	}));
+	const undated = entries.filter((entry) => entry.dateMs === undefined);
+	if (undated.length > 0) {
+		this.logger.warn(
+			`1fichier Clean Up: ${undated.length} entr${undated.length === 1 ? 'y has' : 'ies have'} no readable date and ${undated.length === 1 ? 'was' : 'were'} kept: ${undated.map((entry) => entry.name).join(', ')}`,
+		);
+	}
+	const locator = this.getNodeParameter('folder', itemIndex) as { value?: unknown; cachedResultName?: string };
+	const label = String(locator?.cachedResultName ?? locator?.value ?? folder.id);
+	const summary = summaryItem(folder, label, target, rules, options, entries, doomed.length, startedAt);
+	return [summary, ...entries.map((entry) => entryItem(entry, dryRun))];
 }
 
-function assertSettings(
-	ctx: IExecuteFunctions,
-	target: string,
-	keepNewest: number,
-	options: CleanUpOptions,
-	itemIndex: number,
-): void {
-	if (target !== 'subfolders' && target !== 'files') {
-		throw new NodeOperationError(ctx.getNode(), `"target" must be "subfolders" or "files", got "${target}"`, { itemIndex });
+function readRules(ctx: IExecuteFunctions, itemIndex: number): RetentionRules {
+	const rules = {} as RetentionRules;
+	for (const [name, displayName, fallback] of RULE_PARAMETERS) {
+		const value = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
+		const least = name === 'keepNewest' ? 1 : 0;
+		if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`"${displayName}" must be a whole number of at least ${least}, got ${JSON.stringify(value)}`,
+				{
+					itemIndex,
+					description:
+						name === 'keepNewest'
+							? 'Clean Up always keeps the newest entries: it never empties a folder. Use Folder → Delete for that.'
+							: 'Set it to 0 to turn the rule off.',
+				},
+			);
+		}
+		rules[name] = value;
 	}
-	if (typeof keepNewest !== 'number' || !Number.isInteger(keepNewest) || keepNewest < 1) {
-		throw new NodeOperationError(ctx.getNode(), `"keepNewest" must be a whole number of at least 1, got ${JSON.stringify(keepNewest)}`, {
-			itemIndex,
-			description: 'Clean Up always keeps the newest entries: it never empties a folder. Use Folder → Delete for that.',
-		});
+	return rules;
+}
+
+function assertSettings(ctx: IExecuteFunctions, target: string, options: CleanUpOptions, itemIndex: number): void {
+	if (target !== 'subfolders' && target !== 'files') {
+		throw new NodeOperationError(ctx.getNode(), `"Target" must be Sub-Folders or Files, got "${target}"`, { itemIndex });
 	}
 	const days = options.olderThanDays;
 	if (days !== undefined && (typeof days !== 'number' || !Number.isFinite(days) || days < 0)) {
-		throw new NodeOperationError(ctx.getNode(), `"olderThanDays" must be a number of days (0 or more), got ${JSON.stringify(days)}`, {
+		throw new NodeOperationError(ctx.getNode(), `"Only Older Than (Days)" must be a number of days (0 or more), got ${JSON.stringify(days)}`, {
 			itemIndex,
 		});
 	}
 }
 
-/** Dated by name first, else by creation; among equals, the greater name counts as newer. */
+/**
+ * Sets each entry's reasons to stay and returns those to remove: dated entries no rule keeps and,
+ * with Only Older Than, older than that. Entries without a date are never removed.
+ */
+function decide(ctx: IExecuteFunctions, entries: Entry[], rules: RetentionRules, options: CleanUpOptions): Entry[] {
+	entries.sort(newestEntryFirst);
+	const dated = entries.filter((entry): entry is Entry & { dateMs: number } => entry.dateMs !== undefined);
+	const keptBy = applyRetention(dated, rules, ctx.getTimezone(), Date.now());
+	dated.forEach((entry, position) => entry.keptBy.push(...keptBy[position]));
+	const cutoffMs = options.olderThanDays === undefined ? Infinity : Date.now() - options.olderThanDays * DAY_MS;
+	const doomed: Entry[] = [];
+	for (const entry of entries) {
+		if (entry.dateMs === undefined) entry.keptBy.push('noDate');
+		else if (entry.keptBy.length === 0 && entry.dateMs >= cutoffMs) entry.keptBy.push('olderThanDays');
+		if (entry.keptBy.length === 0) doomed.push(entry);
+	}
+	return doomed;
+}
+
+/** Newest first by date (undated last); among equals, the greater name counts as newer. */
 function newestEntryFirst(a: Entry, b: Entry): number {
-	if (a.dateMs !== b.dateMs) return b.dateMs - a.dateMs;
+	const aMs = a.dateMs ?? -Infinity;
+	const bMs = b.dateMs ?? -Infinity;
+	if (aMs !== bMs) return bMs > aMs ? 1 : -1;
 	return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
 }
 
 function datedEntry(ctx: IExecuteFunctions, name: string, createdAt: string | undefined): Pick<Entry, 'dateMs' | 'datedBy'> {
 	const fromName = dateInName(name, ctx.getTimezone());
 	if (fromName !== undefined) return { dateMs: fromName, datedBy: 'name' };
-	// An entry with no date at all ranks oldest: 1fichier always gives one, so this is a safe default.
-	return { dateMs: parseParisDate(createdAt) ?? 0, datedBy: 'created' };
+	const created = parseParisDate(createdAt);
+	return created === undefined ? {} : { dateMs: created, datedBy: 'created' };
 }
 
 async function folderEntries(ctx: IExecuteFunctions, parentId: number, itemIndex: number): Promise<Entry[]> {
@@ -162,7 +261,7 @@ async function folderEntries(ctx: IExecuteFunctions, parentId: number, itemIndex
 	return subFolders.flatMap((sub) => {
 		const id = toNumber(sub.id);
 		if (id === undefined) return [];
-		return [{ name: sub.name, ...datedEntry(ctx, sub.name, sub.create_date), item: folderItem(sub, parentId), folderId: id }];
+		return [{ name: sub.name, ...datedEntry(ctx, sub.name, sub.create_date), item: folderItem(sub, parentId), folderId: id, keptBy: [] }];
 	});
 }
 
@@ -173,7 +272,52 @@ async function fileEntries(ctx: IExecuteFunctions, folderId: number, options: Cl
 		...datedEntry(ctx, file.filename, file.date),
 		item: fileItem(file, folderId),
 		fileUrl: file.url,
+		keptBy: [],
 	}));
+}
+
+function entryItem(entry: Entry, dryRun: boolean): INodeExecutionData {
+	const kept = entry.keptBy.length > 0;
+	return {
+		json: {
+			...entry.item,
+			retentionDate: entry.dateMs === undefined ? null : new Date(entry.dateMs).toISOString(),
+			retentionDateFrom: entry.datedBy ?? null,
+			kept,
+			keptBy: entry.keptBy,
+			removed: !kept && !dryRun,
+			dryRun,
+		},
+	};
+}
+
+function summaryItem(
+	folder: ResolvedFolder,
+	folderLabel: string,
+	target: string,
+	rules: RetentionRules,
+	options: CleanUpOptions,
+	entries: Entry[],
+	removedCount: number,
+	startedAt: number,
+): INodeExecutionData {
+	const dryRun = options.dryRun === true;
+	const json: IDataObject = {
+		folder: folder.path ?? folderLabel,
+		folderId: folder.id,
+		target,
+		dryRun,
+		rules: { ...rules, ...(options.olderThanDays === undefined ? {} : { olderThanDays: options.olderThanDays }) },
+		entries: {
+			seen: entries.length,
+			kept: entries.length - removedCount,
+			// In a dry run: what would be removed.
+			removed: removedCount,
+			undated: entries.filter((entry) => entry.dateMs === undefined).length,
+		},
+		durationSeconds: Math.round((Date.now() - startedAt) / 100) / 10,
+	};
+	return { json };
 }
 
 /**
