@@ -3,12 +3,14 @@
  * credentials helper that applies the credential's `authenticate` like n8n does, and n8n's binary
  * data service in filesystem mode, so uploads take the streamed (binary with an id) path.
  */
-import { createReadStream, mkdtempSync } from 'fs';
+import { createReadStream, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 
 // n8n-core reads its configuration from the environment when its services are first created.
 const n8nFolder = mkdtempSync(path.join(tmpdir(), 'n8n-1fichier-test-'));
+// The binary store of a run holds every test file (GiBs in the benchmarks): gone with the process.
+process.once('exit', () => rmSync(n8nFolder, { recursive: true, force: true }));
 process.env.N8N_USER_FOLDER = n8nFolder;
 process.env.N8N_DEFAULT_BINARY_DATA_MODE = 'filesystem';
 process.env.N8N_BINARY_DATA_STORAGE_PATH = path.join(n8nFolder, 'binaryData');

@@ -76,7 +76,7 @@ function fakeIoredis(behaviour: FakeBehaviour): IoredisModule {
 		}
 
 		defineCommand(name: string): void {
-			const answers: Record<string, unknown> = { oneFichierReserve: [Date.now(), 0], oneFichierPause: 0, oneFichierMark: 1, oneFichierAge: -1, oneFichierUserInfo: ['claimed'] };
+			const answers: Record<string, unknown> = { oneFichierReserve: [Date.now(), 0], oneFichierReservePaced: [Date.now(), 0], oneFichierPause: 0, oneFichierMark: 1, oneFichierAge: -1, oneFichierUserInfo: ['claimed'] };
 			(this as unknown as Record<string, unknown>)[name] = async () => await this.answer(answers[name]);
 		}
 
