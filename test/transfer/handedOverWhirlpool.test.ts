@@ -8,6 +8,7 @@ import { randomBytes } from 'crypto';
 import { createWhirlpool } from 'hash-wasm';
 import { pipeline, Readable, Writable } from 'stream';
 
+import type { StreamingWhirlpool } from '../../nodes/OneFichier/transfer/whirlpool';
 import { HandedOverWhirlpool } from '../../nodes/OneFichier/transfer/whirlpool';
 
 const MiB = 1024 * 1024;
@@ -99,5 +100,52 @@ describe.each(consumers)('read by %s', (_name, consume) => {
 		const stage = new HandedOverWhirlpool(() => refusal);
 		await expect(consume(pipeline(stream, stage, () => {}), () => {})).rejects.toBe(refusal);
 		expect(stage.checkFailure).toBe(refusal);
+	});
+});
+
+/**
+ * A hash that falls behind at its first chunk and stays behind until `catchUp()`: what the worker
+ * does when the store takes chunks faster than it hashes them.
+ */
+function laggingHash(): StreamingWhirlpool & { catchUp(): void; hashedChunks: number } {
+	let catchUp = () => {};
+	const behind = new Promise<void>((resolve) => (catchUp = resolve));
+	const hash = {
+		hashedChunks: 0,
+		catchUp: () => catchUp(),
+		update: () => (hash.hashedChunks++ === 0 ? behind : undefined),
+		digest: async () => '0'.repeat(128),
+		abort: () => {},
+	};
+	return hash;
+}
+
+/** Fresh 1 MiB chunks, counting how many were taken from it. */
+function countedSource(): { stream: Readable; taken: () => number } {
+	let taken = 0;
+	const stream = new Readable({
+		highWaterMark: MiB,
+		read() {
+			this.push(taken < CHUNKS ? Buffer.alloc(MiB, taken++ & 0xff) : null);
+		},
+	});
+	return { stream, taken: () => taken };
+}
+
+describe.each(consumers)('while the hash is behind, read by %s', (_name, consume) => {
+	it('the transfer waits: chunks neither pile up in the stage nor keep coming from the source', async () => {
+		const { stream, taken } = countedSource();
+		const hash = laggingHash();
+		const stage = new HandedOverWhirlpool(undefined, hash);
+		const held = consume(pipeline(stream, stage, () => {}), () => {});
+		// Every stream involved has had ample time to move whatever it was allowed to.
+		for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
+		// A few chunks sit in the streams' buffers; without the wait all 64 went through.
+		expect(taken()).toBeLessThanOrEqual(6);
+		expect(hash.hashedChunks).toBe(1);
+		hash.catchUp();
+		expect(await held).toHaveLength(CHUNKS);
+		expect(hash.hashedChunks).toBe(CHUNKS);
+		expect(stage.checksum).toBe('0'.repeat(128));
 	});
 });

@@ -10,6 +10,16 @@
  * database, S3 and Azure stores keep every chunk until the stream ends and join them then; a ring
  * would have overwritten them by that time (test/transfer/download.test.ts).
  *
+ * Why a plain allocation per chunk and nothing cleverer: what fresh memory costs is the garbage
+ * collections it brings, not the allocation. V8 counts every ArrayBuffer's bytes as external memory
+ * and starts a full collection of n8n's whole heap each time that count has grown by 64 MiB (a V8
+ * constant), whatever the buffers' size or origin. Views cut from larger slabs bring as many
+ * collections and keep more memory waiting (a slab lives until its last view dies); zeroed memory
+ * (`new ArrayBuffer`) adds a pass over every byte; larger or smaller chunks change neither.
+ * SharedArrayBuffer memory is not counted, so it would start no collection, and nothing would bound
+ * the memory waiting for one. Node's own http client, which n8n's HTTP Request node reads through,
+ * brings more collections for the same bytes. bench/downloadBuffers.ts measures it.
+ *
  * It speaks just what a download needs: one GET with `Connection: close`, a 1xx-skipping status
  * line and headers, then a body framed by Content-Length, chunked encoding, or the end of the
  * connection. Plain http and https (TLS through Node's tls, with its usual certificate checks).

@@ -407,13 +407,16 @@ export class WhirlpoolTap extends Transform {
  * end of the stream waits until every chunk was handed over and hashed and `check` accepted the
  * digest: when it refuses, the stream ends with its error instead, so n8n's store discards what it
  * was given.
+ *
+ * While the worker is behind, the transfer's next chunk waits: a store that takes chunks faster
+ * than they are hashed would otherwise leave every chunk it is done with queued here, in memory,
+ * until the hash caught up (most of a large file on a fast link).
  */
 export class HandedOverWhirlpool extends Transform {
 	/** The Whirlpool of every chunk handed over, once the stream has ended. */
 	checksum: string | undefined;
 	/** What `check` refused, when it did. */
 	checkFailure: Error | undefined;
-	private readonly hashing = startWhirlpool();
 	/** Handed over, not yet hashed: the consumer may still be taking it. */
 	private taken: Uint8Array[] = [];
 	/** Taken and due for hashing, in stream order, waiting while the worker is behind. */
@@ -424,7 +427,11 @@ export class HandedOverWhirlpool extends Transform {
 	private flushed: TransformCallback | undefined;
 	private finishing = false;
 
-	constructor(private readonly check?: WhirlpoolCheck) {
+	/** `hashing`: the worker by default; tests pass one that lags behind on purpose. */
+	constructor(
+		private readonly check?: WhirlpoolCheck,
+		private readonly hashing: StreamingWhirlpool = startWhirlpool(),
+	) {
 		super();
 	}
 
@@ -484,6 +491,9 @@ export class HandedOverWhirlpool extends Transform {
 			);
 			return;
 		}
+		// Still behind (called while a wait was pending): the transfer's next chunk keeps waiting, or
+		// every chunk the consumer is done with would pile up here unhashed, all of them in memory.
+		if (this.workerBehind) return;
 		const resume = this.heldTransform;
 		this.heldTransform = undefined;
 		resume?.();
