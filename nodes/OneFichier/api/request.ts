@@ -30,6 +30,24 @@ export interface ApiRequestOptions {
 	subject?: CallSubject;
 }
 
+/**
+ * How long one API call may take, from the request to its whole answer. A call that gets no answer
+ * (a server that accepted the connection and went silent) would otherwise hold the execution, and
+ * a backup run, until someone cancels it. 1fichier answers in well under a second; the largest
+ * answer, a listing of 5,000 files, in a few. A call that times out is a transient failure: the
+ * retry policy tries it again (unless its effect is unknown) within Max Wait on Rate Limits.
+ */
+const DEFAULT_API_CALL_TIMEOUT_MS = 120_000;
+let apiCallTimeoutMs = DEFAULT_API_CALL_TIMEOUT_MS;
+
+/** For tests only: a shorter limit on one API call. Returns the restore. */
+export function useApiCallTimeoutForTesting(ms: number): () => void {
+	apiCallTimeoutMs = ms;
+	return () => {
+		apiCallTimeoutMs = DEFAULT_API_CALL_TIMEOUT_MS;
+	};
+}
+
 /** Thrown to callers that asked for a non-idempotent call whose outcome is unknown. */
 export class UnknownOutcomeError extends Error {
 	constructor(readonly failure: ApiFailure) {
@@ -112,14 +130,17 @@ async function sendJson(
 		headers: { 'Content-Type': 'application/json' },
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		timeout: apiCallTimeoutMs,
 	};
 	let response: { statusCode: number; body: unknown };
+	const startedAt = Date.now();
 	try {
 		response = await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, request);
 	} catch (error) {
 		throwIfCancelled(ctx);
 		// Only the error's own text: the request object (with its Authorization header) stays out.
-		const message = networkMessage(error);
+		const timedOut = Date.now() - startedAt >= apiCallTimeoutMs;
+		const message = timedOut ? `no answer within ${apiCallTimeoutMs / 1000} s (timeout)` : networkMessage(error);
 		return { failure: { endpoint, message, kind: 'retryable' } };
 	}
 	return checkEnvelope(endpoint, response.statusCode, response.body);
