@@ -41,14 +41,14 @@ export default tseslint.config(
 		// NODE_PATH before loading community packages, and has ioredis in queue mode because Bull
 		// needs it), required lazily in nodes/OneFichier/installation/coordination.ts only when
 		// EXECUTIONS_MODE=queue. ioredis is a devDependency, pinned to n8n 2.41.1's version, for
-		// its types and the tests. See README, "Queue mode".
+		// its types and the tests. See docs/queue-mode.md.
 		files: ['package.json'],
 		extends: [communityNodes],
 		rules: {
 			...n8nNodesBase.configs.community.rules,
 			// The package has no public home yet (it is installed from a release tarball or a
-			// checkout, see README "Installation"): no invented homepage or contact address.
-			// Both come back on when it is published to npm (CHANGELOG.md, "Before publishing").
+			// checkout, see the README's "Installation"): no invented homepage or contact address.
+			// Both come back on when it is published to npm (CONTRIBUTING.md, "Releasing").
 			'@n8n/community-nodes/require-homepage': 'off',
 			'@n8n/community-nodes/valid-author': 'off',
 		},

@@ -16,11 +16,15 @@
 //   BENCH_OLD=1 …                                       # also the old path (Read/Write Files + File → Upload, ifExists update) on the small tree
 //   SKIP_BUILD=1 …                                      # use the existing dist/ and build/
 //
-// Output: a markdown table on stdout, also written to test-artifacts/bench-backup/.
+// Output: a markdown table and the targets' verdicts on stdout; bench/results/backup.md and
+// bench/results/backup.json (kept in the repository; the documentation's block of
+// bench/results/backup.md, in docs/benchmark.md, is rewritten from it by bench/includeResults.mjs);
+// every row and the n8n folder in test-artifacts/bench-backup/.
 import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import { once } from 'node:events';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import { buildPackage } from '../stack/build.mjs';
@@ -28,6 +32,7 @@ import { SIM_CREDENTIAL, importWorkflows, prepareN8n } from '../stack/instance.m
 import { freePort, repoRoot } from '../stack/n8n.mjs';
 import { log } from '../stack/provision.mjs';
 import { startSimulator } from '../stack/simulator.mjs';
+import { includeResults } from './includeResults.mjs';
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const FOLDERS = Number(process.env.BENCH_FOLDERS ?? 100);
@@ -50,6 +55,7 @@ const MiB = 1048576;
 const FICHIER = 'n8n-nodes-1fichier.oneFichier';
 
 const artifacts = path.join(repoRoot, 'test-artifacts', 'bench-backup');
+const resultsDir = path.join(repoRoot, 'bench', 'results');
 const userFolder = path.join(artifacts, 'n8n');
 const dataDir = path.join(artifacts, 'data');
 const storeDir = path.join(artifacts, 'store');
@@ -365,6 +371,7 @@ function transferBenchRate() {
 
 async function main() {
 	fs.mkdirSync(dataDir, { recursive: true });
+	const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(' ');
 	if (process.env.SKIP_BUILD !== '1') await buildPackage();
 	const sim = await startSimulator({ port: await freePort(0), seed: 'empty', logFile: path.join(artifacts, 'simulator.log') });
 	try {
@@ -461,19 +468,53 @@ async function main() {
 		}
 
 		const folders = { small: trees.small?.folders, large: trees.large?.folders };
+		const loadAfter = os.loadavg().map((l) => l.toFixed(1)).join(' ');
+		const nodeVersion = execFileSync(n8n.nodeBin, ['--version']).toString().trim();
+		const stamp = new Date().toISOString();
+		const verdictLines = verdicts(rows, folders);
 		const text = [
-			`n8n ${n8n.version}; the simulator with 1fichier's limits (3 calls/s, a folder listed once per 30 s, one listing every 3 s);`,
+			`n8n ${n8n.version} on Node.js ${nodeVersion}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${loadBefore} before and ${loadAfter} after;`,
+			`the simulator with 1fichier's limits (3 calls/s, a folder listed once per 30 s, one listing every 3 s);`,
 			`small tree: ${FILES} files (1 KiB–${2 * FILE_KIB} KiB) in ${FOLDERS} folders (${folders.small ?? 0} with their parents); large tree: ${LARGE_FILES} files of ${LARGE_MIB} MiB.`,
 			'Wall time: the node\'s executionTime (n8n\'s own start, 4–6 s per process, comes on top). Read by n8n: the process\'s read syscalls during the node (rchar).',
 			'Peak RSS growth: the n8n process during the node, minus a workflow that does nothing. Large tree: Verify Checksum off, as the transfer benchmark\'s node-up row.',
 			'',
 			table(rows),
 			'',
-			...verdicts(rows, folders).map((line) => `- ${line}`),
+			...verdictLines.map((line) => `- ${line}`),
 		].join('\n');
 		console.log(`\n${text}`);
-		fs.writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify({ files: FILES, folders: FOLDERS, largeFiles: LARGE_FILES, largeMiB: LARGE_MIB, rows }, null, 2));
+		const settings = { files: FILES, folders: FOLDERS, fileKiB: FILE_KIB, largeFiles: LARGE_FILES, largeMiB: LARGE_MIB, changedPercent: CHANGED_PERCENT, trees: TREES, parallelUploads: PARALLEL, oldPath: OLD_PATH };
+		fs.writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify({ ...settings, rows }, null, 2));
 		fs.writeFileSync(path.join(artifacts, 'table.md'), `${text}\n`);
+		fs.mkdirSync(resultsDir, { recursive: true });
+		fs.writeFileSync(path.join(resultsDir, 'backup.md'), `Last run: ${stamp} (\`npm run bench:backup\`, bench/backup.mjs).\n${text}\n`);
+		const results = {
+			format: 1,
+			generatedAt: stamp,
+			n8n: n8n.version,
+			node: nodeVersion,
+			cpus: os.cpus().length,
+			loadAverage: { before: loadBefore, after: loadAfter },
+			settings,
+			nights: rows.map(({ tree, night, ms, files, byEndpoint, readByNode, processReadBytes, storeBytes, growthMiB, uploadedBytes, listings }) => ({
+				tree,
+				night,
+				ms,
+				files,
+				apiCallsByEndpoint: byEndpoint,
+				readByNodeBytes: readByNode ?? null,
+				processReadBytes,
+				storeBytes,
+				peakRssGrowthMiB: Math.round(growthMiB),
+				uploadedBytes,
+				listings,
+			})),
+			targets: verdictLines,
+		};
+		fs.writeFileSync(path.join(resultsDir, 'backup.json'), `${JSON.stringify(results, null, 2)}\n`);
+		log(`bench: written to ${path.relative(repoRoot, resultsDir)}/backup.{md,json} and ${path.relative(repoRoot, artifacts)}/`);
+		for (const doc of includeResults()) log(`bench: ${doc} shows the new results`);
 	} finally {
 		await sim.stop();
 		fs.rmSync(storeDir, { recursive: true, force: true });

@@ -18,11 +18,11 @@
 //   BENCH_SIM_CHECKSUMS=compute npm run bench       # the simulator hashes uploads itself (default: given, see below)
 //   BENCH_PROFILE=cpu npm run bench                 # --cpu-prof of every n8n process (also: heap, gc)
 //   SKIP_BUILD=1 npm run bench                      # use the existing dist/ and build/
-//   BENCH_README=1 npm run bench                    # also put the tables into README.md (between its bench markers)
 //
 // Output: the tables and each target's verdict on stdout; bench/results/transfers.md and
-// bench/results/transfers.json (medians, kept in the repository; the README shows the .md between
-// its `bench/results/transfers.md` markers); every sample in test-artifacts/bench/.
+// bench/results/transfers.json (medians, kept in the repository); the documentation's block of
+// bench/results/transfers.md (docs/benchmark.md) is rewritten from it (bench/includeResults.mjs);
+// every sample in test-artifacts/bench/.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -34,6 +34,7 @@ import { SIM_CREDENTIAL, importWorkflows, prepareN8n } from '../stack/instance.m
 import { freePort, repoRoot } from '../stack/n8n.mjs';
 import { log } from '../stack/provision.mjs';
 import { simulatorControl, startSimulator } from '../stack/simulator.mjs';
+import { includeResults } from './includeResults.mjs';
 import { downloadedBytes, nodeVerified, rowWorkflows, uploadedFile } from './workflows.mjs';
 
 const MiB = 1048576;
@@ -504,21 +505,6 @@ function report(results, context) {
 const round = (value) => (value === undefined ? undefined : Number(value.toFixed(3)));
 const verdict = (value, limit) => (value === undefined ? '–' : value <= limit ? 'met' : '**NOT met**');
 
-const README_START = '<!-- bench/results/transfers.md: start (npm run bench with BENCH_README=1 rewrites this block) -->';
-const README_END = '<!-- bench/results/transfers.md: end -->';
-
-/** Replaces the README's block between the bench markers with the new tables. */
-function includeInReadme(markdown, stamp) {
-	const file = path.join(repoRoot, 'README.md');
-	const readme = fs.readFileSync(file, 'utf8');
-	const start = readme.indexOf(README_START);
-	const end = readme.indexOf(README_END);
-	if (start < 0 || end < start) throw new Error(`README.md has no block between "${README_START}" and "${README_END}"`);
-	const block = `${README_START}\n\nLast run: ${stamp}.\n${markdown.replace(/^### /gm, '#### ')}\n\n`;
-	fs.writeFileSync(file, readme.slice(0, start) + block + readme.slice(end));
-	log('bench: README.md updated');
-}
-
 /** Upload rows need files-down (their memory reference), in each mode. */
 function rowsToRun(rows) {
 	const ordered = Object.keys(ALL_ROWS).filter((row) => rows.includes(row));
@@ -642,7 +628,7 @@ async function main() {
 		const stamp = new Date().toISOString();
 		fs.writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify({ sizes: SIZES, runs: RUNS, results }, null, 2));
 		fs.writeFileSync(path.join(artifacts, 'table.md'), `${markdown}\n`);
-		fs.writeFileSync(path.join(resultsDir, 'transfers.md'), `<!-- written by npm run bench (bench/transfers.mjs), ${stamp} -->\n${markdown}\n`);
+		fs.writeFileSync(path.join(resultsDir, 'transfers.md'), `Last run: ${stamp} (\`npm run bench\`, bench/transfers.mjs).\n${markdown}\n`);
 		fs.writeFileSync(
 			path.join(resultsDir, 'transfers.json'),
 			`${JSON.stringify(
@@ -666,8 +652,8 @@ async function main() {
 				2,
 			)}\n`,
 		);
-		if (process.env.BENCH_README === '1') includeInReadme(markdown, stamp);
 		log(`bench: written to ${path.relative(repoRoot, resultsDir)}/transfers.{md,json} and ${path.relative(repoRoot, artifacts)}/`);
+		for (const doc of includeResults()) log(`bench: ${doc} shows the new results`);
 	} finally {
 		await sim.stop();
 		fs.rmSync(storeDir, { recursive: true, force: true });

@@ -29,7 +29,7 @@ export interface FileAddedSettings {
 
 /** The first poll records what is already there, from files of the last day (the rest is older anyway). */
 const BASELINE_LOOKBACK_MS = 24 * 3600_000;
-/** file/ls returns at most this many files (API reference §5). */
+/** file/ls returns at most this many files (docs/1fichier-api.md §5). */
 const LISTING_CAP = 5000;
 /** Each watched folder costs two calls per poll; beyond this a poll would take many minutes. */
 export const MAX_WATCHED_FOLDERS = 500;

@@ -3,7 +3,7 @@
  * (in-process) against the simulator: what the node does, how many API calls it made, how long it
  * took, and whether an upload stored its file exactly once. Then a 64 MiB download into each kind
  * of n8n binary data store, verified and written back out of the store intact. The last test checks
- * the README's "Reliability" table against these results; `npm run reliability:update` rewrites
+ * the table of docs/reliability.md against these results; `npm run reliability:update` rewrites
  * that table.
  */
 import { Container } from '@n8n/di';
@@ -22,21 +22,21 @@ import type { RunResult, TestItem } from '../helpers/n8n';
 import { runNode } from '../helpers/n8n';
 import type { Simulator } from '../helpers/simulator';
 import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
-import { README_PATH, renderTable, replaceTable, tableOf, type ReliabilityRow } from './table';
+import { renderTable, replaceTable, TABLE_DOC_PATH, tableOf, type ReliabilityRow } from './table';
 
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 const GOOD_KEY = 'RELIABILITY-FAKE-KEY-00000000000';
 const CONTENT = Buffer.from('reliability check: these bytes must be stored exactly once\n');
-/** "Within seconds": generous, the real figures are in the README table. */
+/** "Within seconds": generous, the real figures are in the table of docs/reliability.md. */
 const WITHIN_SECONDS_MS = 5000;
 
 type Refusal = keyof typeof REFUSAL_ANSWERS;
 
 interface Case {
 	kind: 'refusal' | 'fault' | 'bad input';
-	/** What is tried, as the README shows it. */
+	/** What is tried, as the table shows it. */
 	tried: string;
-	/** What the node does, as the README shows it; the test checks it. */
+	/** What the node does, as the table shows it; the test checks it. */
 	reaction: string;
 	parameters: Record<string, unknown>;
 	faults?: Fault[];
@@ -397,14 +397,14 @@ describe.each(STORE_CASES)('binary data mode: $tried', (storeCase) => {
 	});
 });
 
-it('the README\'s Reliability table matches these results', () => {
+it('the table of docs/reliability.md matches these results', () => {
 	expect(rows).toHaveLength(CASES.length + STORE_CASES.length);
 	const table = renderTable(rows, TEST_TIME_SCALE);
 	mkdirSync('test-artifacts', { recursive: true });
 	writeFileSync(path.join('test-artifacts', 'reliability.json'), JSON.stringify(rows, null, '\t'));
-	const readme = readFileSync(README_PATH, 'utf8');
-	if (process.env.UPDATE_RELIABILITY === '1') writeFileSync(README_PATH, replaceTable(readme, table));
+	const doc = readFileSync(TABLE_DOC_PATH, 'utf8');
+	if (process.env.UPDATE_RELIABILITY === '1') writeFileSync(TABLE_DOC_PATH, replaceTable(doc, table));
 	// Times vary from run to run; everything else must be what the suite just saw.
 	const withoutTimes = (markdown: string) => markdown.split('\n').map((line) => line.replace(/\| [^|]* s \|$/, '|'));
-	expect(withoutTimes(tableOf(readFileSync(README_PATH, 'utf8')))).toEqual(withoutTimes(table));
+	expect(withoutTimes(tableOf(readFileSync(TABLE_DOC_PATH, 'utf8')))).toEqual(withoutTimes(table));
 });

@@ -1,7 +1,7 @@
-/** The README's "Reliability" table: rendered from the reliability suite's results, found between two markers. */
+/** The reliability table of docs/reliability.md: rendered from the reliability suite's results, found between two markers. */
 import path from 'path';
 
-export const README_PATH = path.join(__dirname, '..', '..', 'README.md');
+export const TABLE_DOC_PATH = path.join(__dirname, '..', '..', 'docs', 'reliability.md');
 
 const START = '<!-- reliability-table:start (written by npm run reliability:update) -->';
 const END = '<!-- reliability-table:end -->';
@@ -31,16 +31,16 @@ export function renderTable(rows: ReliabilityRow[], timeScale: number): string {
 	return lines.join('\n');
 }
 
-export function tableOf(readme: string): string {
-	const start = readme.indexOf(START);
-	const end = readme.indexOf(END);
+export function tableOf(doc: string): string {
+	const start = doc.indexOf(START);
+	const end = doc.indexOf(END);
 	if (start < 0 || end < start) return '';
-	return readme.slice(start + START.length, end).trim();
+	return doc.slice(start + START.length, end).trim();
 }
 
-export function replaceTable(readme: string, table: string): string {
-	const start = readme.indexOf(START);
-	const end = readme.indexOf(END);
-	if (start < 0 || end < start) throw new Error(`README.md has no ${START} … ${END} markers`);
-	return `${readme.slice(0, start + START.length)}\n${table}\n${readme.slice(end)}`;
+export function replaceTable(doc: string, table: string): string {
+	const start = doc.indexOf(START);
+	const end = doc.indexOf(END);
+	if (start < 0 || end < start) throw new Error(`docs/reliability.md has no ${START} … ${END} markers`);
+	return `${doc.slice(0, start + START.length)}\n${table}\n${doc.slice(end)}`;
 }

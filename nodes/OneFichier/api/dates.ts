@@ -1,6 +1,6 @@
 /**
  * 1fichier dates are `YYYY-MM-DD HH:MM:SS` strings in Europe/Paris wall-clock time with second
- * resolution (API reference §2). The trigger mostly works on these strings directly: they sort
+ * resolution (docs/1fichier-api.md §2). The trigger mostly works on these strings directly: they sort
  * as text, and moving one by a few seconds is plain wall-clock arithmetic. Real instants are only
  * needed to turn "now" into a Paris date and to find the autumn night when an hour repeats.
  */

@@ -4,7 +4,7 @@ import { NodeApiError } from 'n8n-workflow';
 /** How the transport reacts to a failed call: only `flood` and `retryable` are ever retried. */
 export type FailureKind = 'auth' | 'flood' | 'retryable' | 'fatal';
 
-/** Which refusal of the table below a failure is (tests and the README's reliability table use these names). */
+/** Which refusal of the table below a failure is (tests and the reliability table of docs/reliability.md use these names). */
 export type RefusalCause =
 	| 'flood'
 	| 'wrongKey'
@@ -49,7 +49,7 @@ interface Refusal {
 }
 
 /**
- * Every refusal 1fichier is known to answer (API reference section 4), first match wins. 1fichier
+ * Every refusal 1fichier is known to answer (docs/1fichier-api.md §4), first match wins. 1fichier
  * uses HTTP 403 for all kinds of refusal, so the text decides; only the flood texts are waited out.
  * A new refusal is one more line here.
  */

@@ -13,7 +13,7 @@ import { shiftDate } from './dates';
 import { apiRequest } from './request';
 import type { ApiFile } from './types';
 
-/** file/ls answers at most this many items (API reference section 5). */
+/** file/ls answers at most this many items (docs/1fichier-api.md §5). */
 export const FILE_LS_CAP = 5000;
 
 export interface ListWindow {

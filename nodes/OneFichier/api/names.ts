@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 /**
- * Characters 1fichier refuses in names (API reference section 5, from rclone's encoder): backslash,
+ * Characters 1fichier refuses in names (docs/1fichier-api.md §5, from rclone's encoder): backslash,
  * <, >, ", ', $, backtick, acute accent, slash; and a leading space. Checked before any byte is sent.
  */
 const RESERVED = /[\\<>"'$`\u00B4/]/;
@@ -17,7 +17,7 @@ const CONTROL = /[\u0000-\u001F\u007F]/;
 /** `.` and `..` mean "this folder" and "the parent" on every file system a backup is restored to. */
 const DOT_NAMES = new Set(['.', '..']);
 
-/** 1fichier's name limit (folders, API reference section 5; applied to file names too). */
+/** 1fichier's name limit (folders, docs/1fichier-api.md §5; applied to file names too). */
 export const MAX_NAME_LENGTH = 250;
 
 export function assertValidName(node: INode, parameterName: string, name: string, itemIndex?: number): void {

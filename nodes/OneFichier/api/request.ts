@@ -55,7 +55,7 @@ export class UnknownOutcomeError extends Error {
 	}
 }
 
-/** 1fichier seems to allow one listing every 3 s in general (API reference §3, "Listings in general"). */
+/** 1fichier seems to allow one listing every 3 s in general (docs/1fichier-api.md §3, "Listings in general"). */
 const LISTINGS = new Set<Endpoint>(['folder/ls.cgi', 'file/ls.cgi']);
 
 /** POSTs one JSON call with the credential's Bearer key, paced, retried and checked. */

@@ -1,5 +1,5 @@
 /**
- * Whether a local file needs sending, from metadata alone (API reference section 5: 1fichier keeps
+ * Whether a local file needs sending, from metadata alone (docs/1fichier-api.md §5: 1fichier keeps
  * no modification times; its `date` is the upload date, Paris wall time).
  *
  * A copy is current when it has the file's size and the file has not changed since the copy was

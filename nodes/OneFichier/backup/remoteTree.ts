@@ -22,7 +22,7 @@ import { getClock } from '../installation/clock';
 import { claimListing, markListed } from '../pacing/listingGate';
 import { normaliseChecksum } from '../transfer/whirlpool';
 
-/** 1fichier allows one listing of a given folder per 30 s (API reference section 3). */
+/** 1fichier allows one listing of a given folder per 30 s (docs/1fichier-api.md §3). */
 export const FOLDER_LISTING_INTERVAL_MS = 30_000;
 
 export interface RemoteFile {

@@ -1,5 +1,5 @@
 /**
- * What one run did, counted as it goes: the summary item (NODE-INTERFACE: `source`, `folder`,
+ * What one run did, counted as it goes: the summary item (docs/node-interface.md: `source`, `folder`,
  * `mode`, `dryRun`, `files`, `bytes`, `durationSeconds`, `apiCalls`, `failures`), the optional item
  * per file acted on, and the progress lines in n8n's log.
  */

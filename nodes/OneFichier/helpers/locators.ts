@@ -10,7 +10,7 @@ import { assertValidName } from '../api/names';
 import type { OneFichierContext } from '../api/context';
 import { toNumber } from '../api/types';
 
-/** The domains 1fichier serves links on (the `domain` table of the API reference, section 2.2). */
+/** The domains 1fichier serves links on (the `domain` table of docs/1fichier-api.md §2.2). */
 export const FICHIER_DOMAINS = [
 	'1fichier.com',
 	'alterupload.com',

@@ -7,8 +7,7 @@
  *
  * The Redis client is n8n's own ioredis, loaded only here and only in queue mode: n8n puts its
  * node_modules on NODE_PATH before it loads community packages, and in queue mode it has ioredis
- * because it talks to Bull with it. The package therefore has no runtime dependency (README,
- * "Queue mode").
+ * because it talks to Bull with it. The package therefore has no runtime dependency (docs/queue-mode.md).
  */
 import type { Logger } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';

@@ -1,5 +1,5 @@
 /**
- * 1fichier lets a folder be listed with file/ls once per 30 s (API reference §3). The trigger
+ * 1fichier lets a folder be listed with file/ls once per 30 s (docs/1fichier-api.md §3). The trigger
  * keeps each folder's last listing time in its state (survives restarts) and, here, per API key
  * for the whole n8n process — in queue mode for every process of the installation, through n8n's
  * Redis — so a manual test run, the active trigger and the workers do not collide on one folder.

@@ -1,6 +1,6 @@
 /**
  * The pacing settings of one API key and the ranges the user may set them in. Defaults come from
- * the API reference (section 3): 1fichier documents 3 requests/s, about 2/s is what works in
+ * docs/1fichier-api.md §3: 1fichier documents 3 requests/s, about 2/s is what works in
  * practice (rclone spaces calls 400 ms apart), and a flood lock wants at least 30 s of silence.
  *
  * The node layer reads them from the node's "Rate Limits" option and binds them to the node's
@@ -17,7 +17,7 @@ export interface RateLimitSettings {
 	/**
 	 * Minimum time between the starts of two listings (folder/ls, file/ls) of any folders with the
 	 * same key. An rclone maintainer observed "a limit of 1 directory listing every 3 seconds in
-	 * general" (API reference section 3, "Listings in general"), on top of the 30 s per folder.
+	 * general" (docs/1fichier-api.md §3, "Listings in general"), on top of the 30 s per folder.
 	 */
 	listingSpacingMs: number;
 }

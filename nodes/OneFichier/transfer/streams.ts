@@ -2,10 +2,10 @@
  * Stream stages shared by uploads and downloads: the reusable chunk ring uploads read files into,
  * progress logging.
  *
- * Why a ring: inside n8n every freshly allocated chunk counts as V8 "external memory", and each
- * 30-60 MiB of it starts a full mark-compact of n8n's whole heap (150 MiB of live objects, 0.3-0.5 s
- * each on a small machine). Moving 1 GiB in fresh chunks (what Node's socket and file streams do)
- * thus cost 20-40 full GCs, most of the transfer's time (bench/README: `BENCH_PROFILE=gc`). An
+ * Why a ring: inside n8n every freshly allocated chunk counts as V8 "external memory", and every
+ * few tens of MiB of it starts a full mark-compact of n8n's whole heap. Moving 1 GiB in fresh chunks
+ * (what Node's socket and file streams do) thus cost dozens of full GCs, most of the transfer's time
+ * (docs/benchmark.md, "What the profiles showed": `BENCH_PROFILE=gc`). An
  * upload moves the file's bytes through one ring of slots allocated once, so it allocates nothing
  * per chunk.
  *

@@ -331,7 +331,7 @@ function verifySize(
 
 // ---- several files in one upload ----------------------------------------------------------------
 
-/** 1fichier takes up to 500 files in one upload, all into one folder (API reference section 5). */
+/** 1fichier takes up to 500 files in one upload, all into one folder (docs/1fichier-api.md §5). */
 export const MAX_FILES_PER_UPLOAD = 500;
 
 export interface BatchUploadOptions extends UploadOptions {
@@ -359,7 +359,7 @@ export interface BatchFileResult {
 
 /**
  * Uploads several files into one folder in one upload session: one get_upload_server, one POST
- * with `file[]` repeated, one end.pl naming each file with its `whirlpool` (API reference §2.2).
+ * with `file[]` repeated, one end.pl naming each file with its `whirlpool` (docs/1fichier-api.md §2.2).
  * Files are opened one after the other as the body streams, and each is sent with exactly the size
  * announced in Content-Length: a file that changed size since it was listed is cut or padded and
  * flagged (`readProblem`), never allowed to break the whole upload. Returns one result per source,

@@ -17,7 +17,7 @@
 const { createHash } = require('crypto');
 const { readSync, writeSync } = require('fs');
 
-/** Whirlpool("abc"), ISO/IEC 10118-3:2004 (1fichier-api.md, "Checksums"). */
+/** Whirlpool("abc"), ISO/IEC 10118-3:2004 (docs/1fichier-api.md, "Checksums: Whirlpool"). */
 const ABC = '4e2448a4c6f486bb16b6562c73b4020bf3043e3a731bce721ae1b303d97e6d4c7181eebdb6c57e277d0e34957114cbd6c797fc9d95d8b582d225292076d4eef5';
 
 /** @param {string} line */

@@ -126,7 +126,7 @@ function serve() {
  */
 function serveThroughHelper(port, { execPath, args, env, file }) {
 	// The n8n rule no-dangerous-functions is on for this file (eslint.config.mjs) and off for this line:
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- the design of issue 17: Node's own binary with one flag, fixed arguments, no shell, nothing from workflows; it hashes the bytes written to its stdin (README, "Which Whirlpool")
+	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- the design of issue 17: Node's own binary with one flag, fixed arguments, no shell, nothing from workflows; it hashes the bytes written to its stdin (docs/verified-transfers.md, "Which Whirlpool")
 	const child = spawn(execPath, [...args, file], { stdio: 'pipe', env, windowsHide: true });
 	port.postMessage({ spawned: child.pid ?? null });
 	let stdout = '';

@@ -14,7 +14,7 @@ import type { FileInfoResponse, ZeroOrOne } from '../../api/types';
 /** "List folders is limited to 5 000 results and 1 request per folder per 30s" (api.html via rclone). */
 export const DEFAULT_LISTING_INTERVAL_SECONDS = 30;
 
-/** A download token is valid five minutes (API reference section 2.3). */
+/** A download token is valid five minutes (docs/1fichier-api.md §2.3). */
 export const TOKEN_LIFETIME_MS = 5 * 60_000;
 
 export const show = (operation: string) => ({ show: { resource: ['file'], operation: [operation] } });

@@ -8,7 +8,7 @@ import { ROOT_FOLDER_ID, resolveFolder } from './folderTree';
 
 const show = { resource: ['folder'], operation: ['share'] };
 
-/** folder/share.cgi refuses shorter passwords (API reference section 2.5). */
+/** folder/share.cgi refuses shorter passwords (docs/1fichier-api.md §2.5). */
 const MIN_PASSWORD_LENGTH = 6;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
