@@ -45,6 +45,10 @@ describe('file: get', () => {
 			path: 'docs',
 			passwordProtected: false,
 		});
+		// 1fichier's Paris date, and the same instant as ISO 8601 with its offset.
+		const { date, dateIso } = result.items[0].json as { date: string; dateIso: string };
+		expect(dateIso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
+		expect(dateIso.slice(0, 19)).toBe(date.replace(' ', 'T'));
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
