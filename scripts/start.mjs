@@ -121,6 +121,7 @@ async function startSingle(connection, examples) {
 	exitWith(child, logFile);
 	const base = `http://127.0.0.1:${n8nPort}`;
 	const owner = await ensureOwner(base, userFolder);
+	log(`  The "URL to 1fichier" webhook wants the header in ${path.relative(repoRoot, path.join(userFolder, 'webhook-header.json'))} (examples/README.md)`);
 	return { base, owner: { ...owner, file: path.join(userFolder, 'owner.json') }, logs: [logFile] };
 }
 
