@@ -197,7 +197,7 @@ function whatFailed(endpoint: string, subject: CallSubject): string {
 const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
 
 /** Why it failed, in the user's words: never 1fichier's raw text, which goes to the details. */
-function whyItFailed(failure: ApiFailure, subject: CallSubject): string {
+export function whyItFailed(failure: ApiFailure, subject: CallSubject): string {
 	const gaveUp = failure.waitedMs === undefined ? '' : `; gave up after waiting ${seconds(failure.waitedMs)}`;
 	if (failure.cause === 'antiBot') return `1fichier's anti-bot front blocked the call${gaveUp}`;
 	const refusal = REFUSALS.find((candidate) => candidate.cause === failure.cause);
