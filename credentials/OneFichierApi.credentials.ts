@@ -8,6 +8,7 @@ import type {
 
 import { normaliseApiKey } from '../nodes/OneFichier/api/apiKey';
 import { BASE_URL_ADVICE, baseUrlProblem } from '../nodes/OneFichier/api/credentials';
+import { testOnlyField } from '../nodes/OneFichier/installation/testSettings';
 
 export class OneFichierApi implements ICredentialType {
 	name = 'oneFichierApi';
@@ -29,14 +30,16 @@ export class OneFichierApi implements ICredentialType {
 			description:
 				'The key from your 1fichier console (Parameters > API Key). A Premium or Access account is required to use the API. The Test button tells a wrong key, a free account\'s key and a rate-limited key apart.',
 		},
-		{
+		// For tests against a simulator only: shown when it holds another URL, or with
+		// ONEFICHIER_TEST_SETTINGS=true (nodes/OneFichier/installation/testSettings.ts).
+		testOnlyField({
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
 			default: 'https://api.1fichier.com/v1',
 			description:
-				'Leave as is for 1fichier. Change it only to point at a local 1fichier simulator, e.g. http://127.0.0.1:8765/v1. The API key is sent only over https://, or over http:// to this machine (localhost, 127.0.0.1, ::1).',
-		},
+				'For tests: the address of a local 1fichier simulator, e.g. http://127.0.0.1:8765/v1, instead of 1fichier\'s API (https://api.1fichier.com/v1). The API key is sent only over https://, or over http:// to this machine (localhost, 127.0.0.1, ::1).',
+		}),
 	];
 
 	// A function rather than a `Bearer {{$credentials.apiKey}}` template: spaces around a pasted key

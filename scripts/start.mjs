@@ -75,8 +75,9 @@ async function main() {
 	// The restore example writes into an empty directory of its own, never over the (demo) NAS.
 	const restoreTo = path.join(userFolder, 'restored');
 	const examples = {
-		// n8n's file access restriction: the nodes may only touch these folders.
-		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `${nas};${restoreTo}` },
+		// n8n's file access restriction: the nodes may only touch these folders. Against the
+		// simulator the editor also shows the test-only settings (a new credential's Base URL).
+		extraEnv: { N8N_RESTRICT_FILE_ACCESS_TO: `${nas};${restoreTo}`, ...(sim ? { ONEFICHIER_TEST_SETTINGS: 'true' } : {}) },
 		examplesTransform: (wf) => {
 			// Point the backup, check and restore examples at the demo folders.
 			for (const node of wf.nodes) {
@@ -120,6 +121,7 @@ async function startSingle(connection, examples) {
 	exitWith(child, logFile);
 	const base = `http://127.0.0.1:${n8nPort}`;
 	const owner = await ensureOwner(base, userFolder);
+	log(`  The "URL to 1fichier" webhook wants the header in ${path.relative(repoRoot, path.join(userFolder, 'webhook-header.json'))} (examples/README.md)`);
 	return { base, owner: { ...owner, file: path.join(userFolder, 'owner.json') }, logs: [logFile] };
 }
 

@@ -13,6 +13,12 @@ export const OWNER_EMAIL = 'owner@example.com';
 export const SIM_CREDENTIAL = { id: 'oneFichierSimCred', name: '1fichier (simulator)' };
 export const REAL_CREDENTIAL = { id: 'oneFichierRealCred', name: '1fichier' };
 export const REAL_BASE_URL = 'https://api.1fichier.com/v1';
+/**
+ * The Header Auth credential of the webhook example (url-to-1fichier.json): a caller must send
+ * this header with the instance's secret (kept in <userFolder>/webhook-header.json).
+ */
+export const WEBHOOK_HEADER_CREDENTIAL = { id: 'exampleWebhookHeaderAuth', name: 'Webhook header (URL to 1fichier)' };
+export const WEBHOOK_HEADER_NAME = 'X-Webhook-Token';
 
 const sha = (s) => crypto.createHash('sha256').update(s).digest('hex');
 
@@ -24,29 +30,51 @@ function readJson(file, fallback) {
 	}
 }
 
-/** Imports one credential; the plain JSON file lives outside the clone for a moment, mode 0600. */
-export async function importCredential(n8n, env, { id, name, apiKey, baseUrl }) {
+/**
+ * Imports credentials (`{ id, name, type, data }`) in one CLI call; the plain JSON file lives
+ * outside the clone for a moment, mode 0600.
+ */
+export async function importCredentials(n8n, env, credentials) {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cred-'));
 	const file = path.join(dir, 'credentials.json');
 	try {
-		fs.writeFileSync(
-			file,
-			JSON.stringify([{ id, name, type: 'oneFichierApi', data: { apiKey, baseUrl } }]),
-			{ mode: 0o600 },
-		);
+		fs.writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
 		await n8nCli(n8n, env, ['import:credentials', `--input=${file}`]);
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
 	}
 }
 
-/** Rebinds every 1fichier node of a workflow to the given credential. */
+/** Imports one 1fichier credential. */
+export async function importCredential(n8n, env, { id, name, apiKey, baseUrl }) {
+	await importCredentials(n8n, env, [{ id, name, type: 'oneFichierApi', data: { apiKey, baseUrl } }]);
+}
+
+/** Rebinds every 1fichier node of a workflow to the given credential, and header-authenticated webhooks to the example's. */
 export function bindCredential(workflow, credential) {
 	const wf = structuredClone(workflow);
 	for (const node of wf.nodes) {
 		if (node.credentials?.oneFichierApi) node.credentials.oneFichierApi = { id: credential.id, name: credential.name };
+		if (node.credentials?.httpHeaderAuth) node.credentials.httpHeaderAuth = { ...WEBHOOK_HEADER_CREDENTIAL };
 	}
 	return wf;
+}
+
+/** The header the webhook example wants on this instance: a random secret made once per user folder. */
+export function webhookHeaderOf(userFolder) {
+	const file = path.join(userFolder, 'webhook-header.json');
+	let header = readJson(file, null);
+	if (!header?.value) {
+		header = { name: WEBHOOK_HEADER_NAME, value: crypto.randomBytes(24).toString('base64url') };
+		fs.writeFileSync(file, JSON.stringify(header, null, 2), { mode: 0o600 });
+	}
+	return header;
+}
+
+/** The header a workflow's Webhook node asks for (Header Auth), or undefined when it asks for none. */
+export function webhookHeadersFor(workflow, header) {
+	const webhook = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.webhook');
+	return webhook?.parameters?.authentication === 'headerAuth' ? { [header.name]: header.value } : undefined;
 }
 
 /** Imports workflow objects (each with an id) in one CLI call. */
@@ -141,8 +169,9 @@ export async function signIn(baseUrl, { email, password }) {
 }
 
 /**
- * Prepares an n8n user folder (package installed, credential imported when changed, examples
- * imported when changed). Returns what is needed to start it.
+ * Prepares an n8n user folder (package installed, credentials imported when changed: the 1fichier
+ * one and the webhook example's header, examples imported when changed). Returns what is needed
+ * to start it, and the header the webhook example wants.
  */
 export async function prepareN8n({ userFolder, port, brokerPort, credential, apiKey, credBaseUrl, extraEnv = {}, examplesTransform, importExamples = true }) {
 	const n8n = await ensureN8n();
@@ -155,11 +184,19 @@ export async function prepareN8n({ userFolder, port, brokerPort, credential, api
 	// A real account's key is re-imported every run rather than remembered, even as a hash.
 	const isDemoKey = credential.id !== REAL_CREDENTIAL.id;
 	const credHash = isDemoKey ? sha(`${credential.id}\n${credential.name}\n${credBaseUrl}\n${apiKey}`) : null;
+	const webhookHeader = webhookHeaderOf(userFolder);
+	const headerHash = sha(`${WEBHOOK_HEADER_CREDENTIAL.id}\n${WEBHOOK_HEADER_CREDENTIAL.name}\n${webhookHeader.name}\n${webhookHeader.value}`);
+	const credentials = [];
 	if (!credHash || state.credentials[credential.id] !== credHash) {
 		log(`Creating the credential "${credential.name}" → ${credBaseUrl}`);
-		await importCredential(n8n, env, { ...credential, apiKey, baseUrl: credBaseUrl });
-		if (credHash) state.credentials[credential.id] = credHash;
+		credentials.push({ ...credential, type: 'oneFichierApi', data: { apiKey, baseUrl: credBaseUrl } });
 	}
+	if (state.credentials[WEBHOOK_HEADER_CREDENTIAL.id] !== headerHash) {
+		credentials.push({ ...WEBHOOK_HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: webhookHeader });
+	}
+	if (credentials.length) await importCredentials(n8n, env, credentials);
+	if (credHash) state.credentials[credential.id] = credHash;
+	state.credentials[WEBHOOK_HEADER_CREDENTIAL.id] = headerHash;
 	const changed = [];
 	for (const { file, workflow } of importExamples ? loadExamples() : []) {
 		let wf = bindCredential(workflow, credential);
@@ -175,6 +212,6 @@ export async function prepareN8n({ userFolder, port, brokerPort, credential, api
 		await importWorkflows(n8n, env, changed);
 	}
 	fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
-	return { n8n, env };
+	return { n8n, env, webhookHeader };
 }
 

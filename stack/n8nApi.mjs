@@ -54,11 +54,11 @@ export async function waitForExecution(api, n8nDir, id, timeoutMs = 60_000) {
 	}
 }
 
-/** POSTs to a production webhook; a just-activated webhook may take a moment to register. */
-export async function callWebhook(url, payload) {
+/** POSTs to a production webhook (with `headers`, e.g. its Header Auth); a just-activated webhook may take a moment to register. */
+export async function callWebhook(url, payload, headers = {}) {
 	const t0 = Date.now();
 	for (;;) {
-		const res = await postRetryingStaleSocket(url, payload);
+		const res = await postRetryingStaleSocket(url, payload, headers);
 		if (res.status !== 404 || Date.now() - t0 > 15_000) return res;
 		await res.text();
 		await new Promise((r) => setTimeout(r, 500));
@@ -69,12 +69,12 @@ export async function callWebhook(url, payload) {
  * A POST that a long case setup does not break: after more than n8n's 5 s keep-alive, the pooled
  * connection may be closed by n8n just as it is reused (see retryOnStaleSocket).
  */
-async function postRetryingStaleSocket(url, payload) {
+async function postRetryingStaleSocket(url, payload, headers) {
 	return await retryOnStaleSocket(
 		async () =>
 			await undiciFetch(url, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json' },
+				headers: { 'content-type': 'application/json', ...headers },
 				body: JSON.stringify(payload),
 				dispatcher: patientDispatcher,
 			}),

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { rateLimitsOption } from './actions/common.descriptions';
@@ -6,6 +6,31 @@ import { resources } from './actions/resources';
 import { router } from './actions/router';
 import { listSearch } from './methods';
 import { oneFichierApiTest } from './api/credentialTest';
+import { describeNodeType } from './helpers/parameterLabels';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Account', value: 'account' },
+			{ name: 'File', value: 'file' },
+			{ name: 'Folder', value: 'folder' },
+			{ name: 'Remote Upload', value: 'remoteUpload' },
+		],
+		default: 'file',
+	},
+	...resources.file.description,
+	...resources.folder.description,
+	...resources.remoteUpload.description,
+	...resources.account.description,
+	rateLimitsOption,
+];
+
+// Errors name parameters as the editor shows them, read from this description (helpers/parameterLabels.ts).
+describeNodeType('oneFichier', properties);
 
 export class OneFichier implements INodeType {
 	// Kept in this file: n8n's lint reads the icon and name from the node class's own file.
@@ -22,26 +47,7 @@ export class OneFichier implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'oneFichierApi', required: true, testedBy: 'oneFichierApiTest' }],
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Account', value: 'account' },
-					{ name: 'File', value: 'file' },
-					{ name: 'Folder', value: 'folder' },
-					{ name: 'Remote Upload', value: 'remoteUpload' },
-				],
-				default: 'file',
-			},
-			...resources.file.description,
-			...resources.folder.description,
-			...resources.remoteUpload.description,
-			...resources.account.description,
-			rateLimitsOption,
-		],
+		properties,
 	};
 
 	methods = { listSearch, credentialTest: { oneFichierApiTest } };

@@ -1,9 +1,11 @@
-import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { rateLimitsOption } from '../OneFichier/actions/common.descriptions';
 import { folderLocator, getFolderId } from '../OneFichier/helpers/locators';
+import { describeNodeType } from '../OneFichier/helpers/parameterLabels';
 import { applyRateLimitsOption } from '../OneFichier/helpers/rateLimits';
+import { testOnlyOption } from '../OneFichier/installation/testSettings';
 import { listSearch } from '../OneFichier/methods';
 import { oneFichierApiTest } from '../OneFichier/api/credentialTest';
 import type { FileAddedSettings } from './fileAdded';
@@ -30,6 +32,75 @@ async function fileAddedSettings(ctx: IPollFunctions): Promise<FileAddedSettings
 	};
 }
 
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Trigger On',
+		name: 'event',
+		type: 'options',
+		noDataExpression: true,
+		required: true,
+		default: 'fileAdded',
+		options: [
+			{
+				name: 'File Added',
+				value: 'fileAdded',
+				description: 'A new file appears in the folder',
+			},
+			{
+				name: 'Remote Upload Finished',
+				value: 'remoteUploadFinished',
+				description: 'A remote upload request has fetched all its URLs (one item per request, with each URL\'s result)',
+			},
+		],
+	},
+	{
+		...folderLocator('folder', 'Folder', 'The folder to watch'),
+		displayOptions: { show: { event: ['fileAdded'] } },
+	},
+	{
+		displayName: 'Include Subfolders',
+		name: 'includeSubfolders',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to also watch the folders inside it, at any depth. Each watched folder costs two API calls per poll.',
+		displayOptions: { show: { event: ['fileAdded'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { event: ['fileAdded'] } },
+		options: [
+			{
+				displayName: 'Date Overlap (Seconds)',
+				name: 'overlapSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_OVERLAP_SECONDS,
+				description:
+					'Each poll lists files dated from this long before the newest file already seen (1fichier dates have one-second resolution). Raise it if files can show up in listings later than their date.',
+			},
+			// For tests against a simulator only: out of the editor unless set (installation/testSettings.ts).
+			testOnlyOption({
+				displayName: 'Min Listing Interval (Seconds)',
+				name: 'minListingIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: DEFAULT_MIN_LISTING_INTERVAL_SECONDS,
+				description:
+					'For tests against a local 1fichier simulator: a folder listed more recently than this is skipped until the next poll. 1fichier allows one listing of a folder per 30 s; less gets the API key locked.',
+			}),
+		],
+	},
+	rateLimitsOption,
+];
+
+// Errors name parameters as the editor shows them, read from this description (OneFichier/helpers/parameterLabels.ts).
+describeNodeType('oneFichierTrigger', properties);
+
 export class OneFichierTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: '1fichier Trigger',
@@ -44,70 +115,7 @@ export class OneFichierTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'oneFichierApi', required: true, testedBy: 'oneFichierApiTest' }],
-		properties: [
-			{
-				displayName: 'Trigger On',
-				name: 'event',
-				type: 'options',
-				noDataExpression: true,
-				required: true,
-				default: 'fileAdded',
-				options: [
-					{
-						name: 'File Added',
-						value: 'fileAdded',
-						description: 'A new file appears in the folder',
-					},
-					{
-						name: 'Remote Upload Finished',
-						value: 'remoteUploadFinished',
-						description: 'A remote upload request has fetched all its URLs (one item per request, with each URL\'s result)',
-					},
-				],
-			},
-			{
-				...folderLocator('folder', 'Folder', 'The folder to watch'),
-				displayOptions: { show: { event: ['fileAdded'] } },
-			},
-			{
-				displayName: 'Include Subfolders',
-				name: 'includeSubfolders',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to also watch the folders inside it, at any depth. Each watched folder costs two API calls per poll.',
-				displayOptions: { show: { event: ['fileAdded'] } },
-			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				displayOptions: { show: { event: ['fileAdded'] } },
-				options: [
-					{
-						displayName: 'Date Overlap (Seconds)',
-						name: 'overlapSeconds',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: DEFAULT_OVERLAP_SECONDS,
-						description:
-							'Each poll lists files dated from this long before the newest file already seen (1fichier dates have one-second resolution). Raise it if files can show up in listings later than their date.',
-					},
-					{
-						displayName: 'Min Listing Interval (Seconds)',
-						name: 'minListingIntervalSeconds',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: DEFAULT_MIN_LISTING_INTERVAL_SECONDS,
-						description:
-							'1fichier lets a folder be listed once per 30 seconds; a folder listed more recently is skipped until the next poll. Lower it only against a local simulator.',
-					},
-				],
-			},
-			rateLimitsOption,
-		],
+		properties,
 	};
 
 	methods = { listSearch, credentialTest: { oneFichierApiTest } };

@@ -9,6 +9,7 @@ import { apiRequest } from '../OneFichier/api/request';
 import type { RemoteInfoResponse } from '../OneFichier/api/types';
 import { toNumber } from '../OneFichier/api/types';
 import { getClock } from '../OneFichier/installation/clock';
+import { requestDates } from '../OneFichier/helpers/items';
 import { pollDeadline } from './budget';
 import type { RemoteState } from './state';
 
@@ -54,8 +55,7 @@ function isComplete(info: RemoteInfoResponse): boolean {
 function requestItem(request: ListedRequest, info: RemoteInfoResponse): IDataObject {
 	return {
 		requestId: request.id,
-		requestDate: info.request_date ?? request.requestDate,
-		executionDate: info.execution_date ?? request.executionDate,
+		...requestDates(info.request_date ?? request.requestDate, info.execution_date ?? request.executionDate),
 		results: (info.result ?? []).map((result) => ({
 			url: result.url ?? null,
 			status: result.status ?? null,

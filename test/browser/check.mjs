@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run test:browser: the n8n editor in a real browser (Debian's chromium driven by
 // playwright-core) with this package installed: sign in, add the 1fichier node, its icon and
-// operations, the folder picker against the simulator, and the credential's Test verdicts.
+// operations, the folder picker against the simulator, the credential's Test verdicts, and the
+// node's errors as the editor shows them (a wrong password, reversed dates), in display names.
 // Reuses a running `npm start` (found through .n8n-local/running.json), else starts one.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,8 +11,9 @@ import { chromium } from 'playwright-core';
 import { buildPackage } from '../../stack/build.mjs';
 import { ensureChromium, CHROMIUM_ARGS } from '../../stack/chromium.mjs';
 import { signIn } from '../../stack/instance.mjs';
-import { freePort, repoRoot } from '../../stack/n8n.mjs';
+import { FICHIER, freePort, repoRoot } from '../../stack/n8n.mjs';
 import { log, trackChild } from '../../stack/provision.mjs';
+import { demoApiKey } from '../../stack/simulator.mjs';
 
 const T0 = Date.now();
 const shots = path.join(repoRoot, 'test-artifacts', 'browser');
@@ -85,6 +87,73 @@ async function getStack() {
 				child.kill('SIGINT');
 			}),
 	};
+}
+
+/** A file of the simulator with a download password (made for the check, deleted at its end). */
+async function protectedFile(stack) {
+	const control = await fetch(`${stack.simulatorUrl}/__simulator/files`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ folderId: 0, filename: 'browser-check-protected.txt', contentBase64: Buffer.from('protected\n').toString('base64') }),
+	});
+	const file = await control.json();
+	const call = async (endpoint, body) => {
+		const res = await fetch(`${stack.simulatorUrl}/v1/${endpoint}`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${demoApiKey()}`, 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		const answer = await res.json();
+		assert(answer.status === 'OK', `${endpoint}: ${JSON.stringify(answer)}`);
+	};
+	await call('file/chattr.cgi', { urls: [file.url], pass: 'the-right-password' });
+	return { url: file.url, cleanUp: () => call('file/rm.cgi', { files: [{ url: file.url }] }) };
+}
+
+/**
+ * One node's error as the editor shows it: a workflow (Manual Trigger → the 1fichier node) made
+ * through n8n's REST API, opened in the editor, the node executed from its panel; the panel must
+ * show the expected texts, in the user's words, and none of the internal names.
+ */
+async function checkNodeError(page, stack, api, { name, slug, node, parameters, prepare, expected, notExpected }) {
+	const prepared = prepare ? await prepare(stack).catch((e) => ({ error: e })) : undefined;
+	try {
+		await check(page, name, slug, async () => {
+			if (prepared?.error) throw prepared.error;
+			const workflow = await api('POST', '/rest/workflows', {
+				name: `browser check: ${node}`,
+				nodes: [
+					{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+					{
+						id: 'fichier',
+						name: node,
+						type: FICHIER,
+						typeVersion: 1,
+						position: [240, 0],
+						parameters: parameters(prepared),
+						credentials: { oneFichierApi: { id: stack.credential.id, name: stack.credential.name } },
+					},
+				],
+				connections: { Start: { main: [[{ node, type: 'main', index: 0 }]] } },
+				settings: { executionOrder: 'v1' },
+				active: false,
+			});
+			await page.goto(`${stack.n8nUrl}/workflow/${workflow.id}`);
+			await page.dblclick(`[data-test-id="canvas-node"]:has-text("${node}")`);
+			await page.click('[data-test-id="node-execute-button"]');
+			await page.waitForFunction((headline) => document.body.innerText.includes(headline), expected[0], { timeout: 60_000 });
+			// n8n folds the description under "Details" in places: open what can be opened.
+			for (const toggle of await page.$$('text=/^(Details|Show details|More details)$/')) await toggle.click().catch(() => {});
+			await page.waitForTimeout(500);
+			const text = await page.innerText('body');
+			const missing = expected.filter((part) => !text.includes(part));
+			assert(missing.length === 0, `missing from the editor: ${missing.join(' | ')}\n${text.slice(0, 1500)}`);
+			const internal = notExpected.filter((part) => text.includes(part));
+			assert(internal.length === 0, `internal names shown: ${internal.join(', ')}`);
+		});
+	} finally {
+		await prepared?.cleanUp?.().catch(() => {});
+	}
 }
 
 /** Texts of the visible elements matching a selector. */
@@ -193,6 +262,9 @@ async function main() {
 			await page.click('[data-test-id="credential-edit-button"]');
 			await page.waitForSelector('[data-test-id="credential-edit-dialog"]');
 			await page.waitForSelector('[data-test-id="credential-edit-dialog"] >> text=Connection tested successfully');
+			// A test-only field, shown because this saved credential holds a value other than the default.
+			const baseUrl = await page.inputValue('[data-test-id="credential-edit-dialog"] [data-test-id="parameter-input-baseUrl"] input');
+			assert(baseUrl.startsWith(stack.simulatorUrl), `the saved Base URL is not shown: "${baseUrl}"`);
 		});
 		await page.keyboard.press('Escape');
 		await page.waitForTimeout(500);
@@ -216,6 +288,37 @@ async function main() {
 			await page.waitForTimeout(500);
 			const text = await page.innerText('body');
 			assert(/refused the API key|Not authenticated/i.test(text), `the failure does not say why:\n${text.slice(0, 800)}`);
+		});
+		await page.keyboard.press('Escape');
+
+		await checkNodeError(page, stack, api, {
+			name: 'a wrong password: the error names "File" and "Password" (under Options), 1fichier\'s answer in the details',
+			slug: 'error-wrong-password',
+			node: 'Get link (wrong password)',
+			parameters: (file) => ({
+				resource: 'file',
+				operation: 'getLink',
+				file: { __rl: true, mode: 'url', value: file.url },
+				options: { password: 'not-the-password' },
+			}),
+			prepare: protectedFile,
+			expected: ['Could not get a download link for the file in "File": the password in "Password" (under Options) is wrong', 'Invalid password'],
+			notExpected: ['options.password', '1fichier: Resource'],
+		});
+
+		await checkNodeError(page, stack, api, {
+			name: 'reversed dates: the error names "Uploaded After" and "Uploaded Before" (under Filters)',
+			slug: 'error-reversed-dates',
+			node: 'Get many files (reversed dates)',
+			parameters: () => ({
+				resource: 'file',
+				operation: 'getMany',
+				folder: { __rl: true, mode: 'id', value: '0' },
+				returnAll: true,
+				filters: { sentAfter: '2026-03-01T00:00:00', sentBefore: '2026-02-01T00:00:00' },
+			}),
+			expected: ['"Uploaded After" (under Filters) must be earlier than "Uploaded Before" (under Filters)', 'Swap them'],
+			notExpected: ['filters.sentAfter', 'sentBefore"'],
 		});
 	} finally {
 		await browser.close();

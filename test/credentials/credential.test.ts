@@ -73,7 +73,7 @@ it.each([
 	['otherLocation', /in use from another IP address/],
 	['vpn', /"Use CDN"/],
 	['ownerLocked', /locked the account/],
-	['unknown', /^1fichier: Something 1fichier never said before #951 \(HTTP 403\)\.$/],
+	['unknown', /^1fichier refused it\. 1fichier answered "Something 1fichier never said before #951" \(HTTP 403\)\.$/],
 ] as const)('names the %s refusal', async (refusal, advice) => {
 	sim.faults.add({ kind: 'refusal', ...REFUSAL_ANSWERS[refusal], match: 'folder/ls.cgi', always: true });
 	const verdict = await testCredential(GOOD_KEY, sim.baseUrl);

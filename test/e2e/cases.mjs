@@ -497,7 +497,8 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 
 	// ---- the shipped examples -------------------------------------------------------------
 	{
-		name: 'example: URL to 1fichier (its own webhook)',
+		// Its webhook wants Header Auth: the runner sends the header, and checks that n8n refuses a call without it.
+		name: 'example: URL to 1fichier (its own webhook, with Header Auth)',
 		example: 'url-to-1fichier.json',
 		// The folder does not exist yet: the path is created.
 		setup: (ctx) => ({ urls: [ctx.fixtureUrl('remote-c.txt')], folderPath: 'e2e/example-remote/web' }),
@@ -588,9 +589,15 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		},
 		check: (csv, ctx, s) => {
 			const lines = String(csv).trim().split(/\r?\n/);
-			assert.match(lines[0], /filename.*size.*url.*downloadUrl/);
+			assert.match(lines[0], /filename.*size.*url.*downloadUrl.*expiresAt/);
 			assert.equal(lines.length - 1, s.expected, 'one row per file');
 			assert.ok(lines.some((l) => l.includes('e2e-linked-2.txt')));
+			// Each row says until when its link works: 5 minutes after it was made, in ISO 8601.
+			const column = lines[0].split(',').findIndex((name) => name.replace(/"/g, '') === 'expiresAt');
+			for (const line of lines.slice(1)) {
+				const expiresAt = Date.parse(line.split(',')[column].replace(/"/g, ''));
+				assert.ok(expiresAt > Date.now() && expiresAt <= Date.now() + 5 * 60_000, `expiresAt within the next 5 minutes: ${line}`);
+			}
 		},
 	},
 ];
@@ -601,6 +608,15 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 function withListingInterval(wf, nodeName) {
 	const node = wf.nodes.find((n) => n.name === nodeName);
 	node.parameters.options = { ...node.parameters.options, listingIntervalSeconds: 1 };
+}
+
+/** The check example pointed at the e2e copy of the NAS tree, sampling 3 files. */
+function checkOnTestNas(wf, ctx) {
+	const settings = wf.nodes.find((n) => n.name === 'Settings').parameters.assignments.assignments;
+	settings.find((a) => a.name === 'nasDirectory').value = ctx.nasDir;
+	settings.find((a) => a.name === 'sampleDownloads').value = 3;
+	withListingInterval(wf, 'Check the backup');
+	return wf;
 }
 
 /** This week's copy: the one sub-folder of backups/nas the e2e setup did not make. */

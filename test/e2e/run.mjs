@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildPackage } from '../../stack/build.mjs';
-import { SIM_CREDENTIAL, bindCredential, ensureOwner, importWorkflows, loadExamples, prepareN8n, signIn } from '../../stack/instance.mjs';
+import { SIM_CREDENTIAL, bindCredential, ensureOwner, importWorkflows, loadExamples, prepareN8n, signIn, webhookHeadersFor } from '../../stack/instance.mjs';
 import { activate, callWebhook, describeFailure, lastExecution } from '../../stack/n8nApi.mjs';
 import { FICHIER, FICHIER_TRIGGER, freePort, repoRoot, startN8n, stopProcess } from '../../stack/n8n.mjs';
 import { log } from '../../stack/provision.mjs';
@@ -52,7 +52,7 @@ async function startInstance({ name, sim, extraEnv, workflows }) {
 	const t = Date.now();
 	const userFolder = path.join(artifacts, name);
 	const port = await freePort(0);
-	const { n8n, env } = await prepareN8n({
+	const { n8n, env, webhookHeader } = await prepareN8n({
 		userFolder,
 		port,
 		brokerPort: await freePort(0),
@@ -67,7 +67,7 @@ async function startInstance({ name, sim, extraEnv, workflows }) {
 	const base = `http://127.0.0.1:${port}`;
 	log(`n8n ${n8n.version} "${name}" ready on ${base} in ${secs(t)} (package installed, ${workflows.length} workflows imported)`);
 	const { api } = await signIn(base, await ensureOwner(base, userFolder));
-	return { name, n8n, base, api, child };
+	return { name, n8n, base, api, child, webhookHeader };
 }
 
 /** Runs planned cases one after the other through their webhooks, recording each verdict. */
@@ -77,7 +77,17 @@ async function runCases(instance, planned, ctx) {
 		const t0 = Date.now();
 		try {
 			const setupResult = c.setup ? await c.setup(ctx) : {};
-			const res = await callWebhook(`${instance.base}/webhook/${webhookPath}`, setupResult ?? {});
+			const url = `${instance.base}/webhook/${webhookPath}`;
+			const headers = webhookHeadersFor(wf, instance.webhookHeader);
+			if (headers) {
+				// A webhook with Header Auth: without the header (or with a wrong one) n8n must refuse the call.
+				for (const wrong of [{}, { [instance.webhookHeader.name]: 'not-the-secret' }]) {
+					const refused = await callWebhook(url, setupResult ?? {}, wrong);
+					await refused.text();
+					if (refused.status !== 403) throw new Error(`the webhook answered HTTP ${refused.status} to a call ${Object.keys(wrong).length ? 'with a wrong' : 'without its'} header, not 403`);
+				}
+			}
+			const res = await callWebhook(url, setupResult ?? {}, headers);
 			const text = await res.text();
 			if (!res.ok) {
 				const exec = await lastExecution(instance.api, instance.n8n.dir, wf.id).catch(() => undefined);

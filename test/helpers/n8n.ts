@@ -41,7 +41,7 @@ import type {
 	ITaskDataConnections,
 	IPollFunctions,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
+import { ICredentialsHelper, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 import {
 	BinaryDataService,
 	Credentials,
@@ -161,7 +161,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _details: unknown, type: string) {
 		// Real n8n reads and decrypts credentials asynchronously: never answer in the same tick.
 		await new Promise((resolve) => setImmediate(resolve));
-		return this.credentials[type] ?? {};
+		// As n8n's CredentialsHelper.applyDefaultsAndOverwrites: defaults added, fields the credential's
+		// displayOptions hide dropped (a hidden Base URL would be lost here, as in n8n).
+		const stored = (this.credentials[type] ?? {}) as INodeParameters;
+		return NodeHelpers.getNodeParameters(credentialType.properties, stored, true, false, null, null) as ICredentialDataDecryptedObject;
 	}
 
 	async updateCredentials() {}
@@ -203,6 +206,8 @@ export interface TestItem {
 export interface RunOptions {
 	items?: TestItem[];
 	continueOnFail?: boolean;
+	/** The node's "On Error" setting, as the editor saves it (`continueErrorOutput` adds the error output). */
+	onError?: INode['onError'];
 	/** Defaults to the simulator's first key. */
 	apiKey?: string;
 	/** Node "Rate Limits" option; defaults to the simulator's time scale. */
@@ -214,6 +219,8 @@ export interface RunOptions {
 export interface RunResult {
 	/** Output items of the 1fichier node (empty when it failed). */
 	items: INodeExecutionData[];
+	/** Items n8n routed to the node's error output (with `onError: 'continueErrorOutput'`). */
+	errorItems: INodeExecutionData[];
 	/** The node's error, when the workflow failed. */
 	error?: Error & { description?: string; httpCode?: string };
 	run: IRun;
@@ -253,13 +260,14 @@ export async function runNodeWith(
 			parameters: { rateLimits: (options.rateLimits ?? scaledRateLimits()) as INodeParameters, ...parameters },
 			credentials: { oneFichierApi: { id: '1', name: '1fichier (simulator)' } },
 			continueOnFail: options.continueOnFail,
+			onError: options.onError,
 		},
 	];
 	const connections = { 'Test Input': { main: [[{ node: '1fichier', type: NodeConnectionTypes.Main, index: 0 }]] } };
 	const run = await executeWorkflow(nodes, connections, { oneFichierApi: credential }, options.onStart);
 	const taskData = run.data.resultData.runData['1fichier']?.[0];
 	const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
-	return { items: taskData?.data?.main?.[0] ?? [], error, run };
+	return { items: taskData?.data?.main?.[0] ?? [], errorItems: taskData?.data?.main?.[1] ?? [], error, run };
 }
 
 async function executeWorkflow(

@@ -65,7 +65,7 @@ describe('rate limit settings', () => {
 		const result = await runNode(sim(), { resource: 'folder', operation: 'getMany', folder: { __rl: true, mode: 'id', value: '0' } }, {
 			rateLimits: { floodWaitSeconds: 0 },
 		});
-		expect(result.error?.message).toContain('"Rate Limits → Flood Wait (Seconds)" must be a number from 0.01 to 3600');
+		expect(result.error?.message).toBe('"Flood Wait (Seconds)" (under Rate Limits) must be a number from 0.01 to 3600; it is 0');
 		expect(result.error?.description).toContain('remove it to use the default');
 		expect(sim().stats.requests).toBe(0);
 	});

@@ -44,8 +44,10 @@ interface Case {
 	apiKey?: string;
 	/** The error text the run must end with, or undefined when the run must succeed. */
 	error?: RegExp;
-	/** Advice expected under the error. */
+	/** Advice expected under the error (its description). */
 	advice?: RegExp;
+	/** 1fichier's own answer, expected in the error's description (never its headline). */
+	answer?: string;
 	maxCalls?: number;
 	minCalls?: number;
 	/** An upload: the file must then be stored exactly once. */
@@ -67,6 +69,7 @@ const refusalCase = (
 	refusal: Refusal,
 	parameters: () => Record<string, unknown>,
 	reaction: string,
+	headline: string,
 	advice: RegExp,
 ): Case => ({
 	kind: 'refusal',
@@ -77,8 +80,9 @@ const refusalCase = (
 	},
 	faults: everyCall(refusal),
 	items: 2,
-	error: new RegExp(escapeRegExp(REFUSAL_ANSWERS[refusal].message)),
+	error: new RegExp(`^${escapeRegExp(headline)}$`),
 	advice,
+	answer: REFUSAL_ANSWERS[refusal].message,
 	maxCalls: 2,
 });
 
@@ -98,17 +102,17 @@ const CASES: Case[] = [
 	floodCase('floodUser'),
 	floodCase('floodUserApk'),
 	floodCase('ipLocked'),
-	refusalCase('notAuthenticated', () => listFolders, 'fails at once: the key is wrong or revoked', /does not know this API key/),
-	refusalCase('noSuchUser', () => listFolders, 'fails at once: the key is wrong or revoked', /does not know this API key/),
-	refusalCase('notCustomer', () => listFolders, 'fails at once: a free account\'s key', /Premium or Access subscription/),
-	refusalCase('notAllowed', getFile, 'fails at once: access rules or password of "file"', /The file in "file" is protected/),
-	refusalCase('passwordMissing', download, 'fails at once: names "options.password"', /Give its password in "options\.password"/),
-	refusalCase('passwordInvalid', download, 'fails at once: names "options.password"', /is wrong\. Give its password in "options\.password"/),
-	refusalCase('otherLocation', () => listFolders, 'fails at once: account in use from another IP', /another IP address/),
-	refusalCase('vpn', getLink, 'fails at once: suggests Get Link\'s "Use CDN"', /"Use CDN"/),
-	refusalCase('ownerLocked', getFile, 'fails at once: the uploader\'s account is locked', /retrying will not help/),
-	refusalCase('notFound', getFile, 'fails at once: "file" does not exist', /The file in "file" does not exist/),
-	refusalCase('unknown', () => listFolders, 'fails at once with 1fichier\'s text', /answered HTTP 403\.$/),
+	refusalCase('notAuthenticated', () => listFolders, 'fails at once: the key is wrong or revoked', 'Could not list the folder in "Parent Folder": 1fichier refused the API key', /does not know this API key/),
+	refusalCase('noSuchUser', () => listFolders, 'fails at once: the key is wrong or revoked', 'Could not list the folder in "Parent Folder": 1fichier refused the API key', /does not know this API key/),
+	refusalCase('notCustomer', () => listFolders, 'fails at once: a free account\'s key', 'Could not list the folder in "Parent Folder": the API key belongs to a free 1fichier account', /Premium or Access subscription/),
+	refusalCase('notAllowed', getFile, 'fails at once: names "File", a password or access rules', 'Could not read the details of the file in "File": 1fichier does not let this account reach it', /download password.*access rules/),
+	refusalCase('passwordMissing', download, 'fails at once: names "Password" (under Options)', 'Could not get a download link for the file in "File": it has a download password and none was given', /Give its password in "Password" \(under Options\)/),
+	refusalCase('passwordInvalid', download, 'fails at once: names "Password" (under Options)', 'Could not get a download link for the file in "File": the password in "Password" (under Options) is wrong', /is wrong\. Give its password in "Password" \(under Options\)/),
+	refusalCase('otherLocation', () => listFolders, 'fails at once: account in use from another IP', 'Could not list the folder in "Parent Folder": the account is in use from another IP address', /another IP address/),
+	refusalCase('vpn', getLink, 'fails at once: suggests Get Link\'s "Use CDN"', 'Could not get a download link for the file in "File": 1fichier refuses this IP address without CDN', /"Use CDN"/),
+	refusalCase('ownerLocked', getFile, 'fails at once: the uploader\'s account is locked', 'Could not read the details of the file in "File": 1fichier has locked the account that uploaded it', /retrying will not help/),
+	refusalCase('notFound', getFile, 'fails at once: the file in "File" does not exist', 'Could not read the details of the file in "File": it does not exist', /The file in "File" does not exist/),
+	refusalCase('unknown', () => listFolders, 'fails at once, 1fichier\'s text in the details', 'Could not list the folder in "Parent Folder": 1fichier refused it', /\(folder\/ls\.cgi, HTTP 403\)\.$/),
 	{
 		kind: 'refusal',
 		tried: 'HTML 403 page (anti-bot front) on every call',
@@ -242,25 +246,25 @@ const CASES: Case[] = [
 	{
 		kind: 'bad input',
 		tried: 'remote upload with an empty URL list',
-		reaction: 'error naming "urls", nothing sent',
+		reaction: 'error naming "URLs", nothing sent',
 		parameters: { resource: 'remoteUpload', operation: 'create', urls: ' \n ', folder: rl('id', '0') },
-		error: /"urls"/,
+		error: /^"URLs" must contain at least one link$/,
 		maxCalls: 0,
 	},
 	{
 		kind: 'bad input',
 		tried: 'folder path `backups//nas`',
-		reaction: 'error naming "folder", nothing sent',
+		reaction: 'error naming "Parent Folder", nothing sent',
 		parameters: { ...listFolders, folder: rl('path', 'backups//nas') },
-		error: /"folder" path "backups\/\/nas" has an empty part/,
+		error: /^The path "backups\/\/nas" in "Parent Folder" has an empty part/,
 		maxCalls: 0,
 	},
 	{
 		kind: 'bad input',
 		tried: 'folder name of 251 characters',
-		reaction: 'error naming "name", nothing sent',
+		reaction: 'error naming "Name", nothing sent',
 		parameters: { resource: 'folder', operation: 'create', name: 'n'.repeat(251), parentFolder: rl('id', '0') },
-		error: /"name" is 251 characters long; 1fichier allows at most 250/,
+		error: /^"Name" is 251 characters long; 1fichier allows at most 250/,
 		maxCalls: 0,
 	},
 	// From an expression: n8n's own check of the "By ID" field only sees typed values.
@@ -268,9 +272,9 @@ const CASES: Case[] = [
 		(id): Case => ({
 			kind: 'bad input',
 			tried: `folder ID \`${id}\` (from an expression)`,
-			reaction: 'error naming "folder", nothing sent',
+			reaction: 'error naming "Parent Folder", nothing sent',
 			parameters: { ...listFolders, folder: rl('id', `={{ "${id}" }}`) },
-			error: /"folder" must be a folder ID/,
+			error: /^"Parent Folder" must be a folder ID/,
 			maxCalls: 0,
 		}),
 	),
@@ -325,6 +329,10 @@ describe.each(CASES)('$kind: $tried', (testCase) => {
 			for (const error of errors) {
 				expect(error.message).toMatch(testCase.error);
 				if (testCase.advice) expect(error.description).toMatch(testCase.advice);
+				if (testCase.answer) {
+					expect(error.description).toContain(testCase.answer);
+					expect(error.message).not.toContain(testCase.answer);
+				}
 			}
 		} else {
 			expect(errors).toEqual([]);

@@ -57,7 +57,7 @@ it('prints 1fichier\'s answer for a failed step and still cleans up', async () =
 	sim.faults.add({ kind: 'refusal', status: 403, message: `Renaming refused for ${KEY} #953`, match: 'file/rename.cgi', always: true });
 	const { result, output } = await smoke(` Bearer ${KEY} `);
 	expect(result.failed).toBe(1);
-	expect(output).toMatch(/^FAIL rename \(\d+\.\d\d s\): 1fichier: Renaming refused for \[redacted\] #953/m);
+	expect(output).toMatch(/^FAIL rename \(\d+\.\d\d s\): Could not rename the file in "File": 1fichier refused it \(1fichier answered "Renaming refused for \[redacted\] #953"/m);
 	expect(output).toMatch(/^ok {3}delete folder/m);
 	expect(output).toMatch(/smoke: 12 passed, 1 failed$/);
 	expect(output).not.toContain(KEY);

@@ -83,8 +83,9 @@ describe.each([
 	it('in upload.cgi\'s error page: the error and the logs say what the page said, without the key', async () => {
 		front.alwaysUpload = 'echoKey';
 		const result = await upload('echoed-by-upload.bin');
-		expect(result.error?.message).toContain('1fichier: Internal error Request headers: Authorization: Bearer [redacted] key=[redacted]');
-		expect(result.error?.description).toContain('upload.cgi answered HTTP 500');
+		expect(result.error?.message).toBe('Could not upload the file: 1fichier answered HTTP 500');
+		expect(result.error?.description).toContain('1fichier answered "Internal error Request headers: Authorization: Bearer [redacted] key=[redacted]');
+		expect(result.error?.description).toContain('(upload.cgi, HTTP 500)');
 		expect(logged.join('\n')).toContain('key=[redacted]');
 		expect(everythingSaid(result)).not.toContain(FAKE_KEY);
 	});

@@ -142,14 +142,14 @@ describe.each([
 	it('mid-body (it stops reading): the clear error after every attempt stalled, nothing stored', async () => {
 		front.alwaysUpload = 'stopReading';
 		const upload = uploadFile(context(), generatedSource('mid-body.bin', LARGE), options);
-		await expect(upload).rejects.toThrow('1fichier: the upload node stopped answering: no progress for 2.5 s');
+		await expect(upload).rejects.toThrow('Could not upload the file: the upload node stopped answering: no progress for 2.5 s');
 		expect(posts()).toBe(3);
 		expect(sim().state.listFiles(0)).toEqual([]);
 	}, BOUNDED_MS);
 
 	it('a source that stops giving bytes is given up too, and named', async () => {
 		const upload = uploadFile(context(), generatedSource('stalled-source.bin', 8 * MiB, 3 * MiB), options);
-		await expect(upload).rejects.toThrow('1fichier: reading "stalled-source.bin" stalled: the file\'s source gave no bytes for 2.5 s');
+		await expect(upload).rejects.toThrow('Could not upload the file: reading "stalled-source.bin" stalled: the file\'s source gave no bytes for 2.5 s');
 		expect(sim().state.listFiles(0)).toEqual([]);
 	}, BOUNDED_MS);
 

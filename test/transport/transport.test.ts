@@ -67,18 +67,19 @@ describe('envelope', () => {
 		scope.done();
 	});
 
-	it('treats status KO on HTTP 200 as an error carrying 1fichier\'s message and the endpoint', async () => {
+	it('treats status KO on HTTP 200 as an error: a sentence for the user, 1fichier\'s message and the endpoint in the details', async () => {
 		nock(BASE).post('/file/rename.cgi').reply(200, { message: 'No file has been renamed #312', status: 'KO' });
-		const error = await apiRequest(context(), 'file/rename.cgi', { urls: [] }).catch((e: unknown) => e);
-		expect(error).toMatchObject({ message: '1fichier: No file has been renamed #312' });
-		expect((error as { description: string }).description).toContain('file/rename.cgi');
+		const error = await apiRequest(context(), 'file/rename.cgi', { urls: [] }, { subject: { file: '"File"' } }).catch((e: unknown) => e);
+		expect(error).toMatchObject({ message: 'Could not rename the file in "File": 1fichier refused it' });
+		expect((error as { description: string }).description).toBe('1fichier answered "No file has been renamed #312" (file/rename.cgi, HTTP 200).');
 		expect((error as Error).constructor.name).toBe('NodeApiError');
 	});
 
 	it('maps 404 Resource not found to an error with the HTTP status', async () => {
 		nock(BASE).post('/file/info.cgi').reply(404, { status: 'KO', message: 'Resource not found #469' });
 		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }).catch((e: unknown) => e);
-		expect(error).toMatchObject({ message: '1fichier: Resource not found #469', httpCode: '404' });
+		expect(error).toMatchObject({ message: 'Could not read the details of the file: it does not exist', httpCode: '404' });
+		expect((error as { description: string }).description).toContain('1fichier answered "Resource not found #469" (file/info.cgi, HTTP 404)');
 	});
 });
 
@@ -90,8 +91,9 @@ describe('authentication errors', () => {
 	])('never retries HTTP %s %j', async (code, body) => {
 		const scope = nock(BASE).post('/folder/ls.cgi').once().reply(code, body);
 		const error = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
-		expect((error as Error).message).toContain(body.message);
+		expect((error as Error).message).toBe('Could not list the folder: 1fichier refused the API key');
 		expect((error as { description: string }).description).toContain('API key');
+		expect((error as { description: string }).description).toContain(`1fichier answered "${body.message}"`);
 		expect(time.sleeps.filter((ms) => ms > 1000)).toEqual([]);
 		scope.done();
 	});
@@ -99,22 +101,23 @@ describe('authentication errors', () => {
 
 describe('refusals: 1fichier answers 403 for every kind, the text decides', () => {
 	it.each([
-		['Must be a customer (Premium, Access) #200', /free account/],
-		['Resource not allowed #631', /the file in "file" is protected by a password or by access rules/i],
-		['Resource not allowed: Password not provided. #631', /has a download password\. Give its password in "options\.password"/],
-		['Resource not allowed: Invalid password. #631', /password given for the file in "file" is wrong/],
-		['Only 1 location allowed at a time #887', /another IP address/],
-		['Access from professional equipment, must have CDN #950', /"Use CDN"/],
-		['Owner locked #649', /locked the account that uploaded the file in "file"/],
-		['Resource not found #469', /The file in "file" does not exist/],
-		['Something 1fichier never said before #951', /^file\/info\.cgi answered HTTP 403\.$/],
-	])('"%s" fails at once, with no retry and its own advice', async (message, advice) => {
+		['Must be a customer (Premium, Access) #200', 'the API key belongs to a free 1fichier account', /free account/],
+		['Resource not allowed #631', '1fichier does not let this account reach it', /If it has a download password, give it in "Password" \(under Options\)\. If its owner set access rules \(allowed IP addresses, countries/],
+		['Resource not allowed: Password not provided. #631', 'it has a download password and none was given', /has a download password\. Give its password in "Password" \(under Options\)/],
+		['Resource not allowed: Invalid password. #631', 'the password in "Password" (under Options) is wrong', /password given for the file in "File" is wrong/],
+		['Only 1 location allowed at a time #887', 'the account is in use from another IP address', /another IP address/],
+		['Access from professional equipment, must have CDN #950', '1fichier refuses this IP address without CDN', /"Use CDN"/],
+		['Owner locked #649', '1fichier has locked the account that uploaded it', /locked the account that uploaded the file in "File"/],
+		['Resource not found #469', 'it does not exist', /The file in "File" does not exist/],
+		['Something 1fichier never said before #951', '1fichier refused it', /^1fichier answered "Something 1fichier never said before #951" \(file\/info\.cgi, HTTP 403\)\.$/],
+	])('"%s" fails at once, with no retry and its own advice', async (message, reason, advice) => {
 		const scope = nock(BASE).post('/file/info.cgi').once().reply(403, { status: 'KO', message });
 		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }, {
-			subject: { file: 'file', password: 'options.password' },
+			subject: { file: '"File"', password: '"Password" (under Options)' },
 		}).catch((e: unknown) => e);
-		expect((error as Error).message).toBe(`1fichier: ${message}`);
+		expect((error as Error).message).toBe(`Could not read the details of the file in "File": ${reason}`);
 		expect((error as { description: string }).description).toMatch(advice);
+		expect((error as { description: string }).description).toContain(`1fichier answered "${message}" (file/info.cgi, HTTP 403).`);
 		expect((error as { description: string }).description).not.toMatch(/rate-limited/);
 		expect(time.sleeps.filter((ms) => ms > 1000)).toEqual([]);
 		scope.done();
@@ -122,25 +125,38 @@ describe('refusals: 1fichier answers 403 for every kind, the text decides', () =
 
 	it('says when the operation has no password to give', async () => {
 		nock(BASE).post('/file/info.cgi').reply(403, { status: 'KO', message: 'Resource not allowed: Password not provided. #631' });
-		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }, { subject: { file: 'file' } }).catch(
+		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }, { subject: { file: '"File"' } }).catch(
 			(e: unknown) => e,
 		);
 		expect((error as { description: string }).description).toMatch(/This operation cannot send a password/);
 	});
 
-	it('names the folder parameter for a folder', async () => {
-		nock(BASE).post('/folder/rm.cgi').reply(404, { status: 'KO', message: 'Resource not found #469' });
-		const error = await apiRequest(context(), 'folder/rm.cgi', { folder_id: 5 }, { subject: { folder: 'destinationFolder' } }).catch(
+	it('does not point only at a password when access rules may refuse the account', async () => {
+		nock(BASE).post('/file/info.cgi').reply(403, { status: 'KO', message: 'Resource not allowed #631' });
+		const error = await apiRequest(context(), 'file/info.cgi', { url: 'https://1fichier.com/?abcde' }, { subject: { file: '"File"' } }).catch(
 			(e: unknown) => e,
 		);
-		expect((error as { description: string }).description).toMatch(/The folder in "destinationFolder" does not exist/);
+		const description = (error as { description: string }).description;
+		expect(description).toMatch(/allowed IP addresses, countries or e-mail addresses/);
+		expect(description).toMatch(/must allow this account or the IP address n8n runs from/);
+		expect(description).not.toMatch(/This operation cannot send a password/);
+	});
+
+	it('names the folder parameter for a folder', async () => {
+		nock(BASE).post('/folder/rm.cgi').reply(404, { status: 'KO', message: 'Resource not found #469' });
+		const error = await apiRequest(context(), 'folder/rm.cgi', { folder_id: 5 }, { subject: { folder: '"Destination Folder"' } }).catch(
+			(e: unknown) => e,
+		);
+		expect((error as Error).message).toBe('Could not delete the folder in "Destination Folder": it does not exist');
+		expect((error as { description: string }).description).toMatch(/The folder in "Destination Folder" does not exist/);
 	});
 
 	it('reports an HTML 403 page as the anti-bot front, once', async () => {
 		const scope = nock(BASE).post('/folder/ls.cgi').once().reply(403, '<html><h1>403 Forbidden</h1></html>', { 'Content-Type': 'text/html' });
 		const error = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
-		expect((error as Error).message).toMatch(/anti-bot front refused the call/);
+		expect((error as Error).message).toBe('Could not list the folder: 1fichier\'s anti-bot front blocked the call');
 		expect((error as { description: string }).description).toMatch(/VPN and datacenter/);
+		expect((error as { description: string }).description).toMatch(/anti-bot front refused the call \(an HTML page: "403 Forbidden"\)/);
 		expect(time.sleeps.filter((ms) => ms > 1000)).toEqual([]);
 		scope.done();
 	});
@@ -205,8 +221,8 @@ describe('back-off', () => {
 	it('gives up with a clear rate-limited error once the maximum wait is spent', async () => {
 		nock(BASE).post('/folder/ls.cgi').times(20).reply(403, { status: 'KO', message: 'Flood detected: IP Locked #412' });
 		const error = await apiRequest(context({ maxRetryWaitSeconds: 100 }), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
-		expect((error as Error).message).toMatch(/rate-limited/);
-		expect((error as Error).message).toContain('Flood detected');
+		expect((error as Error).message).toMatch(/^Could not list the folder: the API key is rate-limited by 1fichier; gave up after waiting \d+ s$/);
+		expect((error as { description: string }).description).toContain('1fichier answered "Flood detected: IP Locked #412"');
 		const total = time.sleeps.reduce((a, b) => a + b, 0);
 		expect(total).toBeLessThanOrEqual(100_000 + 1000);
 	});
@@ -250,7 +266,7 @@ describe('secrets', () => {
 		const error = await apiRequest(context(), 'folder/ls.cgi', { folder_id: 0 }).catch((e: unknown) => e);
 		const serialised = JSON.stringify(error, Object.getOwnPropertyNames(error as object)) + String((error as Error).stack);
 		expect(serialised).not.toContain(FAKE_KEY);
-		expect((error as Error).message).toContain('[redacted]');
+		expect((error as { description: string }).description).toContain('bad header Bearer [redacted] for [redacted]');
 	});
 
 	it('never puts the API key in a network error', async () => {

@@ -239,12 +239,11 @@ describe('file upload, options.baseDirectory', () => {
 		expect(namesIn(folderAt('target/x'))).toEqual(['y.txt']);
 	});
 
-	it('refuses a file outside the base directory before any call, naming baseDirectory', async () => {
+	it('refuses a file outside the base directory before any call, naming "Base Directory"', async () => {
 		const paths = writeTree({ 'a.txt': 'a' });
 		const result = await runNode(sim, uploadParams({ baseDirectory: '/somewhere/else' }), { items: readFromDisk(paths) });
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toContain('"baseDirectory"');
-		expect(result.error?.message).toContain(path.join(dir, 'nas'));
+		expect(result.error?.message).toBe(`The file's directory "${path.join(dir, 'nas')}" is not under "Base Directory" (under Options) (/somewhere/else)`);
 		expect(sim.stats.requests).toBe(0);
 	});
 
@@ -258,14 +257,17 @@ describe('file upload, options.baseDirectory', () => {
 			],
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.items[0].json.error).toMatch(/no directory.*"baseDirectory"/);
+		expect(result.items[0].json.error).toBe('The file in input binary field "data" has no directory, so "Base Directory" (under Options) cannot place it');
 		expect(result.items[1].json).toMatchObject({ filename: 'good.txt', folderId: folderAt('backups/nas') });
 	});
 
 	it('refuses a sub-folder name 1fichier forbids, before any call', async () => {
 		const paths = writeTree({ "it's/a.txt": 'a' });
 		const result = await runNode(sim, uploadParams({ baseDirectory: path.join(dir, 'nas') }), { items: readFromDisk(paths) });
-		expect(result.error?.message).toMatch(/data \(directory\)/);
+		expect(result.error?.message).toBe(
+			`A folder name in the directory "${path.join(dir, 'nas', "it's")}" of the file contains the character "'", which 1fichier does not allow in names: "it's"`,
+		);
+		expect(result.error?.description).toMatch(/e\.g\. to "it＇s".*Folder → Back Up stores whole directories this way/);
 		expect(sim.stats.requests).toBe(0);
 	});
 });

@@ -45,6 +45,10 @@ describe('file: get', () => {
 			path: 'docs',
 			passwordProtected: false,
 		});
+		// 1fichier's Paris date, and the same instant as ISO 8601 with its offset.
+		const { date, dateIso } = result.items[0].json as { date: string; dateIso: string };
+		expect(dateIso).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00$/);
+		expect(dateIso.slice(0, 19)).toBe(date.replace(' ', 'T'));
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 	});
 
@@ -55,11 +59,12 @@ describe('file: get', () => {
 		expect(result.items[0].json.url).toBe(stored.url);
 	});
 
-	it('a bad URL fails with a NodeOperationError naming "file", before any call', async () => {
+	it('a bad URL fails with a NodeOperationError naming "File", before any call', async () => {
 		// From an expression: a literal bad link is already flagged by the locator's own validation.
 		const result = await runNode(sim, fileOp('get', { file: rl('url', '={{ "https://example.com/?abcdefghij" }}') }));
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toContain('"file"');
+		expect(result.error?.message).toBe('"File" is not a 1fichier file link: "https://example.com/?abcdefghij"');
+		expect(result.error?.description).toMatch(/pick the file From List/);
 		expect(sim.stats.requests).toBe(0);
 	});
 
@@ -79,10 +84,10 @@ describe('file: get', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.items).toHaveLength(3);
-		expect(result.items[0].json.error).toMatch(/not found/i);
+		expect(result.items[0].json.error).toBe('Could not read the details of the file in "File": it does not exist');
 		expect(result.items[0].pairedItem).toEqual({ item: 0 });
 		expect(result.items[1].json.filename).toBe('ok.txt');
-		expect(result.items[2].json.error).toContain('"file"');
+		expect(result.items[2].json.error).toContain('"File" is not a 1fichier file link');
 		expect(result.items[2].pairedItem).toEqual({ item: 2 });
 	});
 });
@@ -207,7 +212,9 @@ describe('file: getMany', () => {
 				filters: { sentAfter: '2026-03-01T00:00:00Z', sentBefore: '2026-02-01T00:00:00Z' },
 			}),
 		);
-		expect(result.error?.message).toMatch(/sentAfter/);
+		expect(result.error?.message).toBe('"Uploaded After" (under Filters) must be earlier than "Uploaded Before" (under Filters)');
+		// Paris time, as the simulator and 1fichier date files.
+		expect(result.error?.description).toMatch(/is 2026-03-01 01:00:00 and .* is 2026-02-01 01:00:00 \(Paris time.*Swap them/);
 		expect(sim.stats.requests).toBe(0);
 	});
 
@@ -280,11 +287,12 @@ describe('file: rename', () => {
 		expect(sim.stats.byEndpoint['file/rename.cgi']).toBeUndefined();
 	});
 
-	it('refuses a reserved character before any call, naming newName', async () => {
+	it('refuses a reserved character before any call, naming "New Name" and a name that would do', async () => {
 		const stored = sim.state.addFile(0, 'a.txt', 'x');
 		const result = await runNode(sim, fileOp('rename', { file: rl('url', stored.url), newName: 'a<b>.txt' }));
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toContain('"newName"');
+		expect(result.error?.message).toBe('"New Name" contains the character "<", which 1fichier does not allow in names: "a<b>.txt"');
+		expect(result.error?.description).toMatch(/Change the name in "New Name", e\.g\. to "a＜b＞\.txt" \(the same name with look-alike characters\)\. Folder → Back Up/);
 		expect(sim.stats.requests).toBe(0);
 	});
 });
@@ -341,7 +349,8 @@ describe('file: copy', () => {
 		sim.faults.add({ match: 'file/cp.cgi', kind: '5xx', status: 502 });
 		const result = await runNode(sim, fileOp('copy', { file: rl('url', stored.url), destinationFolder: rl('id', '0') }));
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toMatch(/may or may not have been made/);
+		expect(result.error?.message).toBe('Could not copy the file in "File": 1fichier answered HTTP 502');
+		expect(result.error?.description).toMatch(/^The copy may or may not have been made: look in the folder of "Destination Folder" before running again\./);
 		expect(sim.stats.byEndpoint['file/cp.cgi']).toBe(1);
 		expect(sim.state.listFiles(0)).toHaveLength(1);
 	});
@@ -369,7 +378,7 @@ describe('file: delete', () => {
 	it('an unknown file is a NodeApiError', async () => {
 		const result = await runNode(sim, fileOp('delete', { file: rl('url', 'https://1fichier.com/?zzzzzzzzzzzzzzzzzzzz') }));
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toMatch(/not found/i);
+		expect(result.error?.message).toBe('Could not delete the file in "File": it does not exist');
 	});
 });
 
@@ -425,14 +434,14 @@ describe('file: update', () => {
 		const stored = sim.state.addFile(0, 'a.txt', 'x');
 		const result = await runNode(sim, fileOp('update', { file: rl('url', stored.url), updateFields: { password: 'abc' } }));
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toContain('password');
+		expect(result.error?.message).toBe('"Password" (under Update Fields) must be at least 6 characters long');
 		expect(sim.stats.requests).toBe(0);
 	});
 
 	it('refuses an empty updateFields', async () => {
 		const stored = sim.state.addFile(0, 'a.txt', 'x');
 		const result = await runNode(sim, fileOp('update', { file: rl('url', stored.url), updateFields: {} }));
-		expect(result.error?.message).toContain('updateFields');
+		expect(result.error?.message).toBe('"Update Fields" is empty: nothing to update');
 		expect(sim.stats.requests).toBe(0);
 	});
 });

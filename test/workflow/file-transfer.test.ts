@@ -226,25 +226,37 @@ describe('file: upload', () => {
 			items: [{ files: [{ path: tempFile('empty.txt', Buffer.alloc(0)), fileName: 'empty.txt' }] }],
 		});
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(/"data".*empty/);
+		expect(result.error?.message).toBe('The file in input binary field "data" is empty (0 bytes)');
 		expect(sim.stats.requests).toBe(0);
 	});
 
-	it('refuses a name with a reserved character before any call, naming fileName', async () => {
+	it('refuses a name with a reserved character before any call, naming "File Name"', async () => {
 		const result = await runNode(sim, uploadParams({ options: { fileName: 'price$list.txt' } }), {
 			items: [{ files: [{ path: tempFile('a.txt', Buffer.from('abc')), fileName: 'a.txt' }] }],
 		});
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(/"fileName".*"\$"/);
+		expect(result.error?.message).toBe('"File Name" (under Options) contains the character "$", which 1fichier does not allow in names: "price$list.txt"');
+		expect(result.error?.description).toMatch(/Change the name in "File Name" \(under Options\), e\.g\. to "price＄list\.txt"/);
 		expect(sim.stats.requests).toBe(0);
 		expect(uploadCalls()).toBe(0);
+	});
+
+	it('refuses a binary whose own file name 1fichier forbids, saying to set "File Name"', async () => {
+		const result = await runNode(sim, uploadParams(), {
+			items: [{ files: [{ path: tempFile('a.txt', Buffer.from('abc')), fileName: "L'été.txt" }] }],
+		});
+		expect(result.error?.message).toBe(
+			'The name of the file in input binary field "data" contains the character "\'", which 1fichier does not allow in names: "L\'été.txt"',
+		);
+		expect(result.error?.description).toMatch(/Change the name in "File Name" \(under Options\), e\.g\. to "L＇été\.txt"/);
+		expect(sim.stats.requests).toBe(0);
 	});
 
 	it('refuses a too short password before any call', async () => {
 		const result = await runNode(sim, uploadParams({ options: { password: 'abc' } }), {
 			items: [{ files: [{ path: tempFile('a.txt', Buffer.from('abc')), fileName: 'a.txt' }] }],
 		});
-		expect(result.error?.message).toMatch(/"password"/);
+		expect(result.error?.message).toBe('"Password" (under Options) must be at least 6 characters long');
 		expect(sim.stats.requests).toBe(0);
 	});
 
@@ -302,6 +314,7 @@ describe('file: download', () => {
 			file: rl('url', 'https://1fichier.com/?zzzzzzzzzzzzzzzzzzzz'),
 		});
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toMatch(/not found/i);
+		expect(result.error?.message).toBe('Could not get a download link for the file in "File": it does not exist');
+		expect(result.error?.description).toContain('1fichier answered "Resource not found #469"');
 	});
 });

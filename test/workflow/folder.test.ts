@@ -66,14 +66,15 @@ describe('folder create', () => {
 
 	it('refuses a reserved character, naming the parameter, before calling the API', async () => {
 		const result = await runNode(sim, folderOp('create', { name: 'ok/bad$name', parentFolder: byId(0) }));
-		expect(result.error?.message).toMatch(/"name" contains/);
+		expect(result.error?.message).toBe('A folder name in the path in "Name" contains the character "$", which 1fichier does not allow in names: "bad$name"');
+		expect(result.error?.description).toMatch(/Change the name in "Name", e\.g\. to "bad＄name"/);
 		expect(sim.stats.requests).toBe(0);
 		expect(sim.state.listFolders(0)).toHaveLength(0);
 	});
 
 	it('refuses an empty name', async () => {
 		const result = await runNode(sim, folderOp('create', { name: ' / ', parentFolder: byId(0) }));
-		expect(result.error?.message).toMatch(/"name" must not be empty/);
+		expect(result.error?.message).toBe('"Name" must not be empty');
 	});
 
 	it('creates one folder per input item, with pairedItem', async () => {
@@ -152,7 +153,7 @@ describe('folder get', () => {
 	it('names the parameter on a bad id from an expression', async () => {
 		// A literal bad id is stopped by n8n's own validation; an expression reaches the node.
 		const result = await runNode(sim, folderOp('get', { folder: byId('={{ "abc" }}') }));
-		expect(result.error?.message).toMatch(/"folder"/);
+		expect(result.error?.message).toBe('"Folder" must be a folder ID (a whole number, 0 is the root), got "abc"');
 		expect(sim.stats.requests).toBe(0);
 	});
 });
@@ -172,10 +173,10 @@ describe('folder rename', () => {
 		expect(sim.state.getFolder(0)?.name).toBe('Root');
 	});
 
-	it('refuses a bad new name, naming newName', async () => {
+	it('refuses a bad new name, naming "New Name"', async () => {
 		const old = sim.state.createFolder(0, 'old');
 		const result = await runNode(sim, folderOp('rename', { folder: byId(old.id), newName: 'a/b' }));
-		expect(result.error?.message).toMatch(/"newName"/);
+		expect(result.error?.message).toBe('"New Name" contains the character "/", which 1fichier does not allow in names: "a/b"');
 		expect(sim.state.getFolder(old.id)?.name).toBe('old');
 	});
 });
@@ -322,9 +323,9 @@ describe('folder share', () => {
 	])('refuses to share the root folder (%s) without Share Root Folder, naming what to set, before folder/share.cgi', async (_case, parameters) => {
 		const result = await runNode(sim, folderOp('share', parameters));
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toMatch(/Folder is the root folder: sharing it would share the whole account/);
-		expect(result.error?.description).toContain('"Folder"');
-		expect(result.error?.description).toContain('add "Share Root Folder (Whole Account)" under Options and turn it on');
+		expect(result.error?.message).toBe('"Folder" is the root folder: sharing it would share the whole account');
+		expect(result.error?.description).toContain('Choose the folder to share in "Folder"');
+		expect(result.error?.description).toContain('add "Share Root Folder (Whole Account)" (under Options) and turn it on');
 		expect(sim.stats.byEndpoint['folder/share.cgi'] ?? 0).toBe(0);
 	});
 
@@ -339,12 +340,13 @@ describe('folder share', () => {
 	it('refuses a short password and a bad email, naming the option', async () => {
 		const docs = sim.state.createFolder(0, 'docs');
 		const short = await runNode(sim, folderOp('share', { folder: byId(docs.id), public: true, options: { password: '123' } }));
-		expect(short.error?.message).toMatch(/"options.password"/);
+		expect(short.error?.message).toBe('"Password" (under Options) must have at least 6 characters');
 		const email = await runNode(
 			sim,
 			folderOp('share', { folder: byId(docs.id), public: true, options: { shares: { share: [{ email: 'nope' }] } } }),
 		);
-		expect(email.error?.message).toMatch(/"options.shares"/);
+		expect(email.error?.message).toBe('Share 1 of "Shares" (under Options) has no valid e-mail address: "nope"');
+		expect(email.error?.description).toContain('"Email" (under Options → Shares → Share)');
 		expect(sim.stats.byEndpoint['folder/share.cgi'] ?? 0).toBe(0);
 	});
 });

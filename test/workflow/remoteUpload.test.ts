@@ -134,11 +134,11 @@ describe('remote upload create', () => {
 		expect(sim.state.remoteJobs()[0].urls).toEqual([`${originUrl}/x.txt`, `${originUrl}/y.txt`]);
 	});
 
-	it('refuses a link that is not http(s), naming urls, before any call', async () => {
+	it('refuses a link that is not http(s), naming "URLs", before any call', async () => {
 		const result = await runNode(sim, remoteOp('create', { urls: `${originUrl}/a.txt\nftp://example.com/file`, folder: byId(0) }));
-		expect(result.error?.message).toMatch(/"urls" contains something that is not an http\(s\) link: "ftp:\/\/example.com\/file"/);
+		expect(result.error?.message).toBe('"URLs" contains something that is not an http(s) link: "ftp://example.com/file"');
 		const empty = await runNode(sim, remoteOp('create', { urls: '  \n ', folder: byId(0) }));
-		expect(empty.error?.message).toMatch(/"urls"/);
+		expect(empty.error?.message).toBe('"URLs" must contain at least one link');
 		expect(sim.stats.requests).toBe(0);
 		expect(sim.state.remoteJobs()).toHaveLength(0);
 	});
@@ -207,12 +207,12 @@ describe('remote upload get and getMany', () => {
 		expect(typeof result.items[0].json.executionDate).toBe('string');
 	});
 
-	it('accepts a number from an expression, and names requestId on bad input', async () => {
+	it('accepts a number from an expression, and names "Request ID" on bad input', async () => {
 		const id = await createAndWait(`${originUrl}/h.txt`);
 		const ok = await runNode(sim, remoteOp('get', { requestId: '={{ $json.id }}' }), { items: [{ json: { id } }] });
 		expect(ok.items[0].json.requestId).toBe(id);
 		const bad = await runNode(sim, remoteOp('get', { requestId: 'abc' }));
-		expect(bad.error?.message).toMatch(/"requestId"/);
+		expect(bad.error?.message).toBe('"Request ID" must be a remote upload request ID (a whole number), got "abc"');
 	});
 
 	it('lists requests newest first with limit, pending ones without execution date', async () => {

@@ -1,14 +1,19 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Node-wide pacing options; their ranges are pacing/rateLimits.ts's RATE_LIMIT_RANGES (a test keeps the two alike). */
+/**
+ * Node-wide pacing settings; their ranges are pacing/rateLimits.ts's RATE_LIMIT_RANGES (a test keeps
+ * the two alike). A collection of its own rather than part of each operation's Options: they hold
+ * for every operation of the node (and the trigger), are read once per execution, and `rateLimits`
+ * is the name saved workflows use. Last in the node, after everything an operation needs.
+ */
 export const rateLimitsOption: INodeProperties = {
 	displayName: 'Rate Limits',
 	name: 'rateLimits',
 	type: 'collection',
-	placeholder: 'Add Rate Limit Option',
+	placeholder: 'Add Rate Limit Setting',
 	default: {},
 	description:
-		'How this node paces its calls to 1fichier. The limits of one API key hold across every workflow of this n8n installation (in queue mode, across the main and worker processes).',
+		'Advanced: how this node paces its calls to 1fichier, whatever the operation. The defaults keep within 1fichier\'s documented limits; raise them if 1fichier still answers "Flood detected", lower them only for a local test server. Calls with one API key wait for each other across every workflow of this n8n installation (in queue mode across the main and worker processes, unless ONEFICHIER_SHARED_RATE_LIMITS=false).',
 	options: [
 		{
 			displayName: 'Request Spacing (Ms)',

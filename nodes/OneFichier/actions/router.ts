@@ -24,14 +24,27 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (!this.continueOnFail()) throw asNodeError(this, error, itemIndex);
-			const message = (error as Error).message;
-			const description = (error as { description?: string }).description;
-			const json: IDataObject = { error: message };
-			if (description) json.description = description;
-			output.push({ json, pairedItem: { item: itemIndex } });
+			output.push({ json: errorItem(this, error), pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];
+}
+
+/**
+ * The item a failure becomes under Continue On Fail: the headline in `error`, the advice and
+ * 1fichier's answer in `details`. n8n sends an item to the node's error output ("Continue (using
+ * error output)") only when its keys are among `error`, `message` and `details`
+ * (n8n-core's WorkflowExecute.handleNodeErrorOutput); with "Continue (regular output)" the item
+ * also keeps `description` at the top, as it always had.
+ */
+function errorItem(ctx: IExecuteFunctions, error: unknown): IDataObject {
+	const { message, description, httpCode } = error as { message: string; description?: string | null; httpCode?: string | null };
+	const details: IDataObject = {};
+	if (description) details.description = description;
+	if (httpCode) details.httpCode = httpCode;
+	const json: IDataObject = { error: message, details };
+	if (ctx.getNode().onError !== 'continueErrorOutput' && description) json.description = description;
+	return json;
 }
 
 /** Errors of n8n's kinds pass as they are; anything else is wrapped so n8n shows it with the item. */

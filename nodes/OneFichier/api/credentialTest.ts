@@ -6,7 +6,7 @@
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
 
-import { hintFor, redactSecrets } from './errors';
+import { hintFor, redactSecrets, whyItFailed } from './errors';
 import { apiKeyProblem, normaliseApiKey } from './apiKey';
 import { checkEnvelope, networkMessage } from './request';
 import { BASE_URL_ADVICE, baseUrlProblem, DEFAULT_BASE_URL, normaliseBaseUrl } from './credentials';
@@ -47,7 +47,10 @@ export async function oneFichierApiTest(
 	}
 	const { failure } = checkEnvelope('folder/ls.cgi', response.statusCode, response.body);
 	if (!failure) return { status: 'OK', message: 'Connection tested successfully' };
+	// The modal shows one text: the reason in the user's words, the advice, then 1fichier's own answer.
 	const hint = failure.kind === 'flood' ? FLOODED_KEY_HINT : hintFor(failure);
-	const message = `1fichier: ${failure.message} (HTTP ${failure.httpCode}).${hint ? ` ${hint}` : ''}`;
+	const reason = whyItFailed(failure, {});
+	const answer = `1fichier answered "${failure.message}" (HTTP ${failure.httpCode}).`;
+	const message = [`${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`, hint, answer].filter(Boolean).join(' ');
 	return { status: 'Error', message: redactSecrets(message, [apiKey]) };
 }

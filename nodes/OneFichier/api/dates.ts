@@ -184,3 +184,22 @@ export function earliestParisInstant(date: string | undefined): number | undefin
 	const repeated = time >= '02:00:00' && time < '03:00:00' && isFallBackDay(text);
 	return repeated ? parsed - 3_600_000 : parsed;
 }
+
+/**
+ * A 1fichier date as ISO 8601 with Paris's offset at that moment (`2026-11-30 02:00:00` →
+ * `2026-11-30T02:00:00+01:00`), for output items beside the 1fichier date itself; null when the
+ * value is not a 1fichier date. The wall-clock digits are kept as they are. On the night clocks go
+ * back, 02:00–02:59 happen twice and the first pass (summer time, +02:00) is given, as
+ * `earliestParisInstant` reads it; a time the spring-forward night skips keeps its digits with
+ * the offset of before the switch.
+ */
+export function parisDateToIso(date: unknown): string | null {
+	const text = normaliseDate(date);
+	const instant = earliestParisInstant(text);
+	if (text === undefined || instant === undefined) return null;
+	const [, y, mo, d, h, mi, s] = (DATE_PATTERN.exec(text) ?? []).map(Number);
+	const offsetMinutes = Math.round((Date.UTC(y, mo - 1, d, h, mi, s) - instant) / 60_000);
+	const sign = offsetMinutes < 0 ? '-' : '+';
+	const abs = Math.abs(offsetMinutes);
+	return `${text.replace(' ', 'T')}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}

@@ -20,40 +20,56 @@ const DOT_NAMES = new Set(['.', '..']);
 /** 1fichier's name limit (folders, docs/1fichier-api.md §5; applied to file names too). */
 export const MAX_NAME_LENGTH = 250;
 
-export function assertValidName(node: INode, parameterName: string, name: string, itemIndex?: number): void {
+/**
+ * Refuses a name 1fichier would refuse, before any call. `label` says where the name comes from as
+ * the editor shows it (`"New Name"`, `the path in "Folder"`); `changeIn` where the user changes it,
+ * when that is another parameter (a binary's own file name is changed in "File Name").
+ */
+export function assertValidName(node: INode, label: string, name: string, itemIndex?: number, changeIn = label): void {
+	const subject = sentenceStart(label);
 	if (name.trim() === '') {
-		throw new NodeOperationError(node, `"${parameterName}" must not be empty`, { itemIndex });
+		throw new NodeOperationError(node, `${subject} must not be empty`, { itemIndex, description: `Give a name in ${changeIn}.` });
 	}
 	if (name.length > MAX_NAME_LENGTH) {
 		throw new NodeOperationError(
 			node,
-			`"${parameterName}" is ${name.length} characters long; 1fichier allows at most ${MAX_NAME_LENGTH}: "${name.slice(0, 40)}…"`,
-			{ itemIndex },
+			`${subject} is ${name.length} characters long; 1fichier allows at most ${MAX_NAME_LENGTH}: "${name.slice(0, 40)}…"`,
+			{ itemIndex, description: `Shorten the name in ${changeIn}.` },
 		);
 	}
 	if (DOT_NAMES.has(name.trim())) {
-		throw new NodeOperationError(node, `"${parameterName}" is "${name.trim()}", which is not a name but a path step`, {
+		throw new NodeOperationError(node, `${subject} is "${name.trim()}", which is not a name but a path step`, {
 			itemIndex,
-			description: 'Give the folder or file its own name; a path such as backups/../x is not followed.',
+			description: `Give the folder or file its own name in ${changeIn}; a path such as backups/../x is not followed.`,
 		});
 	}
 	const control = CONTROL.exec(name);
 	if (control) {
 		const code = `U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
-		throw new NodeOperationError(node, `"${parameterName}" contains a control character (${code}), which 1fichier does not allow in names`, {
+		throw new NodeOperationError(node, `${subject} contains a control character (${code}), which 1fichier does not allow in names`, {
 			itemIndex,
-			description: 'Remove line breaks, tabs and other invisible characters from the name.',
+			description: `Remove line breaks, tabs and other invisible characters from the name in ${changeIn}.`,
 		});
 	}
 	const reserved = name.match(RESERVED);
 	if (reserved || name.startsWith(' ')) {
 		const what = reserved ? `the character ${JSON.stringify(reserved[0])}` : 'a leading space';
-		throw new NodeOperationError(node, `"${parameterName}" contains ${what}, which 1fichier does not allow in names: "${name}"`, {
+		throw new NodeOperationError(node, `${subject} contains ${what}, which 1fichier does not allow in names: "${name}"`, {
 			itemIndex,
-			description: 'Names may not contain \\ < > " \' $ ` ´ / nor start with a space.',
+			description: refusedNameWayOut(name, changeIn),
 		});
 	}
 }
+
+/** What to do about a name with characters 1fichier refuses: its look-alike form, or Folder → Back Up, which does that for a whole tree. */
+function refusedNameWayOut(name: string, changeIn: string): string {
+	return (
+		`1fichier refuses \\ < > " ' $ \` ´ / in names and a leading space. Change the name in ${changeIn}, e.g. to "${toRemoteName(name)}" ` +
+		'(the same name with look-alike characters). Folder → Back Up stores whole directories this way and Folder → Restore gives the original names back.'
+	);
+}
+
+const sentenceStart = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 // ---- the look-alike table: any local name ↔ a name 1fichier accepts ------------------------------
 

@@ -102,13 +102,7 @@ export async function apiRequest<E extends Endpoint>(
 }
 
 function exhausted(failure: ApiFailure, waitedMs: number): ApiFailure {
-	const limited = failure.kind === 'flood';
-	return {
-		...failure,
-		message: limited
-			? `the account is rate-limited (${failure.message}); gave up after waiting ${Math.round(waitedMs / 1000)} s`
-			: `${failure.message} (still failing after waiting ${Math.round(waitedMs / 1000)} s)`,
-	};
+	return { ...failure, waitedMs };
 }
 
 interface SendOutcome {
@@ -141,7 +135,7 @@ async function sendJson(
 		// Only the error's own text: the request object (with its Authorization header) stays out.
 		const timedOut = Date.now() - startedAt >= apiCallTimeoutMs;
 		const message = timedOut ? `no answer within ${apiCallTimeoutMs / 1000} s (timeout)` : networkMessage(error);
-		return { failure: { endpoint, message, kind: 'retryable' } };
+		return { failure: { endpoint, message, kind: 'retryable', origin: 'network' } };
 	}
 	return checkEnvelope(endpoint, response.statusCode, response.body);
 }
@@ -163,5 +157,5 @@ export function checkEnvelope(endpoint: Endpoint, httpCode: number, body: unknow
 	const isHtmlPage = typeof body === 'string' && body.includes('<');
 	const { kind, cause } = classifyFailure(effectiveCode, text, isHtmlPage);
 	const message = cause === 'antiBot' ? `1fichier's anti-bot front refused the call (an HTML page: "${text}")` : text;
-	return { failure: { endpoint, httpCode, message, kind, cause } };
+	return { failure: { endpoint, httpCode, message, kind, cause, origin: 'service' } };
 }

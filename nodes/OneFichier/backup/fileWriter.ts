@@ -157,7 +157,7 @@ export async function downloadToFile(ctx: IExecuteFunctions, request: WriteReque
 			throwIfCancelled(ctx);
 			throw toNodeApiError(
 				ctx.getNode(),
-				{ endpoint: 'download token', message: failure.message || 'connection lost', kind: 'retryable' },
+				{ endpoint: 'download token', message: failure.message || 'connection lost', kind: 'retryable', origin: 'network' },
 				itemIndex,
 			);
 		}

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { Stats } from 'fs';
 import { lstat } from 'fs/promises';
 import path from 'path';
+import { parameterLabel } from '../helpers/parameterLabels';
 
 /** lstat (a symlink is reported as one, not followed), or undefined when nothing is there. */
 export async function statIfPresent(ctx: IExecuteFunctions, file: string): Promise<Stats | undefined> {
@@ -29,23 +30,23 @@ async function resolveMaybeMissing(ctx: IExecuteFunctions, directory: string): P
 export async function resolveTargetDirectory(
 	ctx: IExecuteFunctions,
 	parameterName: string,
-	displayName: string,
 	itemIndex: number,
 ): Promise<ResolvedFilePath> {
 	const raw = String(ctx.getNodeParameter(parameterName, itemIndex, '') ?? '').trim();
+	const label = parameterLabel(ctx, parameterName);
 	const fail = (message: string, description: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex, description });
-	if (raw === '') throw fail(`"${displayName}" is empty`, 'Give the absolute path of a local directory, e.g. /home/node/restore.');
+	if (raw === '') throw fail(`${label} is empty`, 'Give the absolute path of a local directory, e.g. /home/node/restore.');
 	if (!path.isAbsolute(raw)) {
-		throw fail(`"${displayName}" must be an absolute path, got "${raw}"`, 'Give the full path from the root, e.g. /home/node/restore.');
+		throw fail(`${label} must be an absolute path, got "${raw}"`, 'Give the full path from the root, e.g. /home/node/restore.');
 	}
 	const resolved = await resolveMaybeMissing(ctx, path.normalize(raw));
 	if (ctx.helpers.isFilePathBlocked(resolved)) {
 		throw fail(
-			`n8n does not allow access to "${raw}"`,
+			`n8n does not allow access to ${label} "${raw}"`,
 			'n8n reads and writes files only under N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files) and never in its own folder: choose a directory there, or add this one to that setting.',
 		);
 	}
 	const existing = await statIfPresent(ctx, resolved);
-	if (existing && !existing.isDirectory()) throw fail(`"${displayName}" is not a directory: "${raw}"`, 'Give a directory, not a file.');
+	if (existing && !existing.isDirectory()) throw fail(`${label} is not a directory: "${raw}"`, 'Give a directory, not a file.');
 	return resolved;
 }

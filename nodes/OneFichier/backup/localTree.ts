@@ -23,6 +23,7 @@ import { startWhirlpool } from '../transfer/whirlpool';
 import { forEachLimited } from './limited';
 import type { PathFilter } from './pathFilter';
 import { joinPath } from './remoteTree';
+import { parameterLabel } from '../helpers/parameterLabels';
 
 type ResolvedFilePath = Parameters<IExecuteFunctions['helpers']['createReadStream']>[0];
 
@@ -84,14 +85,15 @@ export interface LocalFolder {
 /** Resolves and checks the source directory; a clear error when it is missing, not a directory or not allowed. */
 export async function openLocalTree(ctx: IExecuteFunctions, sourceDirectory: string, itemIndex: number): Promise<LocalRoot> {
 	const given = sourceDirectory.trim();
+	const label = parameterLabel(ctx, 'sourceDirectory');
 	if (given === '') {
-		throw new NodeOperationError(ctx.getNode(), '"Source Directory" is empty', {
+		throw new NodeOperationError(ctx.getNode(), `${label} is empty`, {
 			itemIndex,
 			description: 'Give the directory on the n8n host to back up, e.g. /mnt/nas/export.',
 		});
 	}
 	const unreadable = (error: unknown) =>
-		new NodeOperationError(ctx.getNode(), `"Source Directory" ${given} cannot be read: ${describeFsError(error)}`, {
+		new NodeOperationError(ctx.getNode(), `${label} ${given} cannot be read: ${describeFsError(error)}`, {
 			itemIndex,
 			description:
 				'Check that the directory exists on the n8n host (in queue mode, on every worker) and that n8n may read it. An unmounted NAS shows up here: nothing is sent or removed.',
@@ -110,7 +112,7 @@ export async function openLocalTree(ctx: IExecuteFunctions, sourceDirectory: str
 		throw unreadable(error);
 	}
 	if (!stats.isDirectory()) {
-		throw new NodeOperationError(ctx.getNode(), `"Source Directory" ${given} is not a directory`, {
+		throw new NodeOperationError(ctx.getNode(), `${label} ${given} is not a directory`, {
 			itemIndex,
 			description: 'Give a directory; to back up one file, use File → Upload.',
 		});
@@ -123,7 +125,7 @@ function blockedError(ctx: IExecuteFunctions, given: string, resolved: string, i
 	const allowed = readSetting(env, 'N8N_RESTRICT_FILE_ACCESS_TO');
 	const patterns = readSetting(env, 'N8N_BLOCK_FILE_PATTERNS');
 	const shown = resolved === given ? given : `${given} (${resolved})`;
-	return new NodeOperationError(ctx.getNode(), `n8n does not allow access to "Source Directory" ${shown}`, {
+	return new NodeOperationError(ctx.getNode(), `n8n does not allow access to ${parameterLabel(ctx, 'sourceDirectory')} ${shown}`, {
 		itemIndex,
 		description:
 			`n8n reads files only inside N8N_RESTRICT_FILE_ACCESS_TO (here: ${allowed ? `"${allowed}"` : 'not set, so n8n 2.x allows ~/.n8n-files'}), ` +

@@ -10,7 +10,7 @@ import { startWhirlpool } from '../transfer/whirlpool';
 
 /** Opens the file's bytes (download/get_token, then the token URL); the stream is the caller's to end. */
 export async function openRemoteFile(ctx: IExecuteFunctions, url: string, itemIndex: number): Promise<DownloadedStream> {
-	const token = await apiRequest(ctx, 'download/get_token.cgi', { url, single: 1 }, { itemIndex, subject: { folder: 'folder' } });
+	const token = await apiRequest(ctx, 'download/get_token.cgi', { url, single: 1 }, { itemIndex });
 	return await openDownload(ctx, token.url, itemIndex);
 }
 

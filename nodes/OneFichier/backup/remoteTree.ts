@@ -21,6 +21,7 @@ import { toNumber } from '../api/types';
 import { getClock } from '../installation/clock';
 import { claimListing, markListed } from '../pacing/listingGate';
 import { normaliseChecksum } from '../transfer/whirlpool';
+import { parameterLabel } from '../helpers/parameterLabels';
 
 /** 1fichier allows one listing of a given folder per 30 s (docs/1fichier-api.md §3). */
 export const FOLDER_LISTING_INTERVAL_MS = 30_000;
@@ -69,7 +70,7 @@ export async function listRemoteFolder(
 ): Promise<Omit<RemoteFolder, 'path'>> {
 	const intervalMs = options.folderIntervalMs ?? FOLDER_LISTING_INTERVAL_MS;
 	const listing = await pacedListing(ctx, folderId, intervalMs, async () =>
-		await apiRequest(ctx, 'folder/ls.cgi', { folder_id: folderId, files: 1 }, { itemIndex: options.itemIndex, subject: { folder: 'folder' } }),
+		await apiRequest(ctx, 'folder/ls.cgi', { folder_id: folderId, files: 1 }, { itemIndex: options.itemIndex, subject: { folder: parameterLabel(ctx, 'folder') } }),
 	);
 	let items = listing.items ?? [];
 	const fileCount = toNumber(listing.files);

@@ -9,6 +9,7 @@ import { apiRequest } from '../api/request';
 import { assertValidName } from '../api/names';
 import type { OneFichierContext } from '../api/context';
 import { toNumber } from '../api/types';
+import { parameterLabel } from './parameterLabels';
 
 /** The domains 1fichier serves links on (the `domain` table of docs/1fichier-api.md §2.2). */
 export const FICHIER_DOMAINS = [
@@ -116,15 +117,11 @@ function readLocator(ctx: LocatorContext, parameterName: string, itemIndex: numb
 export function normaliseFileUrl(ctx: OneFichierContext, parameterName: string, value: string, itemIndex?: number): string {
 	const url = value.trim();
 	if (!FILE_URL_PATTERN.test(url)) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`"${parameterName}" is not a 1fichier file link: "${url}"`,
-			{
-				itemIndex,
-				description:
-					'Use the file\'s download link, e.g. https://1fichier.com/?abcdefghij0123456789 (any 1fichier domain, or the legacy https://<id>.1fichier.com/ form).',
-			},
-		);
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, parameterName)} is not a 1fichier file link: "${url}"`, {
+			itemIndex,
+			description:
+				'Use the file\'s download link, e.g. https://1fichier.com/?abcdefghij0123456789 (any 1fichier domain, or the legacy https://<id>.1fichier.com/ form), or pick the file From List.',
+		});
 	}
 	return url.split('&')[0];
 }
@@ -150,9 +147,11 @@ export async function getFolderId(
 	if (locator.mode === 'path') return await resolveFolderPath(ctx, parameterName, value, itemIndex, options);
 	if (value === '') return 0;
 	if (!/^\d+$/.test(value)) {
-		throw new NodeOperationError(ctx.getNode(), `"${parameterName}" must be a folder ID (a whole number, 0 is the root), got "${value}"`, {
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${parameterLabel(ctx, parameterName)} must be a folder ID (a whole number, 0 is the root), got "${value}"`,
+			{ itemIndex, description: 'Give the folder\'s ID, or choose the folder From List or By Path.' },
+		);
 	}
 	return Number(value);
 }
@@ -161,17 +160,19 @@ export async function getFolderId(
  * The parts of a folder path, checked before any call: a leading or trailing slash is fine, an
  * empty part (`a//b`) or a name 1fichier refuses is an error naming the parameter.
  */
-export function folderPathParts(node: INode, parameterName: string, path: string, itemIndex?: number): string[] {
+export function folderPathParts(ctx: { getNode(): INode }, parameterName: string, path: string, itemIndex?: number): string[] {
 	const trimmed = path.trim().replace(/^\/+|\/+$/g, '');
 	if (trimmed === '') return [];
 	const parts = trimmed.split('/').map((part) => part.trim());
+	const label = parameterLabel(ctx, parameterName);
 	if (parts.includes('')) {
-		throw new NodeOperationError(node, `"${parameterName}" path "${path}" has an empty part (two slashes in a row?)`, {
+		throw new NodeOperationError(ctx.getNode(), `The path "${path}" in ${label} has an empty part (two slashes in a row?)`, {
 			itemIndex,
-			description: 'Write folder paths like backups/nas/2026.',
+			description: `Write folder paths in ${label} like backups/nas/2026.`,
 		});
 	}
-	for (const part of parts) assertValidName(node, parameterName, part, itemIndex);
+	const partLabel = parts.length === 1 ? label : `a folder name in the path in ${label}`;
+	for (const part of parts) assertValidName(ctx.getNode(), partLabel, part, itemIndex, label);
 	return parts;
 }
 
@@ -194,12 +195,13 @@ export async function resolveFolderPath(
 	options: ResolveFolderOptions = {},
 	startFolderId = 0,
 ): Promise<number> {
-	const parts = folderPathParts(ctx.getNode(), parameterName, path, itemIndex);
+	const parts = folderPathParts(ctx, parameterName, path, itemIndex);
 	let folderId = startFolderId;
 	for (const name of parts) {
 		folderId = await childFolderId(ctx, parameterName, folderId, name, itemIndex, options.createMissing === true, () => {
-			throw new NodeOperationError(ctx.getNode(), `Folder "${name}" of "${parameterName}" path "${path}" does not exist`, {
+			throw new NodeOperationError(ctx.getNode(), `The folder "${name}" of the path "${path}" in ${parameterLabel(ctx, parameterName)} does not exist`, {
 				itemIndex,
+				description: 'Check the path (names are case-sensitive), or create the folder first with Folder → Create.',
 			});
 		});
 	}
@@ -221,7 +223,7 @@ async function childFolderId(
 	createMissing: boolean,
 	onMissing: () => never,
 ): Promise<number> {
-	const call = { itemIndex, subject: { folder: parameterName } };
+	const call = { itemIndex, subject: { folder: parameterLabel(ctx, parameterName) } };
 	const children = createMissing ? await knownChildren(ctx, parentId, call) : await listChildren(ctx, parentId, call);
 	const existing = children.get(name);
 	if (existing !== undefined) return existing;

@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { parameterLabel } from './parameterLabels';
 import { RATE_LIMIT_RANGES, RateLimitRangeError, rateLimitsFromOptions, useRateLimits } from '../pacing/rateLimits';
 
 type NodeContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
@@ -14,13 +15,17 @@ export function applyRateLimitsOption(ctx: NodeContext): void {
 	try {
 		useRateLimits(ctx, rateLimitsFromOptions(readOption(ctx)));
 	} catch (error) {
-		const description =
-			error instanceof RateLimitRangeError
-				? `Set it within that range, or remove it to use the default. Ranges: ${RATE_LIMIT_RANGES.map(
-						(range) => `${range.displayName} ${range.min}–${range.max}`,
-					).join(', ')}.`
-				: undefined;
-		throw new NodeOperationError(ctx.getNode(), error as Error, { description });
+		if (!(error instanceof RateLimitRangeError)) throw new NodeOperationError(ctx.getNode(), error as Error);
+		const { range, value } = error;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${parameterLabel(ctx, `rateLimits.${range.name}`)} must be a number from ${range.min} to ${range.max}; it is ${JSON.stringify(value)}`,
+			{
+				description: `Set it within that range, or remove it to use the default. Ranges: ${RATE_LIMIT_RANGES.map(
+					(entry) => `${entry.displayName} ${entry.min}–${entry.max}`,
+				).join(', ')}.`,
+			},
+		);
 	}
 }
 

@@ -50,7 +50,7 @@ export async function openDownload(
 		if (error instanceof TransferTimeoutError) throw stalled(ctx, label, error, itemIndex);
 		throw toNodeApiError(
 			ctx.getNode(),
-			{ endpoint: 'download token', message: (error as Error).message ?? 'connection lost', kind: 'retryable' },
+			{ endpoint: 'download token', message: (error as Error).message ?? 'connection lost', kind: 'retryable', origin: 'network' },
 			itemIndex,
 		);
 	}
@@ -63,6 +63,7 @@ export async function openDownload(
 				httpCode: response.statusCode,
 				message: messageFromBody(text, response.statusCode),
 				kind: 'fatal',
+				origin: 'service',
 			},
 			itemIndex,
 		);
@@ -147,7 +148,7 @@ export async function downloadToBinary(ctx: IExecuteFunctions, request: Download
 	let sourceFailure: Error | undefined;
 	download.stream.once('error', (error) => (sourceFailure = error));
 	refuseIfTooBigForBinaryStore(ctx, download, itemIndex);
-	const infoRequest = getFileInfo(ctx, url, itemIndex, password, subject.password);
+	const infoRequest = getFileInfo(ctx, url, itemIndex, password, subject);
 	// If file/info fails, the transfer stops too (prepareBinaryData then rejects).
 	infoRequest.catch(() => download.stream.destroy());
 

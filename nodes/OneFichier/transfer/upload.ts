@@ -156,6 +156,7 @@ function postOutcome(answer: UploadNodeAnswer): PostOutcome {
 			httpCode: answer.statusCode,
 			message: messageFromBody(answer.page, answer.statusCode),
 			kind: answer.statusCode >= 500 ? 'retryable' : 'fatal',
+			origin: 'service',
 		},
 	};
 }

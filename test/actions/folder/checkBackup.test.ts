@@ -183,7 +183,7 @@ describe('folder checkBackup: scope', () => {
 	it('refuses a negative Sample Downloads before any call', async () => {
 		sim.stats.reset();
 		const result = await runNode(sim, check({ sampleDownloads: -1 }));
-		expect(result.error?.message).toMatch(/"Sample Downloads" must be a whole number/);
+		expect(result.error?.message).toBe('"Sample Downloads" (under Options) must be a whole number (0 or more), got -1');
 		expect(sim.stats.requests).toBe(0);
 	});
 });

@@ -12,6 +12,7 @@ import { posix } from 'path';
 
 import { getFolderId, resolveFolderPath } from '../../helpers/locators';
 import { assertValidName } from '../../api/names';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 /** Forward slashes, no `.`/`..`/doubled separators, no trailing slash (except the root `/`). */
 export function normaliseDirectory(directory: string): string {
@@ -33,31 +34,27 @@ export function subPathBelowBase(
 ): string | undefined {
 	if (!baseDirectory?.trim()) return undefined;
 	const base = normaliseDirectory(baseDirectory);
+	const baseLabel = parameterLabel(ctx, 'options.baseDirectory');
 	if (!binary.directory) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The binary field "${binaryPropertyName}" has no directory, so "baseDirectory" cannot place it`,
+			`The file in input binary field "${binaryPropertyName}" has no directory, so ${baseLabel} cannot place it`,
 			{
 				itemIndex,
-				description:
-					'Base Directory works with files read by the Read/Write Files from Disk node, which records each file\'s directory. Clear Base Directory to upload this file into Folder itself.',
+				description: `${baseLabel} works with files read by the Read/Write Files from Disk node, which records each file's directory. Remove ${baseLabel} to upload this file into ${parameterLabel(ctx, 'folder')} itself.`,
 			},
 		);
 	}
 	const directory = normaliseDirectory(binary.directory);
 	const below = relativeTo(base, directory);
 	if (below === undefined) {
-		throw new NodeOperationError(
-			ctx.getNode(),
-			`The file's directory "${directory}" is not under "baseDirectory" "${base}"`,
-			{
-				itemIndex,
-				description: 'Set Base Directory to the directory the files were read from (the fixed part of the file selector), or a directory above it.',
-			},
-		);
+		throw new NodeOperationError(ctx.getNode(), `The file's directory "${directory}" is not under ${baseLabel} (${base})`, {
+			itemIndex,
+			description: `Set ${baseLabel} to the directory the files were read from (the fixed part of the file selector), or a directory above it.`,
+		});
 	}
 	for (const part of below.split('/').filter((name) => name !== '')) {
-		assertValidName(ctx.getNode(), `${binaryPropertyName} (directory)`, part, itemIndex);
+		assertValidName(ctx.getNode(), `a folder name in the directory "${directory}" of the file`, part, itemIndex, 'the source directory on disk');
 	}
 	return below;
 }

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { fileLocator, folderLocator } from '../../helpers/locators';
 import { apiRequest, UnknownOutcomeError } from '../../api/request';
 import { toNodeApiError } from '../../api/errors';
+import { parameterLabel } from '../../helpers/parameterLabels';
 import type { FileCopyRequest } from '../../api/types';
 import { readDestination, show } from './fileParameters';
 
@@ -34,23 +35,24 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const request: FileCopyRequest = { urls: [url], folder_id: folderId };
 	if (rename) request.rename = rename;
 	// Not retried after a lost answer: a second cp.cgi would make a second copy.
-	const answer = await apiRequest(this, 'file/cp.cgi', request, { itemIndex, idempotent: false, subject: { file: 'file' } }).catch((error) => {
+	const subject = { file: parameterLabel(this, 'file') };
+	const answer = await apiRequest(this, 'file/cp.cgi', request, { itemIndex, idempotent: false, subject }).catch((error) => {
 		if (!(error instanceof UnknownOutcomeError)) throw error;
 		throw toNodeApiError(
 			this.getNode(),
-			{
-				...error.failure,
-				message: `${error.failure.message}; the copy may or may not have been made (look in the destination folder before running again)`,
-			},
+			error.failure,
 			itemIndex,
+			subject,
+			`The copy may or may not have been made: look in the folder of ${parameterLabel(this, 'destinationFolder')} before running again.`,
 		);
 	});
 	const copied = answer.urls?.[0];
 	if (!copied?.to_url) {
 		throw toNodeApiError(
 			this.getNode(),
-			{ endpoint: 'file/cp.cgi', message: `1fichier did not return the copy of ${url}`, kind: 'fatal' },
+			{ endpoint: 'file/cp.cgi', message: `1fichier did not return the link of the copy`, kind: 'fatal' },
 			itemIndex,
+			subject,
 		);
 	}
 	return [

@@ -5,6 +5,7 @@ import { fileLocator, getFileUrl } from '../../helpers/locators';
 import { downloadToBinary } from '../../transfer/download';
 import { verifyChecksumOption } from '../common.descriptions';
 import { show } from './fileParameters';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to download'), displayOptions: show('download') },
@@ -52,7 +53,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		password: password || undefined,
 		verify: verifyChecksum,
 		itemIndex,
-		subject: { file: 'file', password: 'options.password' },
+		subject: { file: parameterLabel(this, 'file'), password: parameterLabel(this, 'options.password') },
 	});
 	return [{ json: { ...fileItem(info), verified }, binary: { [binaryPropertyName]: binary } }];
 }

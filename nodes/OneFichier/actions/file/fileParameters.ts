@@ -9,7 +9,9 @@ import { getFileInfo } from '../../api/fileInfo';
 import { getFileUrl, getFolderId } from '../../helpers/locators';
 import { assertValidName } from '../../api/names';
 import { zonedWallTimeToEpoch } from '../../api/dates';
+import { testOnlyOption } from '../../installation/testSettings';
 import type { FileInfoResponse, ZeroOrOne } from '../../api/types';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 /** "List folders is limited to 5 000 results and 1 request per folder per 30s" (api.html via rclone). */
 export const DEFAULT_LISTING_INTERVAL_SECONDS = 30;
@@ -19,16 +21,17 @@ export const TOKEN_LIFETIME_MS = 5 * 60_000;
 
 export const show = (operation: string) => ({ show: { resource: ['file'], operation: [operation] } });
 
+/** For tests against a simulator only: out of the editor unless set (installation/testSettings.ts). */
 export function listingIntervalOption(): INodeProperties {
-	return {
+	return testOnlyOption({
 		displayName: 'Listing Interval (Seconds)',
 		name: 'listingIntervalSeconds',
 		type: 'number',
 		typeOptions: { minValue: 0 },
 		default: DEFAULT_LISTING_INTERVAL_SECONDS,
 		description:
-			'1fichier allows one listing of a folder per 30 s. The node waits this long between two listings of the same folder (lower it only for a test server).',
-	};
+			'For tests against a local 1fichier simulator: the wait between two listings of the same folder. 1fichier allows one per 30 s; less gets the API key locked.',
+	});
 }
 
 export function listingIntervalMs(options: IDataObject): number {
@@ -50,7 +53,7 @@ export function parseDateParameter(
 	itemIndex: number,
 ): number {
 	const fail = () =>
-		new NodeOperationError(ctx.getNode(), `"${parameterName}" is not a valid date: "${String(value)}"`, {
+		new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, parameterName)} is not a valid date: "${String(value)}"`, {
 			itemIndex,
 			description: 'Use an ISO date such as 2026-01-31T18:00:00 (in the workflow\'s time zone) or 2026-01-31T17:00:00Z.',
 		});
@@ -87,7 +90,7 @@ export function assertValidPassword(
 ): void {
 	if (password === '' && allowEmpty) return;
 	if (password.length < 6) {
-		throw new NodeOperationError(ctx.getNode(), `"${parameterName}" must be at least 6 characters long`, {
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, parameterName)} must be at least 6 characters long`, {
 			itemIndex,
 			description: allowEmpty
 				? '1fichier refuses shorter file passwords. Leave it empty to remove the password.'
@@ -109,9 +112,9 @@ export interface Destination {
 export async function readDestination(ctx: IExecuteFunctions, itemIndex: number): Promise<Destination> {
 	const url = getFileUrl(ctx, 'file', itemIndex);
 	const { newName } = ctx.getNodeParameter('options', itemIndex, {}) as { newName?: string };
-	if (newName) assertValidName(ctx.getNode(), 'newName', newName, itemIndex);
+	if (newName) assertValidName(ctx.getNode(), parameterLabel(ctx, 'options.newName'), newName, itemIndex);
 	const folderId = await getFolderId(ctx, 'destinationFolder', itemIndex);
-	const info = await getFileInfo(ctx, url, itemIndex);
+	const info = await getFileInfo(ctx, url, itemIndex, undefined, { file: parameterLabel(ctx, 'file') });
 	return { url, folderId, info, rename: newName && newName !== info.filename ? newName : undefined };
 }
 

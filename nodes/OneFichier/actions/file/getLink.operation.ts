@@ -5,6 +5,7 @@ import { apiRequest } from '../../api/request';
 import { getClock } from '../../installation/clock';
 import type { GetTokenRequest } from '../../api/types';
 import { flag, show, TOKEN_LIFETIME_MS } from './fileParameters';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to get a temporary download link for'), displayOptions: show('getLink') },
@@ -103,7 +104,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const requestedAt = getClock().now();
 	const token = await apiRequest(this, 'download/get_token.cgi', request, {
 		itemIndex,
-		subject: { file: 'file', password: 'options.password' },
+		subject: { file: parameterLabel(this, 'file'), password: parameterLabel(this, 'options.password') },
 	});
 	return [
 		{

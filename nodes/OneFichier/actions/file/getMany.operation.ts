@@ -9,6 +9,7 @@ import { limitOption, returnAllOption } from '../common.descriptions';
 import { listingIntervalMs, listingIntervalOption, parseDateParameter, show } from './fileParameters';
 import { formatParisDate } from '../../api/dates';
 import { walkFolder } from '../../api/listing';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 export const description: INodeProperties[] = [
 	{ ...folderLocator('folder', 'Folder', 'The folder whose files to list (and those of its sub-folders with Include Subfolders)'), displayOptions: show('getMany') },
@@ -72,8 +73,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		? formatParisDate(parseDateParameter(this, 'filters.sentBefore', filters.sentBefore, itemIndex))
 		: undefined;
 	if (sentAfter && sentBefore && sentAfter >= sentBefore) {
-		throw new NodeOperationError(this.getNode(), '"filters.sentAfter" must be earlier than "filters.sentBefore"', {
+		const after = parameterLabel(this, 'filters.sentAfter');
+		const before = parameterLabel(this, 'filters.sentBefore');
+		throw new NodeOperationError(this.getNode(), `${after} must be earlier than ${before}`, {
 			itemIndex,
+			description: `${after} is ${sentAfter} and ${before} is ${sentBefore} (Paris time, as 1fichier dates files): no file can be in between. Swap them, or remove one.`,
 		});
 	}
 	const folderId = await getFolderId(this, 'folder', itemIndex);

@@ -4,6 +4,7 @@ import { fileLocator, folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import type { FileMoveRequest } from '../../api/types';
 import { readDestination, show } from './fileParameters';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to move'), displayOptions: show('move') },
@@ -31,7 +32,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const { url, folderId, info, rename } = await readDestination(this, itemIndex);
 	const request: FileMoveRequest = { urls: [url], destination_folder_id: folderId };
 	if (rename) request.rename = rename;
-	const answer = await apiRequest(this, 'file/mv.cgi', request, { itemIndex, subject: { file: 'file' } });
+	const answer = await apiRequest(this, 'file/mv.cgi', request, { itemIndex, subject: { file: parameterLabel(this, 'file') } });
 	return [
 		{
 			json: {

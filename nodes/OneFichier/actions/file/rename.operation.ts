@@ -7,6 +7,7 @@ import { assertValidName } from '../../api/names';
 import { apiRequest } from '../../api/request';
 import { getFileInfo } from '../../api/fileInfo';
 import { show } from './fileParameters';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to rename'), displayOptions: show('rename') },
@@ -25,12 +26,13 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const url = getFileUrl(this, 'file', itemIndex);
 	const newName = this.getNodeParameter('newName', itemIndex) as string;
-	assertValidName(this.getNode(), 'newName', newName, itemIndex);
+	assertValidName(this.getNode(), parameterLabel(this, 'newName'), newName, itemIndex);
 
-	const info = await getFileInfo(this, url, itemIndex);
+	const subject = { file: parameterLabel(this, 'file') };
+	const info = await getFileInfo(this, url, itemIndex, undefined, subject);
 	// rename.cgi answers KO "No file has been renamed" when the name does not change.
 	if (info.filename !== newName) {
-		const failure = await apiRequest(this, 'file/rename.cgi', { urls: [{ url, filename: newName }] }, { itemIndex, subject: { file: 'file' } }).then(
+		const failure = await apiRequest(this, 'file/rename.cgi', { urls: [{ url, filename: newName }] }, { itemIndex, subject }).then(
 			() => undefined,
 			(error: Error) => error,
 		);

@@ -7,6 +7,7 @@ import { apiRequest } from '../../api/request';
 import type { FileAcl, FileChattrRequest } from '../../api/types';
 import { assertValidPassword, flag, show } from './fileParameters';
 import { getFileInfo } from '../../api/fileInfo';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 export const description: INodeProperties[] = [
 	{ ...fileLocator('file', 'File', 'The file to update'), displayOptions: show('update') },
@@ -144,17 +145,23 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		};
 		const badCountry = acl.country!.find((code) => !/^[A-Z]{2}$/.test(code));
 		if (badCountry) {
-			throw new NodeOperationError(this.getNode(), `"updateFields.acl" country "${badCountry}" is not a two-letter country code`, {
-				itemIndex,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`${parameterLabel(this, 'updateFields.acl.rules.country')} holds "${badCountry}", which is not a two-letter country code`,
+				{ itemIndex, description: 'Give ISO 3166 codes separated by commas, e.g. FR, BE, CH.' },
+			);
 		}
 		request.acl = acl;
 	}
 	if (Object.keys(request).length === 1) {
-		throw new NodeOperationError(this.getNode(), '"updateFields" is empty: add at least one field to update', { itemIndex });
+		throw new NodeOperationError(this.getNode(), `${parameterLabel(this, 'updateFields')} is empty: nothing to update`, {
+			itemIndex,
+			description: 'Add at least one field to change under Update Fields (Add Field).',
+		});
 	}
 
-	await apiRequest(this, 'file/chattr.cgi', request, { itemIndex, subject: { file: 'file' } });
-	const info = await getFileInfo(this, url, itemIndex, fields.password || undefined);
+	const subject = { file: parameterLabel(this, 'file') };
+	await apiRequest(this, 'file/chattr.cgi', request, { itemIndex, subject });
+	const info = await getFileInfo(this, url, itemIndex, fields.password || undefined, subject);
 	return [{ json: fileItem(info) }];
 }

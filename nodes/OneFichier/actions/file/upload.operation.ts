@@ -19,6 +19,7 @@ import { subPathBelowBase, uploadFolderId } from './baseDirectory';
 import type { VerifiedUpload } from '../../transfer/verifiedTransfer';
 import { uploadVerified } from '../../transfer/verifiedTransfer';
 import { verifyChecksumOption } from '../common.descriptions';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 export const description: INodeProperties[] = [
 	{
@@ -127,14 +128,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Everything that can be refused is checked before any call: nothing is created or sent in vain.
 	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
 	const fileName = options.fileName || binary.fileName || '';
+	const fileNameOption = parameterLabel(this, 'options.fileName');
 	if (fileName === '') {
-		throw new NodeOperationError(this.getNode(), `The binary field "${binaryPropertyName}" has no file name`, {
+		throw new NodeOperationError(this.getNode(), `The file in input binary field "${binaryPropertyName}" has no name`, {
 			itemIndex,
-			description: 'Set "File Name" in the options.',
+			description: `Give it a name in ${fileNameOption}.`,
 		});
 	}
-	assertValidName(this.getNode(), options.fileName ? 'fileName' : `${binaryPropertyName} (file name)`, fileName, itemIndex);
-	if (password !== '') assertValidPassword(this, 'password', password, itemIndex, false);
+	const nameSource = options.fileName ? fileNameOption : `the name of the file in input binary field "${binaryPropertyName}"`;
+	assertValidName(this.getNode(), nameSource, fileName, itemIndex, fileNameOption);
+	if (password !== '') assertValidPassword(this, 'options.password', password, itemIndex, false);
 	const subPath = subPathBelowBase(this, binary, options.baseDirectory, binaryPropertyName, itemIndex);
 	const source = await uploadSource(this, binary, fileName);
 	assertUploadableSize(this, binaryPropertyName, source.size, itemIndex);
@@ -313,16 +316,16 @@ async function uploadSource(ctx: IExecuteFunctions, binary: IBinaryData, fileNam
 
 function assertUploadableSize(ctx: IExecuteFunctions, binaryPropertyName: string, size: number, itemIndex: number): void {
 	if (!Number.isFinite(size) || size <= 0) {
-		throw new NodeOperationError(ctx.getNode(), `The file in "${binaryPropertyName}" is empty (0 bytes)`, {
+		throw new NodeOperationError(ctx.getNode(), `The file in input binary field "${binaryPropertyName}" is empty (0 bytes)`, {
 			itemIndex,
-			description: '1fichier does not store empty files.',
+			description: '1fichier does not store empty files: leave such files out before this node (e.g. with a Filter on the file size).',
 		});
 	}
 	if (size > MAX_FILE_SIZE) {
 		throw new NodeOperationError(
 			ctx.getNode(),
-			`The file in "${binaryPropertyName}" is ${size} bytes, more than 1fichier's limit of 300 GB per file`,
-			{ itemIndex },
+			`The file in input binary field "${binaryPropertyName}" is ${size} bytes, more than 1fichier's limit of 300 GB per file`,
+			{ itemIndex, description: 'Split it into parts below 300 GB (e.g. a split archive) before uploading.' },
 		);
 	}
 }

@@ -17,6 +17,7 @@ import { folderLocator, resolveFolderPath } from '../../helpers/locators';
 import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
 import { verifyChecksumOption } from '../common.descriptions';
 import { resolveFolder, ROOT_FOLDER_ID } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['backUp'] };
 
@@ -186,15 +187,9 @@ interface BackUpOptions extends IDataObject {
 	parallelUploads?: number;
 }
 
+/** A run that cannot start (no source, a refused setting) throws; the router turns it into an error item under Continue On Fail. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	if (!this.continueOnFail()) return await backUp(this, itemIndex);
-	try {
-		return await backUp(this, itemIndex);
-	} catch (error) {
-		// As after a run with failures: `error` and `details`, which n8n routes to the error output.
-		const description = (error as { description?: string }).description;
-		return [{ json: { error: (error as Error).message, details: description ? { description } : {} } }];
-	}
+	return await backUp(this, itemIndex);
 }
 
 async function backUp(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -211,7 +206,7 @@ async function backUp(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeE
 	if (mode === 'mirror' && destination.id === ROOT_FOLDER_ID) {
 		throw new NodeOperationError(ctx.getNode(), 'Mirror into the root folder is refused: it would remove every other file of the account', {
 			itemIndex,
-			description: 'Choose a folder below the root in "Folder".',
+			description: `Choose a folder below the root in ${parameterLabel(ctx, 'folder')}.`,
 		});
 	}
 	const copyFromId = await resolveCopySource(ctx, options.copyUnchangedFrom, destination.id, itemIndex);
@@ -239,25 +234,26 @@ async function backUp(ctx: IExecuteFunctions, itemIndex: number): Promise<INodeE
 
 function assertSettings(ctx: IExecuteFunctions, mode: string, options: BackUpOptions, itemIndex: number): void {
 	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex });
-	if (mode !== 'copy' && mode !== 'mirror') throw refuse(`"Mode" must be "copy" or "mirror", got "${mode}"`);
+	const label = (path: string) => parameterLabel(ctx, path);
+	if (mode !== 'copy' && mode !== 'mirror') throw refuse(`${label('mode')} must be Copy or Mirror, got "${mode}"`);
 	if (options.compare !== undefined && options.compare !== 'sizeAndDate' && options.compare !== 'checksum') {
-		throw refuse(`"Compare" must be "sizeAndDate" or "checksum", got "${options.compare}"`);
+		throw refuse(`${label('options.compare')} must be Size and Date or Checksum, got "${options.compare}"`);
 	}
 	if (options.output !== undefined && options.output !== 'summary' && options.output !== 'summaryAndFiles') {
-		throw refuse(`"Output" must be "summary" or "summaryAndFiles", got "${options.output}"`);
+		throw refuse(`${label('options.output')} must be Summary or Summary and Files, got "${options.output}"`);
 	}
-	const numbers: Array<[keyof BackUpOptions, string, number]> = [
-		['maxDelete', 'Max Delete', 0],
-		['clockSkewMinutes', 'Clock Skew Margin (Minutes)', 0],
+	const numbers: Array<[keyof BackUpOptions, number]> = [
+		['maxDelete', 0],
+		['clockSkewMinutes', 0],
 	];
 	const parallel = options.parallelUploads;
 	if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1 || parallel > MAX_PARALLEL_UPLOADS)) {
-		throw refuse(`"Parallel Uploads" must be a whole number from 1 to ${MAX_PARALLEL_UPLOADS}, got ${JSON.stringify(parallel)}`);
+		throw refuse(`${label('options.parallelUploads')} must be a whole number from 1 to ${MAX_PARALLEL_UPLOADS}, got ${JSON.stringify(parallel)}`);
 	}
-	for (const [name, displayName, min] of numbers) {
+	for (const [name, min] of numbers) {
 		const value = options[name];
 		if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < min)) {
-			throw refuse(`"${displayName}" must be a number of at least ${min}, got ${JSON.stringify(value)}`);
+			throw refuse(`${label(`options.${name}`)} must be a number of at least ${min}, got ${JSON.stringify(value)}`);
 		}
 	}
 }
@@ -280,9 +276,9 @@ async function resolveCopySource(ctx: IExecuteFunctions, given: string | undefin
 	if (text === '') return undefined;
 	let id: number;
 	try {
-		id = /^\d+$/.test(text) ? Number(text) : await resolveFolderPath(ctx, 'copyUnchangedFrom', text, itemIndex, { createMissing: false });
+		id = /^\d+$/.test(text) ? Number(text) : await resolveFolderPath(ctx, 'options.copyUnchangedFrom', text, itemIndex, { createMissing: false });
 	} catch (error) {
-		ctx.logger.warn(`1fichier backup: "Copy Unchanged From" ${text} is not used: ${(error as Error).message}`);
+		ctx.logger.warn(`1fichier backup: ${parameterLabel(ctx, 'options.copyUnchangedFrom')} ${text} is not used: ${(error as Error).message}`);
 		return undefined;
 	}
 	return id === destinationId ? undefined : id;

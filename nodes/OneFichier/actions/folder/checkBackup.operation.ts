@@ -16,6 +16,7 @@ import { folderLocator } from '../../helpers/locators';
 import { getClock } from '../../installation/clock';
 import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
 import { resolveFolder } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['checkBackup'] };
 
@@ -145,11 +146,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 function readCheckOptions(ctx: IExecuteFunctions, options: CheckBackupOptions, itemIndex: number): CheckOptions {
 	const compare = options.compare ?? 'sizeAndDate';
 	if (compare !== 'sizeAndDate' && compare !== 'checksum') {
-		throw new NodeOperationError(ctx.getNode(), `"Compare" must be Size and Date or Checksum, got "${String(compare)}"`, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'options.compare')} must be Size and Date or Checksum, got "${String(compare)}"`, { itemIndex });
 	}
 	const sampleDownloads = options.sampleDownloads ?? 0;
 	if (typeof sampleDownloads !== 'number' || !Number.isInteger(sampleDownloads) || sampleDownloads < 0) {
-		throw new NodeOperationError(ctx.getNode(), `"Sample Downloads" must be a whole number (0 or more), got ${JSON.stringify(sampleDownloads)}`, {
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'options.sampleDownloads')} must be a whole number (0 or more), got ${JSON.stringify(sampleDownloads)}`, {
 			itemIndex,
 		});
 	}

@@ -18,6 +18,7 @@ import { folderLocator } from '../../helpers/locators';
 import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
 import type { DeletedCounts, ResolvedFolder } from './folderTree';
 import { assertNotRoot, deleteFolderTree, listFolder, removeFiles, resolveFolder } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['cleanUp'] };
 const DAY_MS = 24 * 3600_000;
@@ -149,13 +150,13 @@ interface Entry {
 	keptBy: KeepReason[];
 }
 
-const RULE_PARAMETERS: Array<[RetentionRule, string, number]> = [
-	['keepNewest', 'Keep Newest', 7],
-	['keepDaily', 'Keep Daily', 0],
-	['keepWeekly', 'Keep Weekly', 0],
-	['keepMonthly', 'Keep Monthly', 0],
-	['keepYearly', 'Keep Yearly', 0],
-	['keepWithinDays', 'Keep Within (Days)', 0],
+const RULE_PARAMETERS: Array<[RetentionRule, number]> = [
+	['keepNewest', 7],
+	['keepDaily', 0],
+	['keepWeekly', 0],
+	['keepMonthly', 0],
+	['keepYearly', 0],
+	['keepWithinDays', 0],
 ];
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
@@ -189,13 +190,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 function readRules(ctx: IExecuteFunctions, itemIndex: number): RetentionRules {
 	const rules = {} as RetentionRules;
-	for (const [name, displayName, fallback] of RULE_PARAMETERS) {
+	for (const [name, fallback] of RULE_PARAMETERS) {
 		const value = ctx.getNodeParameter(name, itemIndex, fallback) as unknown;
 		const least = name === 'keepNewest' ? 1 : 0;
 		if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
 			throw new NodeOperationError(
 				ctx.getNode(),
-				`"${displayName}" must be a whole number of at least ${least}, got ${JSON.stringify(value)}`,
+				`${parameterLabel(ctx, name)} must be a whole number of at least ${least}, got ${JSON.stringify(value)}`,
 				{
 					itemIndex,
 					description:
@@ -212,11 +213,11 @@ function readRules(ctx: IExecuteFunctions, itemIndex: number): RetentionRules {
 
 function assertSettings(ctx: IExecuteFunctions, target: string, options: CleanUpOptions, itemIndex: number): void {
 	if (target !== 'subfolders' && target !== 'files') {
-		throw new NodeOperationError(ctx.getNode(), `"Target" must be Sub-Folders or Files, got "${target}"`, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'target')} must be Sub-Folders or Files, got "${target}"`, { itemIndex });
 	}
 	const days = options.olderThanDays;
 	if (days !== undefined && (typeof days !== 'number' || !Number.isFinite(days) || days < 0)) {
-		throw new NodeOperationError(ctx.getNode(), `"Only Older Than (Days)" must be a number of days (0 or more), got ${JSON.stringify(days)}`, {
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'options.olderThanDays')} must be a number of days (0 or more), got ${JSON.stringify(days)}`, {
 			itemIndex,
 		});
 	}

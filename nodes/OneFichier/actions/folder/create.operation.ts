@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { folderLocator, folderPathParts, splitPath } from '../../helpers/locators';
+import { parameterLabel } from '../../helpers/parameterLabels';
 import { apiRequest } from '../../api/request';
 import { toNumber } from '../../api/types';
 import { ROOT_FOLDER_ID, resolveFolder } from './folderTree';
@@ -28,9 +29,12 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const rawName = String(this.getNodeParameter('name', itemIndex, ''));
-	const parts = folderPathParts(this.getNode(), 'name', rawName, itemIndex);
+	const parts = folderPathParts(this, 'name', rawName, itemIndex);
 	if (parts.length === 0) {
-		throw new NodeOperationError(this.getNode(), '"name" must not be empty', { itemIndex });
+		throw new NodeOperationError(this.getNode(), `${parameterLabel(this, 'name')} must not be empty`, {
+			itemIndex,
+			description: 'Give the new folder\'s name, or a path such as backups/nas/2026.',
+		});
 	}
 
 	const parent = await resolveFolder(this, 'parentFolder', itemIndex, { createMissing: true });
@@ -41,7 +45,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let created = false;
 	for (const part of parts) {
 		parentId = folderId;
-		const listing = await apiRequest(this, 'folder/ls.cgi', { folder_id: parentId }, { itemIndex, subject: { folder: 'parentFolder' } });
+		const listing = await apiRequest(this, 'folder/ls.cgi', { folder_id: parentId }, { itemIndex, subject: { folder: parameterLabel(this, 'parentFolder') } });
 		const existing = (listing.sub_folders ?? []).find((folder) => folder.name === part);
 		if (existing) {
 			folderId = toNumber(existing.id) ?? ROOT_FOLDER_ID;
@@ -50,7 +54,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		}
 		const made = await apiRequest(this, 'folder/mkdir.cgi', { name: part, folder_id: parentId }, {
 			itemIndex,
-			subject: { folder: 'parentFolder' },
+			subject: { folder: parameterLabel(this, 'parentFolder') },
 		});
 		const newId = toNumber(made.folder_id);
 		if (newId === undefined) {

@@ -5,6 +5,7 @@ import { folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import type { DeletedCounts } from './folderTree';
 import { assertNotRoot, deleteFolderTree, listFolder, resolveFolder } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['delete'] };
 
@@ -54,7 +55,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 				},
 			);
 		}
-		await apiRequest(this, 'folder/rm.cgi', { folder_id: folder.id }, { itemIndex, subject: { folder: 'folder' } });
+		await apiRequest(this, 'folder/rm.cgi', { folder_id: folder.id }, { itemIndex, subject: { folder: parameterLabel(this, 'folder') } });
 		counts.foldersDeleted = 1;
 	}
 	return [{ json: { id: folder.id, deleted: true, ...counts } }];

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { removeRemoteFiles } from '../../backup/remoteChanges';
 import { folderPathParts, getFolderId, resolveFolderPath } from '../../helpers/locators';
+import { parameterLabel } from '../../helpers/parameterLabels';
 import { apiRequest } from '../../api/request';
 import { toNumber } from '../../api/types';
 
@@ -32,7 +33,7 @@ export async function resolveFolder(
 	const locator = locatorOf(ctx, parameterName, itemIndex);
 	if (locator?.mode !== 'path') return { id: await getFolderId(ctx, parameterName, itemIndex, options) };
 
-	const parts = folderPathParts(ctx.getNode(), parameterName, String(locator.value ?? ''), itemIndex);
+	const parts = folderPathParts(ctx, parameterName, String(locator.value ?? ''), itemIndex);
 	if (parts.length === 0) return { id: ROOT_FOLDER_ID, path: '' };
 	const path = parts.join('/');
 	const parentId = await resolveFolderPath(ctx, parameterName, parts.slice(0, -1).join('/'), itemIndex, options);
@@ -44,7 +45,7 @@ export function assertNotRoot(ctx: IExecuteFunctions, folderId: number, what: st
 	if (folderId === ROOT_FOLDER_ID) {
 		throw new NodeOperationError(ctx.getNode(), `The root folder cannot be ${what}`, {
 			itemIndex,
-			description: 'Choose a folder below the root in "Folder".',
+			description: `Choose a folder below the root in ${parameterLabel(ctx, 'folder')}.`,
 		});
 	}
 }
@@ -55,7 +56,7 @@ export async function listFolder(ctx: IExecuteFunctions, folderId: number, itemI
 		ctx,
 		'folder/ls.cgi',
 		withFiles ? { folder_id: folderId, files: 1 } : { folder_id: folderId },
-		{ itemIndex, subject: { folder: 'folder' } },
+		{ itemIndex, subject: { folder: parameterLabel(ctx, 'folder') } },
 	);
 	const subFolders = listing.sub_folders ?? [];
 	const files = listing.items ?? [];
@@ -92,6 +93,6 @@ export async function deleteFolderTree(
 		counts.filesDeleted += await removeRemoteFiles(ctx, files.map((file) => file.url), itemIndex);
 		if (files.length < LISTING_CAP) break;
 	}
-	await apiRequest(ctx, 'folder/rm.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: 'folder' } });
+	await apiRequest(ctx, 'folder/rm.cgi', { folder_id: folderId }, { itemIndex, subject: { folder: parameterLabel(ctx, 'folder') } });
 	counts.foldersDeleted++;
 }

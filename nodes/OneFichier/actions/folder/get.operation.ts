@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { folderLocator } from '../../helpers/locators';
+import { parisDateToIso } from '../../api/dates';
 import { toNumber } from '../../api/types';
 import { listFolder, resolveFolder } from './folderTree';
 
@@ -24,6 +25,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (folder.parentId !== undefined) json.parentId = folder.parentId;
 	if (folder.path !== undefined) json.path = folder.path;
 	json.createDate = listing.create_date ?? null;
+	json.createDateIso = parisDateToIso(listing.create_date);
 	json.fileCount = fileCount;
 	// Bytes of the folder's own files (not recursive); real answers often carry JSON null.
 	json.size = toNumber(listing.size) ?? null;

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { folderLocator, splitPath } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import { assertNotRoot, resolveFolder } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['move'] };
 
@@ -32,7 +33,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (intoItself) {
 		throw new NodeOperationError(this.getNode(), 'A folder cannot be moved into itself or into one of its sub-folders', {
 			itemIndex,
-			description: `"folder" is ${folder.id} and "destinationFolder" is ${destination.id}.`,
+			description: `${parameterLabel(this, 'folder')} is folder ${folder.id} and ${parameterLabel(this, 'destinationFolder')} is folder ${destination.id}: choose a destination outside the folder.`,
 		});
 	}
 
@@ -40,7 +41,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this,
 		'folder/mv.cgi',
 		{ folder_id: folder.id, destination_folder_id: destination.id },
-		{ itemIndex, subject: { folder: 'folder' } },
+		{ itemIndex, subject: { folder: parameterLabel(this, 'folder') } },
 	);
 	const json: IDataObject = { id: folder.id, name: answer.new_name || answer.old_name || null, parentId: destination.id };
 	if (destination.path !== undefined && json.name) json.path = [...splitPath(destination.path), json.name].join('/');

@@ -4,6 +4,7 @@ import { folderLocator } from '../../helpers/locators';
 import { assertValidName } from '../../api/names';
 import { apiRequest } from '../../api/request';
 import { assertNotRoot, resolveFolder } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['rename'] };
 
@@ -25,11 +26,11 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const newName = String(this.getNodeParameter('newName', itemIndex, '')).trim();
-	assertValidName(this.getNode(), 'newName', newName, itemIndex);
+	assertValidName(this.getNode(), parameterLabel(this, 'newName'), newName, itemIndex);
 	const folder = await resolveFolder(this, 'folder', itemIndex);
 	assertNotRoot(this, folder.id, 'renamed', itemIndex);
 
-	const answer = await apiRequest(this, 'folder/mv.cgi', { folder_id: folder.id, rename: newName }, { itemIndex, subject: { folder: 'folder' } });
+	const answer = await apiRequest(this, 'folder/mv.cgi', { folder_id: folder.id, rename: newName }, { itemIndex, subject: { folder: parameterLabel(this, 'folder') } });
 	return [
 		{
 			json: {

@@ -24,6 +24,7 @@ import { whirlpoolOfStream } from '../../transfer/whirlpool';
 import { verifyChecksumOption } from '../common.descriptions';
 import { listingIntervalMs, listingIntervalOption } from '../file/fileParameters';
 import { resolveFolder } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['restore'] };
 
@@ -118,7 +119,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const startedAt = getClock().now();
 	const callsBefore = callsOf(this);
 	const options = readOptions(this, itemIndex);
-	const target = await resolveTargetDirectory(this, 'targetDirectory', 'Target Directory', itemIndex);
+	const target = await resolveTargetDirectory(this, 'targetDirectory', itemIndex);
 	const folder = await resolveFolder(this, 'folder', itemIndex);
 
 	const tally = new Tally(options.output === 'summaryAndFiles');
@@ -213,7 +214,7 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number): RestoreOptions 
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as RestoreOptions;
 	const overwrite = options.overwrite ?? 'ifDifferent';
 	if (!['never', 'ifDifferent', 'always'].includes(overwrite)) {
-		throw new NodeOperationError(ctx.getNode(), `"Overwrite" must be If Different, Never or Always, got "${String(overwrite)}"`, { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'options.overwrite')} must be If Different, Never or Always, got "${String(overwrite)}"`, { itemIndex });
 	}
 	return { ...options, overwrite };
 }

@@ -5,6 +5,7 @@ import { folderLocator } from '../../helpers/locators';
 import { apiRequest } from '../../api/request';
 import type { FolderShareRequest } from '../../api/types';
 import { ROOT_FOLDER_ID, resolveFolder } from './folderTree';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['folder'], operation: ['share'] };
 
@@ -110,8 +111,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (options.password.length < MIN_PASSWORD_LENGTH) {
 			throw new NodeOperationError(
 				this.getNode(),
-				`"options.password" must have at least ${MIN_PASSWORD_LENGTH} characters`,
-				{ itemIndex },
+				`${parameterLabel(this, 'options.password')} must have at least ${MIN_PASSWORD_LENGTH} characters`,
+				{ itemIndex, description: '1fichier refuses shorter share passwords.' },
 			);
 		}
 		request.pass = options.password;
@@ -122,8 +123,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			if (!EMAIL_PATTERN.test(email)) {
 				throw new NodeOperationError(
 					this.getNode(),
-					`"options.shares" entry ${index + 1} has no valid email: "${email}"`,
-					{ itemIndex },
+					`Share ${index + 1} of ${parameterLabel(this, 'options.shares')} has no valid e-mail address: "${email}"`,
+					{ itemIndex, description: `Give the e-mail address of a 1fichier account in its ${parameterLabel(this, 'options.shares.share.email')}.` },
 				);
 			}
 			// Hidden links imply read-only on 1fichier's side.
@@ -133,14 +134,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	if (folder.id === ROOT_FOLDER_ID && sharesSomething(request) && options.shareRootFolder !== true) {
-		throw new NodeOperationError(this.getNode(), 'Folder is the root folder: sharing it would share the whole account', {
+		throw new NodeOperationError(this.getNode(), `${parameterLabel(this, 'folder')} is the root folder: sharing it would share the whole account`, {
 			itemIndex,
-			description:
-				'Choose the folder to share in "Folder" (the default is the root). To share every file and folder of the account, add "Share Root Folder (Whole Account)" under Options and turn it on.',
+			description: `Choose the folder to share in ${parameterLabel(this, 'folder')} (the default is the root). To share every file and folder of the account, add ${parameterLabel(this, 'options.shareRootFolder')} and turn it on.`,
 		});
 	}
 
-	const answer = await apiRequest(this, 'folder/share.cgi', request, { itemIndex, subject: { folder: 'folder' } });
+	const answer = await apiRequest(this, 'folder/share.cgi', request, { itemIndex, subject: { folder: parameterLabel(this, 'folder') } });
 	const json: IDataObject = { id: folder.id, public: isPublic, url: answer.url ?? null };
 	if (request.pass) json.passwordProtected = true;
 	if (request.shares) {

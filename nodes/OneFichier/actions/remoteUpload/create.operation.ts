@@ -8,6 +8,7 @@ import type { RemoteRequestRequest, RemoteRequestResponse } from '../../api/type
 import { toNumber } from '../../api/types';
 import { parseParisDate } from '../../api/dates';
 import { requestItem } from './requestItem';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['remoteUpload'], operation: ['create'] };
 
@@ -119,7 +120,10 @@ function readUrls(ctx: IExecuteFunctions, itemIndex: number): string[] {
 		.map((url) => url.trim())
 		.filter((url) => url !== '');
 	if (list.length === 0) {
-		throw new NodeOperationError(ctx.getNode(), '"urls" must contain at least one link', { itemIndex });
+		throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'urls')} must contain at least one link`, {
+			itemIndex,
+			description: 'Give one http:// or https:// link per line, or an array of links from an expression.',
+		});
 	}
 	for (const url of list) {
 		let protocol = '';
@@ -129,7 +133,7 @@ function readUrls(ctx: IExecuteFunctions, itemIndex: number): string[] {
 			protocol = '';
 		}
 		if (protocol !== 'http:' && protocol !== 'https:') {
-			throw new NodeOperationError(ctx.getNode(), `"urls" contains something that is not an http(s) link: "${url}"`, {
+			throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'urls')} contains something that is not an http(s) link: "${url}"`, {
 				itemIndex,
 				description: 'Give one http:// or https:// link per line.',
 			});
@@ -145,7 +149,10 @@ function readHeaders(ctx: IExecuteFunctions, options: CreateOptions, itemIndex: 
 	for (const entry of entries) {
 		const name = String(entry.name ?? '').trim();
 		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
-			throw new NodeOperationError(ctx.getNode(), `"options.headers" has an invalid header name: "${name}"`, { itemIndex });
+			throw new NodeOperationError(ctx.getNode(), `${parameterLabel(ctx, 'options.headers')} has an invalid header name: "${name}"`, {
+				itemIndex,
+				description: 'A header name is letters, digits and - (e.g. Referer or X-Token), without spaces or a colon.',
+			});
 		}
 		headers[name] = String(entry.value ?? '');
 	}

@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { apiRequest } from '../../api/request';
 import { requestItem } from './requestItem';
+import { parameterLabel } from '../../helpers/parameterLabels';
 
 const show = { resource: ['remoteUpload'], operation: ['get'] };
 
@@ -22,8 +23,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const raw = String(this.getNodeParameter('requestId', itemIndex, '') ?? '').trim();
 	if (!/^\d+$/.test(raw)) {
-		throw new NodeOperationError(this.getNode(), `"requestId" must be a remote upload request ID (a whole number), got "${raw}"`, {
+		throw new NodeOperationError(this.getNode(), `${parameterLabel(this, 'requestId')} must be a remote upload request ID (a whole number), got "${raw}"`, {
 			itemIndex,
+			description: 'Use the requestId that Remote Upload → Create output, or pick one from Remote Upload → Get Many.',
 		});
 	}
 	const requestId = Number(raw);

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { apiRequest } from '../../api/request';
+import { requestDates } from '../../helpers/items';
 import { toNumber } from '../../api/types';
 import { limitOption, returnAllOption } from '../common.descriptions';
 import { isUnsetDate } from './requestItem';
@@ -22,8 +23,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		return {
 			json: {
 				requestId: toNumber(job.id) ?? null,
-				requestDate: job.request_date ?? null,
-				executionDate: executed ? job.execution_date : null,
+				...requestDates(job.request_date, executed ? job.execution_date : null),
 				status: executed ? 'done' : 'pending',
 			},
 		};

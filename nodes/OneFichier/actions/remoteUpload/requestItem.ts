@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { RemoteInfoResponse } from '../../api/types';
+import { requestDates } from '../../helpers/items';
 
 /** A pending job's `execution_date` is the epoch (observed by the hospidy client). */
 export function isUnsetDate(date: string | undefined | null): boolean {
@@ -44,10 +45,7 @@ export function requestItem(requestId: number, urls: string[], info: RemoteInfoR
 		status: finished ? 'finished' : 'pending',
 		results,
 	};
-	if (info) {
-		item.requestDate = info.request_date ?? null;
-		item.executionDate = isUnsetDate(info.execution_date) ? null : (info.execution_date ?? null);
-	}
+	if (info) Object.assign(item, requestDates(info.request_date, isUnsetDate(info.execution_date) ? null : info.execution_date));
 	return item;
 }
 

@@ -1,0 +1,49 @@
+/**
+ * 1fichier's Paris wall-clock dates as ISO 8601 with offsets (the `…Iso` output fields), around the
+ * two nights a year Paris changes its clocks: the last Sundays of March (02:00 → 03:00) and of
+ * October (03:00 → 02:00) in 2026.
+ */
+import { earliestParisInstant, parisDateToIso } from '../../nodes/OneFichier/api/dates';
+import { fileItem, folderItem, requestDates } from '../../nodes/OneFichier/helpers/items';
+
+describe('parisDateToIso', () => {
+	it.each([
+		['2026-11-30 02:00:00', '2026-11-30T02:00:00+01:00'],
+		['2026-07-14 12:00:00', '2026-07-14T12:00:00+02:00'],
+		['2026-01-01 00:00:00', '2026-01-01T00:00:00+01:00'],
+		['2025-12-31 23:59:59', '2025-12-31T23:59:59+01:00'],
+		// Spring forward, 2026-03-29: 01:59:59 is winter time, 03:00:00 summer time.
+		['2026-03-29 01:59:59', '2026-03-29T01:59:59+01:00'],
+		['2026-03-29 03:00:00', '2026-03-29T03:00:00+02:00'],
+		// Fall back, 2026-10-25: 02:00–02:59 happen twice; the first pass (summer time) is given.
+		['2026-10-25 01:59:59', '2026-10-25T01:59:59+02:00'],
+		['2026-10-25 02:30:00', '2026-10-25T02:30:00+02:00'],
+		['2026-10-25 03:00:00', '2026-10-25T03:00:00+01:00'],
+	])('%s (Paris) is %s', (date, iso) => {
+		expect(parisDateToIso(date)).toBe(iso);
+		expect(Date.parse(iso)).toBe(earliestParisInstant(date));
+	});
+
+	it('keeps the digits of a time the spring-forward night skips, with the offset of before the switch', () => {
+		expect(parisDateToIso('2026-03-29 02:30:00')).toBe('2026-03-29T02:30:00+01:00');
+	});
+
+	it('is null for what is not a 1fichier date', () => {
+		for (const value of [undefined, null, '', 'yesterday', '2026-13-01 00:00:00x', 42]) expect(parisDateToIso(value)).toBeNull();
+	});
+});
+
+describe('output items carry the ISO date beside 1fichier\'s, which keeps its form', () => {
+	it('files, folders and remote upload requests', () => {
+		const file = fileItem({ url: 'https://1fichier.com/?abcde', filename: 'a.txt', size: 1, date: '2026-10-25 02:30:00', checksum: '' });
+		expect(file).toMatchObject({ date: '2026-10-25 02:30:00', dateIso: '2026-10-25T02:30:00+02:00' });
+		const folder = folderItem({ id: 5, name: 'docs', create_date: '2026-03-29 03:00:00' });
+		expect(folder).toMatchObject({ createDate: '2026-03-29 03:00:00', createDateIso: '2026-03-29T03:00:00+02:00' });
+		expect(requestDates('2026-11-30 02:00:00', null)).toEqual({
+			requestDate: '2026-11-30 02:00:00',
+			requestDateIso: '2026-11-30T02:00:00+01:00',
+			executionDate: null,
+			executionDateIso: null,
+		});
+	});
+});
