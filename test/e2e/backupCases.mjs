@@ -76,12 +76,19 @@ async function assertCopyMatches(ctx, folderId, dir, toRemoteName = (name) => na
 	}
 }
 
+/** The names of the copies Clean Up removed (its first item is the run's summary). */
+function removedCopies(out) {
+	assert.ok(out[0]?.entries, `Clean Up's summary first: ${JSON.stringify(out[0])}`);
+	assert.equal(out[0].entries.removed, out.slice(1).filter((o) => o.removed).length, 'the summary counts what was removed');
+	return out.slice(1).filter((o) => o.removed).map((o) => o.name);
+}
+
 const uploadsSoFar = async (ctx) => (await ctx.transfers())['upload.cgi'] ?? 0;
 
 /** Before the restore example (cases.mjs runs it between these and `afterRestore`). */
 export const backupCases = [
 	{
-		name: 'example: nightly backup (Folder → Back Up, no Code node), first night: the NAS tree arrives as a tree in one upload per folder, retention keeps exactly 4',
+		name: 'example: nightly backup (Folder → Back Up, no Code node), first night: the NAS tree arrives as a tree in one upload per folder, retention keeps the newest 4, the newest of each month and year, and the oldest',
 		example: EXAMPLE,
 		asWebhook: true,
 		patch: nightlyOnTestNas,
@@ -99,10 +106,14 @@ export const backupCases = [
 			const backUp = example.nodes.find((n) => n.name === 'Back up the NAS');
 			assert.equal(backUp.parameters.operation, 'backUp');
 			assert.equal(backUp.onError, 'continueErrorOutput', 'a failure path for a notification');
-			assert.deepEqual(out.map((o) => [o.name, o.removed]), [['2020-01-03', true], ['2020-01-02', true], ['2020-01-01', true]]);
+			// Keep Newest 4 (this week's, 01-06, 01-05, 01-04), Keep Monthly 6 and Keep Yearly 2 (the
+			// newest of 2026-11 and of 2020-01, already kept); two months and years only, so the oldest
+			// copy is kept as well to fill them (backup/retention.ts).
+			assert.deepEqual(removedCopies(out), ['2020-01-03', '2020-01-02']);
 			const root = await ctx.folderByPath('backups/nas');
 			const names = (await ctx.subFolders(root.id)).map((f) => f.name).sort();
-			assert.equal(names.length, 4, `exactly 4 copies kept: ${names}`);
+			assert.equal(names.length, 5, `5 copies kept: ${names}`);
+			assert.ok(names.includes('2020-01-01'), 'the oldest copy kept');
 			await assertCopyMatches(ctx, (await weekCopy(ctx)).id, ctx.nasDir);
 			// Files in three folders of the tree (the root, docs/letters/old, photos/2026): one upload each.
 			assert.equal((await uploadsSoFar(ctx)) - s.uploadsBefore, 3, 'one upload per folder holding files');
@@ -116,7 +127,7 @@ export const backupCases = [
 		setup: async (ctx) => ({ uploadsBefore: await uploadsSoFar(ctx) }),
 		check: async (out, ctx, s) => {
 			assert.equal((await uploadsSoFar(ctx)) - s.uploadsBefore, 0, 'no upload');
-			assert.deepEqual(out, [], 'nothing more to remove');
+			assert.deepEqual(removedCopies(out), [], 'nothing more to remove');
 			await assertCopyMatches(ctx, (await weekCopy(ctx)).id, ctx.nasDir);
 		},
 	},
@@ -160,7 +171,8 @@ export const afterRestoreCases = [
 			const next = (await ctx.subFolders(root.id)).find((f) => f.name > s.thisWeek && !f.name.startsWith('2020-'));
 			assert.ok(next, "next week's copy exists");
 			await assertCopyMatches(ctx, next.id, ctx.nasDir);
-			assert.deepEqual(out.map((o) => [o.name, o.removed]), [['2020-01-04', true]], 'retention still keeps 4');
+			// A sixth copy: the fourth newest before it (01-04) goes; the oldest still fills the calendar rules.
+			assert.deepEqual(removedCopies(out), ['2020-01-04'], 'the newest 4 and the calendar rules');
 		},
 	},
 	{

@@ -351,7 +351,11 @@ return [{ json: {}, binary: { data: await this.helpers.prepareBinaryData(Buffer.
 		name: 'file get of a missing file reports the error',
 		setup: () => ({ url: 'https://1fichier.com/?doesnotexist0000' }),
 		steps: [fichier('Get', { resource: 'file', operation: 'get', file: rl('url', body('url')) }, { onError: 'continueRegularOutput' })],
-		check: ([out]) => assert.match(String(out.error), /not found|#469/i),
+		check: ([out]) => {
+			// The headline in the editor's words; 1fichier's own answer stays in the details.
+			assert.match(String(out.error), /"File".*does not exist/, out.error);
+			assert.match(String(out.details?.description), /Resource not found #469/, JSON.stringify(out.details));
+		},
 	},
 	{
 		name: 'file getMany (returnAll and limit)',

@@ -5,7 +5,8 @@
 // name several binary data modes (`binaryModes`) also run in a second n8n whose binary data lives
 // in its database (N8N_DEFAULT_BINARY_DATA_MODE=database), side by side with the first.
 //
-// Options: E2E_ONLY=<substring> runs the matching cases only (and skips the trigger checks);
+// Options: E2E_ONLY=<substring> runs the matching cases only (and skips the trigger checks unless
+// E2E_TRIGGERS=1);
 // SKIP_BUILD=1 uses the existing dist/ and build/ (without it they are built unless up to date).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -198,7 +199,7 @@ async function main() {
 		// Triggers are armed first and judged while the cases run (n8n polls them every minute).
 		const judged = [];
 		const triggerWf = examples[TRIGGER_EXAMPLE];
-		if (!only && names.has(FICHIER_TRIGGER)) {
+		if ((!only || process.env.E2E_TRIGGERS === '1') && names.has(FICHIER_TRIGGER)) {
 			const triggerArgs = { api: main.api, n8nDir: main.n8n.dir, ctx, sim, record };
 			if (triggerWf) {
 				const landed = await fileLandedTrigger({ ...triggerArgs, workflow: triggerWf });
