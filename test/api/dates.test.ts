@@ -3,7 +3,7 @@
  * two nights a year Paris changes its clocks: the last Sundays of March (02:00 → 03:00) and of
  * October (03:00 → 02:00) in 2026.
  */
-import { earliestParisInstant, parisDateToIso } from '../../nodes/OneFichier/api/dates';
+import { dateInName, earliestParisInstant, parisDateToIso } from '../../nodes/OneFichier/api/dates';
 import { fileItem, folderItem, requestDates } from '../../nodes/OneFichier/helpers/items';
 
 describe('parisDateToIso', () => {
@@ -45,5 +45,37 @@ describe('output items carry the ISO date beside 1fichier\'s, which keeps its fo
 			executionDate: null,
 			executionDateIso: null,
 		});
+	});
+});
+
+// The date a retention entry carries in its name (folder cleanUp).
+const utc = (name: string) => {
+	const ms = dateInName(name, 'UTC');
+	return ms === undefined ? undefined : new Date(ms).toISOString();
+};
+
+describe('dateInName', () => {
+	it.each([
+		['2026-11-30', '2026-11-30T00:00:00.000Z'],
+		['nas-20261130', '2026-11-30T00:00:00.000Z'],
+		['2026-11-30T02-00', '2026-11-30T02:00:00.000Z'],
+		['backup_2026-11-30_02:30:15.tar', '2026-11-30T02:30:15.000Z'],
+		['20261130T0200', '2026-11-30T02:00:00.000Z'],
+		['db-2026-11-28.sql', '2026-11-28T00:00:00.000Z'],
+		// An impossible first date is skipped for a valid later one.
+		['2026-02-30 then 2026-03-01', '2026-03-01T00:00:00.000Z'],
+	])('%s → %s', (name, expected) => {
+		expect(utc(name)).toBe(expected);
+	});
+
+	it.each(['not-a-date', '2026-13-01', '12345678901', 'id 20261130123', '2026-1130', '1969-12-31', 'v2026'])(
+		'%s carries no date',
+		(name) => {
+			expect(dateInName(name, 'UTC')).toBeUndefined();
+		},
+	);
+
+	it('reads the date in the given time zone (the workflow\'s)', () => {
+		expect(new Date(dateInName('2026-07-01', 'Europe/Paris')!).toISOString()).toBe('2026-06-30T22:00:00.000Z');
 	});
 });

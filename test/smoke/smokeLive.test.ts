@@ -1,15 +1,15 @@
 /**
- * The live smoke test (scripts/smoke-live.ts), the same code `npm run smoke:live` runs, pointed at
+ * The live smoke test (test/smoke/smokeLive.ts), the same code `npm run smoke:live` runs, pointed at
  * the simulator: it passes, cleans up after itself even when a step fails, never prints the key,
  * and refuses to run without one.
  */
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { runSmoke } from '../../scripts/smoke-live';
 import { resetPacersForTesting } from '../../nodes/OneFichier/pacing/pacers';
 import type { Simulator } from '../helpers/simulator';
 import { resetSimulator, startTestSimulator, TEST_TIME_SCALE } from '../helpers/simulator';
+import { runSmoke } from './smokeLive';
 
 const KEY = 'SMOKE-FAKE-KEY-00000000000000000';
 

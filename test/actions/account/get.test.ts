@@ -1,8 +1,8 @@
 /** Account → Get as a real n8n workflow against the simulator: user/info is read once per key and cached. */
-import { clearUserInfoCacheForTesting } from '../../nodes/OneFichier/api/userInfo';
-import { runNode } from '../helpers/n8n';
-import type { Simulator } from '../helpers/simulator';
-import { resetSimulator, startTestSimulator } from '../helpers/simulator';
+import { clearUserInfoCacheForTesting } from '../../../nodes/OneFichier/api/userInfo';
+import { runNode } from '../../helpers/n8n';
+import type { Simulator } from '../../helpers/simulator';
+import { resetSimulator, startTestSimulator } from '../../helpers/simulator';
 
 let sim: Simulator;
 

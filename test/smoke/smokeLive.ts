@@ -8,7 +8,9 @@
  * five minutes per user: do not run it twice within five minutes), one listing of the new folder
  * (one per 30 s is allowed). ONEFICHIER_SMOKE_REMOTE_URL adds a remote upload of that small public
  * URL. ONEFICHIER_SMOKE_TIME_SCALE (tests only) shortens every wait, for a simulator running with
- * the same time scale.
+ * the same time scale. It lives beside its test (smokeLive.test.ts runs it against the simulator) and
+ * the runner it shares with the workflow tests (test/helpers/n8n.ts); tsconfig.tools.json compiles it
+ * to build/test/smoke/smokeLive.js for `npm run smoke:live`.
  */
 import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
@@ -17,8 +19,8 @@ import path from 'path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import type { TestItem } from '../test/helpers/n8n';
-import { readBinary, runNodeWith } from '../test/helpers/n8n';
+import type { TestItem } from '../helpers/n8n';
+import { readBinary, runNodeWith } from '../helpers/n8n';
 
 export interface SmokeOptions {
 	apiKey?: string;

@@ -1,15 +1,14 @@
 /**
- * Remote upload as real n8n workflows against the simulator. The simulator fetches the links
- * from a loopback HTTP server started here, so nothing leaves the machine.
+ * Remote upload create as real n8n workflows against the simulator. The simulator fetches the links
+ * from a loopback HTTP server started here (./linkOrigin.ts), so nothing leaves the machine.
  */
-import { createServer } from 'http';
-import type { IncomingHttpHeaders, Server, ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runNode } from '../helpers/n8n';
-import type { Simulator } from '../helpers/simulator';
-import { resetSimulator, startTestSimulator } from '../helpers/simulator';
+import { runNode } from '../../helpers/n8n';
+import type { Simulator } from '../../helpers/simulator';
+import { useTestSimulator } from '../../helpers/simulator';
+import type { LinkOrigin } from './linkOrigin';
+import { startLinkOrigin } from './linkOrigin';
 
 const byId = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
 const remoteOp = (operation: string, parameters: INodeParameters = {}): INodeParameters => ({
@@ -18,49 +17,34 @@ const remoteOp = (operation: string, parameters: INodeParameters = {}): INodePar
 	...parameters,
 });
 
-let sim: Simulator;
-let origin: Server;
+let origin: LinkOrigin;
 let originUrl: string;
-const seenHeaders: IncomingHttpHeaders[] = [];
-const hanging: ServerResponse[] = [];
+let seenHeaders: LinkOrigin['seenHeaders'];
 let recordLostRequest = false;
 
-beforeAll(async () => {
-	origin = createServer((req, res) => {
-		seenHeaders.push(req.headers);
-		if (req.url === '/missing') {
-			res.writeHead(404).end('not here');
-		} else if (req.url === '/hang') {
-			hanging.push(res); // never answered until the test ends
-		} else {
-			const name = (req.url ?? '/').slice(1);
-			res.writeHead(200, { 'Content-Type': 'text/plain' }).end(`content of ${name}`);
+const simulator = useTestSimulator({
+	onRequest: (entry) => {
+		// Simulates a request that 1fichier recorded although its answer was lost.
+		if (recordLostRequest && entry.path.endsWith('remote/request.cgi') && entry.status >= 500) {
+			recordLostRequest = false;
+			(simulator().state as unknown as { addRemoteJob(urls: string[], folderId: number, headers: object): unknown }).addRemoteJob(
+				[`${originUrl}/lost.txt`],
+				0,
+				{},
+			);
 		}
-	});
-	await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
-	originUrl = `http://127.0.0.1:${(origin.address() as AddressInfo).port}`;
-	sim = await startTestSimulator({
-		onRequest: (entry) => {
-			// Simulates a request that 1fichier recorded although its answer was lost.
-			if (recordLostRequest && entry.path.endsWith('remote/request.cgi') && entry.status >= 500) {
-				recordLostRequest = false;
-				(sim.state as unknown as { addRemoteJob(urls: string[], folderId: number, headers: object): unknown }).addRemoteJob(
-					[`${originUrl}/lost.txt`],
-					0,
-					{},
-				);
-			}
-		},
-	});
+	},
 });
-afterAll(async () => {
-	for (const res of hanging) res.destroy();
-	await sim.close();
-	origin.closeAllConnections();
-	await new Promise<void>((resolve) => origin.close(() => resolve()));
+let sim: Simulator;
+
+beforeAll(async () => {
+	origin = await startLinkOrigin();
+	originUrl = origin.url;
+	seenHeaders = origin.seenHeaders;
 });
+afterAll(async () => await origin.close());
 beforeEach(() => {
-	resetSimulator(sim);
+	sim = simulator();
 	seenHeaders.length = 0;
 });
 
@@ -180,54 +164,5 @@ describe('remote upload create', () => {
 		// Only the failed attempt reached remote/request.cgi.
 		expect(sim.stats.byEndpoint['remote/request.cgi']).toBe(1);
 		expect(sim.stats.byEndpoint['remote/info.cgi']).toBe(1);
-	});
-});
-
-describe('remote upload get and getMany', () => {
-	async function createAndWait(urls: string): Promise<number> {
-		const result = await runNode(
-			sim,
-			remoteOp('create', { urls, folder: byId(0), options: { waitForCompletion: true, pollIntervalSeconds: 0.05 } }),
-		);
-		expect(result.error).toBeUndefined();
-		return result.items[0].json.requestId as number;
-	}
-
-	it('gets one request with each link\'s result', async () => {
-		const id = await createAndWait(`${originUrl}/g.txt`);
-		const result = await runNode(sim, remoteOp('get', { requestId: String(id) }));
-		expect(result.error).toBeUndefined();
-		const file = sim.state.listFiles(0)[0];
-		expect(result.items[0].json).toMatchObject({
-			requestId: id,
-			urls: [`${originUrl}/g.txt`],
-			status: 'finished',
-			results: [{ url: `${originUrl}/g.txt`, status: 'done', downloadUrl: file.url, message: null }],
-		});
-		expect(typeof result.items[0].json.executionDate).toBe('string');
-	});
-
-	it('accepts a number from an expression, and names "Request ID" on bad input', async () => {
-		const id = await createAndWait(`${originUrl}/h.txt`);
-		const ok = await runNode(sim, remoteOp('get', { requestId: '={{ $json.id }}' }), { items: [{ json: { id } }] });
-		expect(ok.items[0].json.requestId).toBe(id);
-		const bad = await runNode(sim, remoteOp('get', { requestId: 'abc' }));
-		expect(bad.error?.message).toBe('"Request ID" must be a remote upload request ID (a whole number), got "abc"');
-	});
-
-	it('lists requests newest first with limit, pending ones without execution date', async () => {
-		const done = await createAndWait(`${originUrl}/1.txt`);
-		const pendingRun = await runNode(sim, remoteOp('create', { urls: `${originUrl}/hang`, folder: byId(0) }));
-		const pending = pendingRun.items[0].json.requestId as number;
-
-		const all = await runNode(sim, remoteOp('getMany', { returnAll: true }));
-		expect(all.error).toBeUndefined();
-		expect(all.items.map((item) => item.json.requestId)).toEqual([pending, done]);
-		expect(all.items[0].json).toMatchObject({ requestId: pending, executionDate: null, status: 'pending' });
-		expect(all.items[1].json).toMatchObject({ requestId: done, status: 'done' });
-		expect(typeof all.items[1].json.executionDate).toBe('string');
-
-		const limited = await runNode(sim, remoteOp('getMany', { returnAll: false, limit: 1 }));
-		expect(limited.items.map((item) => item.json.requestId)).toEqual([pending]);
 	});
 });

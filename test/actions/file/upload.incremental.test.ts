@@ -1,18 +1,19 @@
 /**
  * Backups as real n8n workflows against the simulator: incremental uploads (`ifExists: update`),
- * directory trees (`options.baseDirectory`). Retention (folder `cleanUp`) is in test/actions/folder/cleanUp.test.ts.
+ * directory trees (`options.baseDirectory`). Retention (folder `cleanUp`) is in test/actions/folder/cleanUp.test.ts,
+ * the restore listing (file getMany, `options.includeSubfolders`) in test/actions/file/getMany.includeSubfolders.test.ts.
  */
 import { randomBytes } from 'crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import path from 'path';
 
-import * as whirlpool from '../../nodes/OneFichier/transfer/whirlpool';
-import { clearListingGateForTesting } from '../../nodes/OneFichier/pacing/listingGate';
-import type { TestItem } from '../helpers/n8n';
-import { runNode } from '../helpers/n8n';
-import type { Simulator } from '../helpers/simulator';
-import { TEST_TIME_SCALE, useTestSimulator } from '../helpers/simulator';
+import * as whirlpool from '../../../nodes/OneFichier/transfer/whirlpool';
+import { clearListingGateForTesting } from '../../../nodes/OneFichier/pacing/listingGate';
+import type { TestItem } from '../../helpers/n8n';
+import { runNode } from '../../helpers/n8n';
+import type { Simulator } from '../../helpers/simulator';
+import { TEST_TIME_SCALE, useTestSimulator } from '../../helpers/simulator';
 
 const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 /** The simulator's 30 s listing limit, scaled like the rest of its limits. */
@@ -269,36 +270,5 @@ describe('file upload, options.baseDirectory', () => {
 		);
 		expect(result.error?.description).toMatch(/e\.g\. to "it＇s".*Folder → Back Up stores whole directories this way/);
 		expect(sim.stats.requests).toBe(0);
-	});
-});
-
-describe('file getMany, options.includeSubfolders (restore listing)', () => {
-	const getMany = (extra: Record<string, unknown>) => ({
-		resource: 'file',
-		operation: 'getMany',
-		folder: rl('path', 'backups/nas'),
-		options: { listingIntervalSeconds: LISTING_INTERVAL, includeSubfolders: true },
-		...extra,
-	});
-
-	it('lists every file of the tree with its sub-folder path below the listed folder', async () => {
-		const paths = writeTree({ 'a.txt': 'a', 'photos/2026/b.jpg': 'b', 'photos/c.jpg': 'c', 'docs/d.pdf': 'd' });
-		await runNode(sim, uploadParams({ baseDirectory: path.join(dir, 'nas') }), { items: readFromDisk(paths) });
-		const result = await runNode(sim, getMany({ returnAll: true }));
-		expect(result.error).toBeUndefined();
-		const listed = result.items.map((item) => `${item.json.subfolderPath}|${item.json.filename}`).sort();
-		expect(listed).toEqual(['docs|d.pdf', 'photos/2026|b.jpg', 'photos|c.jpg', '|a.txt']);
-		const photos = result.items.find((item) => item.json.filename === 'c.jpg')!.json;
-		expect(photos.folderId).toBe(folderAt('backups/nas/photos'));
-	});
-
-	it('stops at the limit; without the option only the folder\'s own files, with no subfolderPath', async () => {
-		const paths = writeTree({ 'a.txt': 'a', 'sub/b.txt': 'b', 'sub/c.txt': 'c' });
-		await runNode(sim, uploadParams({ baseDirectory: path.join(dir, 'nas') }), { items: readFromDisk(paths) });
-		const limited = await runNode(sim, getMany({ returnAll: false, limit: 2 }));
-		expect(limited.items).toHaveLength(2);
-		clearListingGateForTesting();
-		const flat = await runNode(sim, getMany({ returnAll: true, options: { listingIntervalSeconds: LISTING_INTERVAL } }));
-		expect(flat.items.map((item) => [item.json.filename, item.json.subfolderPath])).toEqual([['a.txt', undefined]]);
 	});
 });

@@ -1,0 +1,59 @@
+/**
+ * Folder getMany as a real n8n workflow (Test Input → 1fichier) against the simulator over loopback
+ * HTTP: each test checks the node's output and what the simulator now holds.
+ */
+import type { INodeParameters } from 'n8n-workflow';
+
+import { runNode } from '../../helpers/n8n';
+import type { Simulator } from '../../helpers/simulator';
+import { useTestSimulator } from '../../helpers/simulator';
+
+const byId = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
+const byPath = (path: string) => ({ __rl: true, mode: 'path', value: path });
+const folderOp = (operation: string, parameters: INodeParameters = {}): INodeParameters => ({
+	resource: 'folder',
+	operation,
+	...parameters,
+});
+
+const simulator = useTestSimulator();
+let sim: Simulator;
+beforeEach(() => {
+	sim = simulator();
+});
+
+function childNamed(parentId: number, name: string) {
+	return sim.state.listFolders(parentId).find((folder) => folder.name === name);
+}
+
+describe('folder getMany', () => {
+	beforeEach(() => {
+		const parent = sim.state.createFolder(0, 'parent');
+		for (let i = 1; i <= 5; i++) sim.state.createFolder(parent.id, `child${i}`);
+	});
+
+	it('returns up to limit sub-folders with their parentId', async () => {
+		const parent = childNamed(0, 'parent')!;
+		const result = await runNode(sim, folderOp('getMany', { folder: byId(parent.id), returnAll: false, limit: 3 }));
+		expect(result.error).toBeUndefined();
+		expect(result.items).toHaveLength(3);
+		for (const item of result.items) {
+			expect(item.json).toMatchObject({ parentId: parent.id, passwordProtected: false });
+			expect(typeof item.json.id).toBe('number');
+			expect(String(item.json.name)).toMatch(/^child\d$/);
+		}
+	});
+
+	it('returns every sub-folder with returnAll', async () => {
+		const result = await runNode(sim, folderOp('getMany', { folder: byPath('parent'), returnAll: true }));
+		expect(result.error).toBeUndefined();
+		expect(result.items.map((item) => item.json.name).sort()).toEqual(['child1', 'child2', 'child3', 'child4', 'child5']);
+	});
+
+	it('uses the default limit of 50', async () => {
+		const many = sim.state.createFolder(0, 'many');
+		for (let i = 0; i < 60; i++) sim.state.createFolder(many.id, `f${i}`);
+		const result = await runNode(sim, folderOp('getMany', { folder: byId(many.id) }));
+		expect(result.items).toHaveLength(50);
+	});
+});
