@@ -67,7 +67,9 @@ async function waitForMessage(api, n8nDir, workflowId, matches, timeoutMs) {
  */
 export async function fileLandedTrigger({ api, n8nDir, ctx, workflow, record }) {
 	const incoming = (await ctx.folderByPath('incoming')) ?? (await ctx.folder('incoming'));
-	await activateAfterFirstPoll(api, ctx, workflow.id, ['file/ls.cgi', 'folder/ls.cgi']);
+	// The baseline is the file listing: the folder listing that finds "incoming" by its path comes
+	// first, Listing Spacing (3 s) before it, and a file added in between would count as old.
+	await activateAfterFirstPoll(api, ctx, workflow.id, ['file/ls.cgi']);
 	const landedFile = await ctx.sim.addFile(incoming.id, 'e2e-landed.txt', 'landed');
 	const armedAt = Date.now();
 
