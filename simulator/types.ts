@@ -145,6 +145,8 @@ export interface SimulatorState {
 	): void;
 	getFolder(id: number): SimFolder | undefined;
 	listFolders(parentId: number): SimFolder[];
+	/** The folder named `name` directly under `parentId`, if any. */
+	childNamed(parentId: number, name: string): SimFolder | undefined;
 	/** All files of the folder, no cap, oldest first. */
 	listFiles(folderId: number): SimFile[];
 	/** Every file of the account (not the anonymous uploads). */

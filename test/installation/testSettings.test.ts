@@ -68,7 +68,7 @@ function offeredInAddOption(properties: INodeProperties[], parameters: INodePara
 		(property) => property.name === 'options' && NodeHelpers.displayParameter(parameters, property, null, null),
 	)!;
 	const option = (options.options as INodeProperties[]).find((candidate) => candidate.name === name)!;
-	return NodeHelpers.displayParameterPath({ parameters }, option, 'parameters.options', null);
+	return NodeHelpers.displayParameterPath({ parameters }, option, 'parameters.options', null, null);
 }
 
 describe.each([

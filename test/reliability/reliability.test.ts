@@ -10,6 +10,7 @@ import { Container } from '@n8n/di';
 import { createHash, randomBytes } from 'crypto';
 import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { BinaryDataService } from 'n8n-core';
+import type { INodeParameters } from 'n8n-workflow';
 import { tmpdir } from 'os';
 import path from 'path';
 import { pipeline } from 'stream/promises';
@@ -38,7 +39,7 @@ interface Case {
 	tried: string;
 	/** What the node does, as the table shows it; the test checks it. */
 	reaction: string;
-	parameters: Record<string, unknown>;
+	parameters: INodeParameters;
 	faults?: Fault[];
 	items?: number;
 	apiKey?: string;
@@ -67,7 +68,7 @@ function everyCall(refusal: Refusal, match?: string): Fault[] {
 
 const refusalCase = (
 	refusal: Refusal,
-	parameters: () => Record<string, unknown>,
+	parameters: () => INodeParameters,
 	reaction: string,
 	headline: string,
 	advice: RegExp,

@@ -1,5 +1,5 @@
 import { DEMO_API_KEY, startSimulator, type Simulator } from '../../simulator';
-import { api, startRelaxed } from './helpers';
+import { api, control as controlSimulator, startRelaxed } from './helpers';
 
 describe('simulator: envelope, auth and routing (§1, §6)', () => {
 	let sim: Simulator;
@@ -54,7 +54,7 @@ describe('simulator: envelope, auth and routing (§1, §6)', () => {
 
 	it('accepts an empty body, {} , pretty:1 and null values', async () => {
 		const empty = await fetch(`${sim.baseUrl}/folder/ls.cgi`, { method: 'POST', headers: { Authorization: `Bearer ${DEMO_API_KEY}` } });
-		expect((await empty.json()).name).toBe('Root');
+		expect(((await empty.json()) as { name: string }).name).toBe('Root');
 		expect((await api(sim, 'folder/ls.cgi', {})).json.status).toBe('OK');
 		const pretty = await api(sim, 'folder/ls.cgi', { pretty: 1, folder_id: null, files: null });
 		expect(pretty.json.status).toBe('OK');
@@ -141,13 +141,7 @@ describe('simulator: HTTP control endpoints', () => {
 	});
 	afterAll(() => sim.close());
 
-	const control = async (action: string, body?: unknown) => {
-		const response = await fetch(`${sim.url}/__simulator/${action}`, {
-			method: body === undefined ? 'GET' : 'POST',
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return { status: response.status, json: await response.json() };
-	};
+	const control = (action: string, body?: unknown) => controlSimulator(sim, action, body);
 
 	it('creates folders and files, seeds, injects faults, shows state and resets', async () => {
 		const folder = (await control('folders', { parentId: 0, name: 'e2e' })).json;

@@ -50,7 +50,7 @@ describe('simulator: 3-step upload (§2.2)', () => {
 		const html = await rawRequest(endUrl, {});
 		expect(html.headers['content-type']).toMatch(/text\/html/);
 		expect(html.body.toString()).toContain('<table class="premium">');
-		for (const headers of [{ JSON: '1' }, { Json: '1' }, { json: '1' }]) {
+		for (const headers of [{ JSON: '1' }, { Json: '1' }, { json: '1' }] as Array<Record<string, string>>) {
 			const answer = await rawRequest(endUrl, { headers });
 			expect(JSON.parse(answer.body.toString())).toMatchObject({ incoming: 0, links: [{ filename: 'x.txt', size: '2' }] });
 		}

@@ -8,6 +8,7 @@
  */
 import { createHash, randomBytes } from 'crypto';
 import { createWhirlpool } from 'hash-wasm';
+import type { INodeParameters } from 'n8n-workflow';
 
 import { ChunkKeepingStore, useBinaryStore } from '../helpers/binaryStores';
 import { readBinary, runNode } from '../helpers/n8n';
@@ -29,7 +30,7 @@ async function whirlpoolOf(chunks: Buffer[]): Promise<string> {
 	return hasher.digest('hex');
 }
 
-const download = (url: string, options: Record<string, unknown> = {}) => ({
+const download = (url: string, options: INodeParameters = {}) => ({
 	resource: 'file',
 	operation: 'download',
 	file: rl('url', url),

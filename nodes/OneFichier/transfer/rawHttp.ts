@@ -122,7 +122,7 @@ export interface RawGetOptions {
 	/** Size of each chunk handed on (tests use smaller ones). */
 	chunkBytes?: number;
 	/** Connect and idle limits; the defaults of timeouts.ts otherwise. */
-	timeouts?: TransferTimeouts;
+	timeouts?: Pick<TransferTimeouts, 'connectMs' | 'idleMs'>;
 }
 
 /** GET `url`; resolves once the answer's head is in, with the body still streaming. */

@@ -102,7 +102,7 @@ export class ConnectionWatch {
 	private lastHeard = 0;
 
 	constructor(
-		private readonly limits: Readonly<TransferTimeouts>,
+		private readonly limits: Readonly<Pick<TransferTimeouts, 'connectMs' | 'idleMs'>>,
 		private readonly onTimeout: (phase: 'connect' | 'idle', limitMs: number) => void,
 	) {
 		void this.watchConnect();

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import type { INodeParameters } from 'n8n-workflow';
 import { tmpdir } from 'os';
 import path from 'path';
 
@@ -26,7 +27,7 @@ function fileItem(name: string, content: Buffer) {
 	return { items: [{ files: [{ path: file, fileName: name }] }] };
 }
 
-const upload = (options: Record<string, unknown> = {}) => ({
+const upload = (options: INodeParameters = {}) => ({
 	resource: 'file',
 	operation: 'upload',
 	binaryPropertyName: 'data',

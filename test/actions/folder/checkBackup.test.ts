@@ -4,6 +4,7 @@
  * checked end to end.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import type { INodeParameters } from 'n8n-workflow';
 import { tmpdir } from 'os';
 import path from 'path';
 
@@ -37,7 +38,7 @@ afterEach(() => {
 });
 afterAll(() => rmSync(allowed, { recursive: true, force: true }));
 
-const check = (options: Record<string, unknown> = {}) => ({
+const check = (options: INodeParameters = {}) => ({
 	resource: 'folder',
 	operation: 'checkBackup',
 	sourceDirectory: nas,

@@ -323,7 +323,8 @@ describe('folder cleanUp: calendar rules', () => {
 });
 
 describe('folder cleanUp: the root in the editor', () => {
-	const properties = new OneFichier().description.properties;
+	const description = new OneFichier().description;
+	const properties = description.properties;
 	const nodeWith = (folder: unknown): INode => ({
 		id: 'n',
 		name: 'Clean Up',
@@ -332,7 +333,7 @@ describe('folder cleanUp: the root in the editor', () => {
 		position: [0, 0],
 		parameters: { resource: 'folder', operation: 'cleanUp', folder, target: 'subfolders', keepNewest: 7 } as never,
 	});
-	const folderIssues = (folder: unknown) => NodeHelpers.getNodeParametersIssues(properties, nodeWith(folder))?.parameters?.folder ?? [];
+	const folderIssues = (folder: unknown) => NodeHelpers.getNodeParametersIssues(properties, nodeWith(folder), description)?.parameters?.folder ?? [];
 
 	it.each([
 		['the root picked from the list', rl('list', '0')],
