@@ -7,6 +7,7 @@
 import { zonedWallTimeToEpoch } from '../../nodes/OneFichier/api/dates';
 import type { RetentionRules } from '../../nodes/OneFichier/backup/retention';
 import { applyRetention } from '../../nodes/OneFichier/backup/retention';
+import { YEAR_KEEPS, YEAR_RULES, daysOf2025 } from '../helpers/retention';
 
 const ZONE = 'Europe/Paris';
 const NO_RULES: RetentionRules = { keepNewest: 0, keepDaily: 0, keepWeekly: 0, keepMonthly: 0, keepYearly: 0, keepWithinDays: 0 };
@@ -21,12 +22,7 @@ function at(wall: string): number {
 
 /** Every day of 2025 at midnight, newest first, labelled MM-DD. */
 function yearOfDailyCopies(): Array<{ label: string; dateMs: number }> {
-	const copies = [];
-	for (let day = new Date(Date.UTC(2025, 11, 31)); day.getUTCFullYear() === 2025; day.setUTCDate(day.getUTCDate() - 1)) {
-		const label = day.toISOString().slice(5, 10);
-		copies.push({ label, dateMs: at(`2025-${label}`) });
-	}
-	return copies;
+	return daysOf2025().map((label) => ({ label, dateMs: at(`2025-${label}`) }));
 }
 
 function keeps(copies: Array<{ label: string; dateMs: number }>, rules: Partial<RetentionRules>, now = at('2026-01-15')) {
@@ -38,30 +34,8 @@ describe('applyRetention', () => {
 	it('a year of daily copies: the keeps of newest 3, daily 7, weekly 4, monthly 6, yearly 2, within 10 days', () => {
 		const copies = yearOfDailyCopies();
 		expect(copies).toHaveLength(365);
-		// Worked out by hand. 2025-12-31 is a Wednesday of ISO week 2026-W01 (Mon 29 Dec to Sun 4 Jan);
-		// the newest copies of the weeks before are the Sundays 28, 21 and 14 December. Within 10 days
-		// of 31 Dec 00:00 means after 21 Dec 00:00 (21 Dec itself is exactly 10 days older: not within).
-		// Yearly has one year left when it reaches the oldest copy, so it keeps 1 January too.
-		expect(keeps(copies, { keepNewest: 3, keepDaily: 7, keepWeekly: 4, keepMonthly: 6, keepYearly: 2, keepWithinDays: 10 })).toEqual({
-			'12-31': ['keepNewest', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly', 'keepWithinDays'],
-			'12-30': ['keepNewest', 'keepDaily', 'keepWithinDays'],
-			'12-29': ['keepNewest', 'keepDaily', 'keepWithinDays'],
-			'12-28': ['keepDaily', 'keepWeekly', 'keepWithinDays'],
-			'12-27': ['keepDaily', 'keepWithinDays'],
-			'12-26': ['keepDaily', 'keepWithinDays'],
-			'12-25': ['keepDaily', 'keepWithinDays'],
-			'12-24': ['keepWithinDays'],
-			'12-23': ['keepWithinDays'],
-			'12-22': ['keepWithinDays'],
-			'12-21': ['keepWeekly'],
-			'12-14': ['keepWeekly'],
-			'11-30': ['keepMonthly'],
-			'10-31': ['keepMonthly'],
-			'09-30': ['keepMonthly'],
-			'08-31': ['keepMonthly'],
-			'07-31': ['keepMonthly'],
-			'01-01': ['keepYearly'],
-		});
+		// Worked out by hand (see YEAR_KEEPS).
+		expect(keeps(copies, YEAR_RULES)).toEqual(YEAR_KEEPS);
 	});
 
 	it('a year of copies, monthly 12 and weekly 2 only: the last day of each month and the last two Sundays', () => {

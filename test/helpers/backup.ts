@@ -12,11 +12,9 @@ import path from 'path';
 
 import { fromRemoteName } from '../../nodes/OneFichier/api/names';
 import type { RunOptions, RunResult } from './n8n';
-import { runNode } from './n8n'; // also n8n-core's settings, before n8n-core loads
+import { rl, runNode } from './n8n'; // also n8n-core's settings, before n8n-core loads
 import type { Simulator } from './simulator';
-import { TEST_TIME_SCALE } from './simulator';
-
-export const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+import { LISTING_INTERVAL } from './simulator';
 
 /** A temp directory that n8n's file-system helpers allow, with `nas/` inside as the source. */
 export function useSourceDirectory(): { base: () => string; nas: () => string } {
@@ -52,7 +50,7 @@ export function backUpParameters(sourceDirectory: string, options: IDataObject =
 		sourceDirectory,
 		folder: rl('path', 'backups/nas'),
 		mode: 'copy',
-		options: { listingIntervalSeconds: 30 * TEST_TIME_SCALE, ...options } as INodeParameters,
+		options: { listingIntervalSeconds: LISTING_INTERVAL, ...options } as INodeParameters,
 		...extra,
 	};
 }

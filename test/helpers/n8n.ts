@@ -58,6 +58,11 @@ import { applyRateLimitsOption } from '../../nodes/OneFichier/helpers/rateLimits
 import type { Simulator } from './simulator';
 import { scaledRateLimits } from './simulator';
 
+/** A resource locator value (`__rl`), as the editor stores a File or Folder parameter. */
+export const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
+export const byId = (id: number | string) => rl('id', String(id));
+export const byPath = (folderPath: string) => rl('path', folderPath);
+
 export const NODE_TYPE = 'n8n-nodes-1fichier.oneFichier';
 export const TRIGGER_TYPE = 'n8n-nodes-1fichier.oneFichierTrigger';
 const INPUT_TYPE = 'test.input';

@@ -9,6 +9,9 @@ import { startSimulator } from '../../simulator';
 /** 1 real second of the simulator's limits lasts this long in tests (30 s listing limit → 0.6 s). */
 export const TEST_TIME_SCALE = 0.02;
 
+/** The simulator's 30 s listing limit, scaled like the rest of its limits (the node's "Listing Interval", seconds). */
+export const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
+
 export async function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
 	return await startSimulator({ timeScale: TEST_TIME_SCALE, ...options });
 }
@@ -51,4 +54,19 @@ export function useTestSimulator(options: SimulatorOptions = {}): () => Simulato
 		resetPacersForTesting();
 	});
 	return () => sim!;
+}
+
+/**
+ * The simulator of `useSim()`, for test files that read it as a plain variable: set before each
+ * test (an ES live binding, so `import { sim }` always sees the current one).
+ */
+export let sim: Simulator;
+
+/** `useTestSimulator()` whose simulator is also `sim` in every test; returns the getter too. */
+export function useSim(options: SimulatorOptions = {}): () => Simulator {
+	const simulator = useTestSimulator(options);
+	beforeEach(() => {
+		sim = simulator();
+	});
+	return simulator;
 }

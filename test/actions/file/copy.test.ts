@@ -2,19 +2,11 @@
  * file: copy, as a real n8n workflow against the simulator, checking the output and the
  * simulator's state; and the error paths.
  */
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { useTestSimulator } from '../../helpers/simulator';
+import { rl, runNode } from '../../helpers/n8n';
+import { sim, useSim } from '../../helpers/simulator';
+import { fileOp } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
-
-const simulator = useTestSimulator();
-let sim: Simulator;
-beforeEach(() => {
-	sim = simulator();
-});
-
-const fileOp = (operation: string, extra: Record<string, unknown> = {}) => ({ resource: 'file', operation, ...extra });
+useSim();
 
 describe('file: copy', () => {
 	it('copies into a folder under a new name; the original stays', async () => {

@@ -3,40 +3,15 @@
  * loopback HTTP, checking both the node's output and the binary n8n stored.
  */
 import { randomBytes } from 'crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import path from 'path';
 
-import { binaryPath, readBinary, runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { useTestSimulator } from '../../helpers/simulator';
+import { binaryPath, readBinary, rl, runNode } from '../../helpers/n8n';
+import { sim, useSim } from '../../helpers/simulator';
+import { uploadParams, useTempFiles } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 const MiB = 1024 * 1024;
 
-const simulator = useTestSimulator();
-let sim: Simulator;
-let dir: string;
-
-beforeAll(() => {
-	dir = mkdtempSync(path.join(tmpdir(), 'download-'));
-});
-afterAll(() => {
-	rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-	sim = simulator();
-});
-
-function tempFile(name: string, content: Buffer): string {
-	const file = path.join(dir, `${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);
-	writeFileSync(file, content);
-	return file;
-}
-
-function uploadParams(extra: Record<string, unknown> = {}, folder = rl('id', '0')) {
-	return { resource: 'file', operation: 'upload', binaryPropertyName: 'data', folder, ...extra };
-}
+useSim();
+const { tempFile } = useTempFiles('download-');
 
 describe('file: download', () => {
 	it('streams a several-MiB file into the binary field with its name and type', async () => {

@@ -4,43 +4,19 @@
  * keep nothing; and an upload then a download when 1fichier gives no checksum.
  */
 import { randomBytes } from 'crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
-import type { INodeParameters } from 'n8n-workflow';
-import { tmpdir } from 'os';
+import { readdirSync } from 'fs';
 import path from 'path';
 
 import { readBinary, runNode } from '../../helpers/n8n';
 import type { Simulator } from '../../helpers/simulator';
 import { startTestSimulator, useTestSimulator } from '../../helpers/simulator';
 import { opensslWhirlpool } from '../../helpers/whirlpool';
+import { download, upload, useTempFiles } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 const MiB = 1024 * 1024;
 
 const simulator = useTestSimulator();
-const dir = mkdtempSync(path.join(tmpdir(), 'verified-download-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function fileItem(name: string, content: Buffer) {
-	const file = path.join(dir, `${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);
-	writeFileSync(file, content);
-	return { items: [{ files: [{ path: file, fileName: name }] }] };
-}
-
-const upload = (options: INodeParameters = {}) => ({
-	resource: 'file',
-	operation: 'upload',
-	binaryPropertyName: 'data',
-	folder: rl('id', '0'),
-	options,
-});
-const download = (url: string, options: INodeParameters = {}) => ({
-	resource: 'file',
-	operation: 'download',
-	file: rl('url', url),
-	binaryPropertyName: 'data',
-	options,
-});
+const { fileItem } = useTempFiles('verified-download-');
 
 /** Every file under n8n's binary data folder (filesystem mode), temporary ones included. */
 function storedBinaryFiles(): string[] {

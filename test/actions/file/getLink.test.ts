@@ -2,19 +2,11 @@
  * file: getLink: a download link for a file, as a real n8n workflow against the simulator, checking
  * the output and the simulator's state.
  */
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { useTestSimulator } from '../../helpers/simulator';
+import { rl, runNode } from '../../helpers/n8n';
+import { sim, useSim } from '../../helpers/simulator';
+import { fileOp } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
-
-const simulator = useTestSimulator();
-let sim: Simulator;
-beforeEach(() => {
-	sim = simulator();
-});
-
-const fileOp = (operation: string, extra: Record<string, unknown> = {}) => ({ resource: 'file', operation, ...extra });
+useSim();
 
 describe('file: getLink', () => {
 	it('returns the file url, a download url and when it expires; the token serves the bytes', async () => {

@@ -4,21 +4,11 @@
  */
 import { getGlobalState } from 'n8n-workflow';
 
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { TEST_TIME_SCALE, useTestSimulator } from '../../helpers/simulator';
+import { rl, runNode } from '../../helpers/n8n';
+import { LISTING_INTERVAL, sim, useSim } from '../../helpers/simulator';
+import { fileOp } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
-/** The simulator's 30 s listing limit, scaled like the rest of its limits. */
-const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
-
-const simulator = useTestSimulator();
-let sim: Simulator;
-beforeEach(() => {
-	sim = simulator();
-});
-
-const fileOp = (operation: string, extra: Record<string, unknown> = {}) => ({ resource: 'file', operation, ...extra });
+useSim();
 
 describe('file: getMany', () => {
 	it('returns at most limit items, newest first, with their folder', async () => {

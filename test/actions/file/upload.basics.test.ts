@@ -4,45 +4,18 @@
  * binaries, folder paths, passwords, ifExists and the refusals before any call.
  */
 import { randomBytes } from 'crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import path from 'path';
 
 import { Container } from '@n8n/di';
 import { BinaryDataService } from 'n8n-core';
 
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { TEST_TIME_SCALE, useTestSimulator } from '../../helpers/simulator';
+import { rl, runNode } from '../../helpers/n8n';
+import { LISTING_INTERVAL, sim, useSim } from '../../helpers/simulator';
+import { uploadParams, useTempFiles } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
-/** The simulator's 30 s listing limit, scaled like the rest of its limits. */
-const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
 const MiB = 1024 * 1024;
 
-const simulator = useTestSimulator();
-let sim: Simulator;
-let dir: string;
-
-beforeAll(() => {
-	dir = mkdtempSync(path.join(tmpdir(), 'upload-basics-'));
-});
-afterAll(() => {
-	rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-	sim = simulator();
-});
-
-function tempFile(name: string, content: Buffer): string {
-	const file = path.join(dir, `${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);
-	writeFileSync(file, content);
-	return file;
-}
-
-function uploadParams(extra: Record<string, unknown> = {}, folder = rl('id', '0')) {
-	return { resource: 'file', operation: 'upload', binaryPropertyName: 'data', folder, ...extra };
-}
+useSim();
+const { tempFile } = useTempFiles('upload-basics-');
 
 const uploadCalls = () => sim.stats.byEndpoint['upload/get_upload_server.cgi'] ?? 0;
 

@@ -4,70 +4,27 @@
  * the restore listing (file getMany, `options.includeSubfolders`) in test/actions/file/getMany.includeSubfolders.test.ts.
  */
 import { randomBytes } from 'crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { writeFileSync } from 'fs';
 import path from 'path';
 
 import * as whirlpool from '../../../nodes/OneFichier/transfer/whirlpool';
 import { clearListingGateForTesting } from '../../../nodes/OneFichier/pacing/listingGate';
-import type { TestItem } from '../../helpers/n8n';
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { TEST_TIME_SCALE, useTestSimulator } from '../../helpers/simulator';
+import { rl, runNode } from '../../helpers/n8n';
+import { sim, useSim } from '../../helpers/simulator';
+import { backupUploadParams, folderAt, readFromDisk, useNasTree } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
-/** The simulator's 30 s listing limit, scaled like the rest of its limits. */
-const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
-
-const simulator = useTestSimulator();
-let sim: Simulator;
-let dir: string;
+useSim();
+const { nas, writeTree } = useNasTree();
 
 beforeEach(() => {
-	sim = simulator();
 	clearListingGateForTesting();
-	dir = mkdtempSync(path.join(tmpdir(), 'backup-'));
 });
 afterEach(() => {
-	rmSync(dir, { recursive: true, force: true });
 	jest.restoreAllMocks();
 });
 
-/** Writes files under the temp dir (`{'a/b.txt': 'content'}`) and returns their absolute paths. */
-function writeTree(files: Record<string, string | Buffer>): string[] {
-	return Object.entries(files).map(([relative, content]) => {
-		const file = path.join(dir, 'nas', relative);
-		mkdirSync(path.dirname(file), { recursive: true });
-		writeFileSync(file, content);
-		return file;
-	});
-}
-
-/** One item per file, read the way n8n's Read/Write Files from Disk node reads them. */
-const readFromDisk = (paths: string[]): TestItem[] => paths.map((file) => ({ files: [{ path: file, readFromDisk: true }] }));
-
-function uploadParams(options: Record<string, unknown>, folder = rl('path', 'backups/nas')) {
-	return {
-		resource: 'file',
-		operation: 'upload',
-		binaryPropertyName: 'data',
-		folder,
-		options: { listingIntervalSeconds: LISTING_INTERVAL, ...options },
-	};
-}
-
-const updateParams = (extra: Record<string, unknown> = {}) => uploadParams({ ifExists: 'update', ...extra });
+const updateParams = (extra: Record<string, unknown> = {}) => backupUploadParams({ ifExists: 'update', ...extra });
 const uploads = () => sim.stats.transfers['upload.cgi'] ?? 0;
-
-function folderAt(folderPath: string): number {
-	let id = 0;
-	for (const name of folderPath.split('/')) {
-		const next = sim.state.listFolders(id).find((folder) => folder.name === name);
-		if (!next) throw new Error(`no folder ${folderPath}`);
-		id = next.id;
-	}
-	return id;
-}
 
 /** backups/nas, made before the run. */
 const nasFolder = () => sim.state.createFolder(sim.state.createFolder(0, 'backups').id, 'nas');
@@ -178,8 +135,8 @@ describe('file upload, options.baseDirectory', () => {
 			'photos/2025/c.jpg': 'c',
 			'docs/deep/er/d.pdf': 'd',
 		});
-		const base = path.join(dir, 'nas');
-		const result = await runNode(sim, uploadParams({ baseDirectory: base }), { items: readFromDisk(paths) });
+		const base = nas();
+		const result = await runNode(sim, backupUploadParams({ baseDirectory: base }), { items: readFromDisk(paths) });
 		expect(result.error).toBeUndefined();
 		expect(namesIn(folderAt('backups/nas'))).toEqual(['top.txt']);
 		expect(namesIn(folderAt('backups/nas/photos/2026'))).toEqual(['a.jpg', 'b.jpg']);
@@ -201,7 +158,7 @@ describe('file upload, options.baseDirectory', () => {
 
 	it('incremental over a tree: second run uploads nothing; a changed and a new file are sent', async () => {
 		const paths = writeTree({ 'a.txt': 'one', 'sub/b.txt': 'two', 'sub/deeper/c.txt': 'three' });
-		const params = updateParams({ baseDirectory: path.join(dir, 'nas') });
+		const params = updateParams({ baseDirectory: nas() });
 		expect((await runNode(sim, params, { items: readFromDisk(paths) })).error).toBeUndefined();
 
 		clearListingGateForTesting();
@@ -232,8 +189,8 @@ describe('file upload, options.baseDirectory', () => {
 	it('accepts a base directory with a trailing slash or backslashes, and a folder given by ID', async () => {
 		const paths = writeTree({ 'x/y.txt': 'y' });
 		const target = sim.state.createFolder(0, 'target');
-		const base = `${path.join(dir, 'nas').replace(/\//g, '\\')}\\`;
-		const result = await runNode(sim, uploadParams({ baseDirectory: base }, rl('id', String(target.id))), {
+		const base = `${nas().replace(/\//g, '\\')}\\`;
+		const result = await runNode(sim, backupUploadParams({ baseDirectory: base }, rl('id', String(target.id))), {
 			items: readFromDisk(paths),
 		});
 		expect(result.error).toBeUndefined();
@@ -242,15 +199,15 @@ describe('file upload, options.baseDirectory', () => {
 
 	it('refuses a file outside the base directory before any call, naming "Base Directory"', async () => {
 		const paths = writeTree({ 'a.txt': 'a' });
-		const result = await runNode(sim, uploadParams({ baseDirectory: '/somewhere/else' }), { items: readFromDisk(paths) });
+		const result = await runNode(sim, backupUploadParams({ baseDirectory: '/somewhere/else' }), { items: readFromDisk(paths) });
 		expect(result.error?.name).toBe('NodeOperationError');
-		expect(result.error?.message).toBe(`The file's directory "${path.join(dir, 'nas')}" is not under "Base Directory" (under Options) (/somewhere/else)`);
+		expect(result.error?.message).toBe(`The file's directory "${nas()}" is not under "Base Directory" (under Options) (/somewhere/else)`);
 		expect(sim.stats.requests).toBe(0);
 	});
 
 	it('refuses a binary without a directory (not read from disk), with continueOnFail per item', async () => {
 		const [good] = writeTree({ 'good.txt': 'good' });
-		const result = await runNode(sim, uploadParams({ baseDirectory: path.join(dir, 'nas') }), {
+		const result = await runNode(sim, backupUploadParams({ baseDirectory: nas() }), {
 			continueOnFail: true,
 			items: [
 				{ inlineBinary: [{ property: 'data', base64: Buffer.from('x').toString('base64'), fileName: 'x.txt', mimeType: 'text/plain' }] },
@@ -264,9 +221,9 @@ describe('file upload, options.baseDirectory', () => {
 
 	it('refuses a sub-folder name 1fichier forbids, before any call', async () => {
 		const paths = writeTree({ "it's/a.txt": 'a' });
-		const result = await runNode(sim, uploadParams({ baseDirectory: path.join(dir, 'nas') }), { items: readFromDisk(paths) });
+		const result = await runNode(sim, backupUploadParams({ baseDirectory: nas() }), { items: readFromDisk(paths) });
 		expect(result.error?.message).toBe(
-			`A folder name in the directory "${path.join(dir, 'nas', "it's")}" of the file contains the character "'", which 1fichier does not allow in names: "it's"`,
+			`A folder name in the directory "${path.join(nas(), "it's")}" of the file contains the character "'", which 1fichier does not allow in names: "it's"`,
 		);
 		expect(result.error?.description).toMatch(/e\.g\. to "it＇s".*Folder → Back Up stores whole directories this way/);
 		expect(sim.stats.requests).toBe(0);

@@ -3,61 +3,30 @@
  * the new one is verified, and a file stored (or returned) by an earlier item of the same execution
  * is never an "older copy". Real n8n workflows against the simulator.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import path from 'path';
-
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
 
 import { clearListingGateForTesting } from '../../../nodes/OneFichier/pacing/listingGate';
-import type { TestItem } from '../../helpers/n8n';
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { TEST_TIME_SCALE, useTestSimulator } from '../../helpers/simulator';
+import { rl, runNode } from '../../helpers/n8n';
+import { sim, useSim } from '../../helpers/simulator';
+import { backupUploadParams, readFromDisk, useNasTree } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
-const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
-
-const simulator = useTestSimulator();
-let sim: Simulator;
-let dir: string;
+useSim();
+const { writeTree } = useNasTree();
 let warnings: string[];
 
 beforeEach(() => {
-	sim = simulator();
 	clearListingGateForTesting();
-	dir = mkdtempSync(path.join(tmpdir(), 'upload-'));
 	warnings = [];
 	jest.spyOn(Container.get(Logger), 'warn').mockImplementation((message: string) => {
 		warnings.push(message);
 	});
 });
 afterEach(() => {
-	rmSync(dir, { recursive: true, force: true });
 	jest.restoreAllMocks();
 });
 
-/** Writes files under the temp dir (`{'a/b.txt': 'content'}`) and returns their absolute paths. */
-function writeTree(files: Record<string, string | Buffer>): string[] {
-	return Object.entries(files).map(([relative, content]) => {
-		const file = path.join(dir, relative);
-		mkdirSync(path.dirname(file), { recursive: true });
-		writeFileSync(file, content);
-		return file;
-	});
-}
-
-/** One item per file, read the way n8n's Read/Write Files from Disk node reads them. */
-const readFromDisk = (paths: string[]): TestItem[] => paths.map((file) => ({ files: [{ path: file, readFromDisk: true }] }));
-
-const uploadParams = (options: Record<string, unknown>) => ({
-	resource: 'file',
-	operation: 'upload',
-	binaryPropertyName: 'data',
-	folder: rl('path', 'backups'),
-	options: { listingIntervalSeconds: LISTING_INTERVAL, ...options },
-});
+const uploadParams = (options: Record<string, unknown>) => backupUploadParams(options, rl('path', 'backups'));
 
 const backupsFolder = () => sim.state.createFolder(0, 'backups');
 const contentsIn = (folderId: number) => sim.state.listFiles(folderId).map((file) => sim.state.readFile(file.url).toString()).sort();

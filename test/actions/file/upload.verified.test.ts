@@ -4,39 +4,20 @@
  * deletion of the bad copy, one resend.
  */
 import { randomBytes } from 'crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import type { INodeParameters } from 'n8n-workflow';
-import { tmpdir } from 'os';
-import path from 'path';
 
 import { runNode } from '../../helpers/n8n';
 import { TEST_TIME_SCALE, useTestSimulator } from '../../helpers/simulator';
 import { opensslWhirlpool } from '../../helpers/whirlpool';
+import { upload, useTempFiles } from './fixture';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
 const MiB = 1024 * 1024;
 const HEX128 = /^[0-9a-f]{128}$/;
 
 const simulator = useTestSimulator();
-const dir = mkdtempSync(path.join(tmpdir(), 'verified-upload-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { fileItem } = useTempFiles('verified-upload-');
 
-function fileItem(name: string, content: Buffer) {
-	const file = path.join(dir, `${Date.now()}-${Math.random().toString(36).slice(2)}-${name}`);
-	writeFileSync(file, content);
-	return { items: [{ files: [{ path: file, fileName: name }] }] };
-}
-
-const upload = (options: INodeParameters = {}) => ({
-	resource: 'file',
-	operation: 'upload',
-	binaryPropertyName: 'data',
-	folder: rl('id', '0'),
-	options,
-});
 const uploadsStarted = () => simulator().stats.byEndpoint['upload/get_upload_server.cgi'] ?? 0;
 const deletions = () => simulator().stats.byEndpoint['file/rm.cgi'] ?? 0;
-
 
 describe('verified upload', () => {
 	it('is on by default: 1fichier\'s Whirlpool matches the bytes sent', async () => {

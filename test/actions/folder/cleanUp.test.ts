@@ -7,17 +7,11 @@ import type { INode, INodeExecutionData } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { OneFichier } from '../../../nodes/OneFichier/OneFichier.node';
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { TEST_TIME_SCALE, useTestSimulator } from '../../helpers/simulator';
+import { rl, runNode } from '../../helpers/n8n';
+import { YEAR_KEEPS, YEAR_RULES, daysOf2025 } from '../../helpers/retention';
+import { LISTING_INTERVAL, sim, useSim } from '../../helpers/simulator';
 
-const rl = (mode: string, value: string) => ({ __rl: true, mode, value });
-/** The simulator's 30 s listing limit, scaled like the rest of its limits. */
-const LISTING_INTERVAL = 30 * TEST_TIME_SCALE;
-
-const simulator = useTestSimulator();
-let sim: Simulator;
-beforeEach(() => (sim = simulator()));
+useSim();
 
 const cleanUp = (extra: Record<string, unknown> = {}, folder = rl('path', 'backups/nas')) => ({
 	resource: 'folder',
@@ -273,43 +267,22 @@ describe('folder cleanUp: calendar rules', () => {
 	/** One dated dump a day through 2025, oldest uploaded first. */
 	function yearOfDumps(): number {
 		const folder = sim.state.createFolder(0, 'dumps');
-		for (let day = new Date(Date.UTC(2025, 0, 1)); day.getUTCFullYear() === 2025; day.setUTCDate(day.getUTCDate() + 1)) {
-			sim.state.addFile(folder.id, `db-${day.toISOString().slice(0, 10)}.sql`, 'x', { date: day });
+		for (const day of daysOf2025().reverse()) {
+			sim.state.addFile(folder.id, `db-2025-${day}.sql`, 'x', { date: new Date(`2025-${day}T00:00:00Z`) });
 		}
 		return folder.id;
 	}
 
 	it('a year of daily copies: newest 3, daily 7, weekly 4, monthly 6, yearly 2, within 10 days keep the copies worked out by hand', async () => {
 		const folder = yearOfDumps();
-		const rules = { keepNewest: 3, keepDaily: 7, keepWeekly: 4, keepMonthly: 6, keepYearly: 2, keepWithinDays: 10 };
+		const rules = YEAR_RULES;
 		const result = await runNode(
 			sim,
 			cleanUp({ target: 'files', ...rules, options: { listingIntervalSeconds: LISTING_INTERVAL } }, rl('id', String(folder))),
 		);
 		expect(result.error).toBeUndefined();
-		// 2025-12-31 is a Wednesday of ISO week 2026-W01; the weeks before end on Sundays 28, 21, 14
-		// December. Within 10 days of 31 December: 22 to 31 December. Yearly reaches the oldest copy
-		// with a year left, so 1 January stays too.
-		const expected: Record<string, string[]> = {
-			'12-31': ['keepNewest', 'keepDaily', 'keepWeekly', 'keepMonthly', 'keepYearly', 'keepWithinDays'],
-			'12-30': ['keepNewest', 'keepDaily', 'keepWithinDays'],
-			'12-29': ['keepNewest', 'keepDaily', 'keepWithinDays'],
-			'12-28': ['keepDaily', 'keepWeekly', 'keepWithinDays'],
-			'12-27': ['keepDaily', 'keepWithinDays'],
-			'12-26': ['keepDaily', 'keepWithinDays'],
-			'12-25': ['keepDaily', 'keepWithinDays'],
-			'12-24': ['keepWithinDays'],
-			'12-23': ['keepWithinDays'],
-			'12-22': ['keepWithinDays'],
-			'12-21': ['keepWeekly'],
-			'12-14': ['keepWeekly'],
-			'11-30': ['keepMonthly'],
-			'10-31': ['keepMonthly'],
-			'09-30': ['keepMonthly'],
-			'08-31': ['keepMonthly'],
-			'07-31': ['keepMonthly'],
-			'01-01': ['keepYearly'],
-		};
+		// Worked out by hand (see YEAR_KEEPS).
+		const expected = YEAR_KEEPS;
 		const keptBy = Object.fromEntries(
 			entriesOf(result.items)
 				.filter((entry) => entry.kept)

@@ -2,25 +2,11 @@
  * Folder delete as a real n8n workflow (Test Input → 1fichier) against the simulator over loopback
  * HTTP: each test checks the node's output and what the simulator now holds.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import { byId, byPath, runNode } from '../../helpers/n8n';
+import { sim, useSim } from '../../helpers/simulator';
+import { folderOp } from './fixture';
 
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { useTestSimulator } from '../../helpers/simulator';
-
-const byId = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
-const byPath = (path: string) => ({ __rl: true, mode: 'path', value: path });
-const folderOp = (operation: string, parameters: INodeParameters = {}): INodeParameters => ({
-	resource: 'folder',
-	operation,
-	...parameters,
-});
-
-const simulator = useTestSimulator();
-let sim: Simulator;
-beforeEach(() => {
-	sim = simulator();
-});
+useSim();
 
 describe('folder delete', () => {
 	function buildTree() {

@@ -2,50 +2,28 @@
  * Remote upload create as real n8n workflows against the simulator. The simulator fetches the links
  * from a loopback HTTP server started here (./linkOrigin.ts), so nothing leaves the machine.
  */
-import type { INodeParameters } from 'n8n-workflow';
+import { byId, runNode } from '../../helpers/n8n';
+import { sim, useSim } from '../../helpers/simulator';
+import { remoteOp, useLinkOrigin } from './fixture';
 
-import { runNode } from '../../helpers/n8n';
-import type { Simulator } from '../../helpers/simulator';
-import { useTestSimulator } from '../../helpers/simulator';
-import type { LinkOrigin } from './linkOrigin';
-import { startLinkOrigin } from './linkOrigin';
-
-const byId = (id: number | string) => ({ __rl: true, mode: 'id', value: String(id) });
-const remoteOp = (operation: string, parameters: INodeParameters = {}): INodeParameters => ({
-	resource: 'remoteUpload',
-	operation,
-	...parameters,
-});
-
-let origin: LinkOrigin;
-let originUrl: string;
-let seenHeaders: LinkOrigin['seenHeaders'];
+const origin = useLinkOrigin();
 let recordLostRequest = false;
 
-const simulator = useTestSimulator({
+const simulator = useSim({
 	onRequest: (entry) => {
 		// Simulates a request that 1fichier recorded although its answer was lost.
 		if (recordLostRequest && entry.path.endsWith('remote/request.cgi') && entry.status >= 500) {
 			recordLostRequest = false;
 			(simulator().state as unknown as { addRemoteJob(urls: string[], folderId: number, headers: object): unknown }).addRemoteJob(
-				[`${originUrl}/lost.txt`],
+				[`${origin.url}/lost.txt`],
 				0,
 				{},
 			);
 		}
 	},
 });
-let sim: Simulator;
-
-beforeAll(async () => {
-	origin = await startLinkOrigin();
-	originUrl = origin.url;
-	seenHeaders = origin.seenHeaders;
-});
-afterAll(async () => await origin.close());
 beforeEach(() => {
-	sim = simulator();
-	seenHeaders.length = 0;
+	origin.seenHeaders.length = 0;
 });
 
 describe('remote upload create', () => {
@@ -54,7 +32,7 @@ describe('remote upload create', () => {
 		const result = await runNode(
 			sim,
 			remoteOp('create', {
-				urls: `${originUrl}/a.txt\n\n  ${originUrl}/b.txt  \n`,
+				urls: `${origin.url}/a.txt\n\n  ${origin.url}/b.txt  \n`,
 				folder: byId(docs.id),
 				options: { headers: { header: [{ name: 'X-Token', value: 'abc' }] } },
 			}),
@@ -63,17 +41,17 @@ describe('remote upload create', () => {
 		const jobs = sim.state.remoteJobs();
 		expect(jobs).toHaveLength(1);
 		expect(jobs[0]).toMatchObject({
-			urls: [`${originUrl}/a.txt`, `${originUrl}/b.txt`],
+			urls: [`${origin.url}/a.txt`, `${origin.url}/b.txt`],
 			folderId: docs.id,
 			headers: { 'X-Token': 'abc' },
 		});
 		expect(result.items[0].json).toEqual({
 			requestId: jobs[0].id,
-			urls: [`${originUrl}/a.txt`, `${originUrl}/b.txt`],
+			urls: [`${origin.url}/a.txt`, `${origin.url}/b.txt`],
 			status: 'pending',
 			results: [
-				{ url: `${originUrl}/a.txt`, status: 'pending', downloadUrl: null, message: null },
-				{ url: `${originUrl}/b.txt`, status: 'pending', downloadUrl: null, message: null },
+				{ url: `${origin.url}/a.txt`, status: 'pending', downloadUrl: null, message: null },
+				{ url: `${origin.url}/b.txt`, status: 'pending', downloadUrl: null, message: null },
 			],
 		});
 		expect(sim.stats.byEndpoint['remote/request.cgi']).toBe(1);
@@ -85,7 +63,7 @@ describe('remote upload create', () => {
 		const result = await runNode(
 			sim,
 			remoteOp('create', {
-				urls: `${originUrl}/a.txt\n${originUrl}/missing`,
+				urls: `${origin.url}/a.txt\n${origin.url}/missing`,
 				folder: byId(docs.id),
 				options: {
 					waitForCompletion: true,
@@ -102,24 +80,24 @@ describe('remote upload create', () => {
 		expect(files).toHaveLength(1);
 		expect(sim.state.readFile(files[0].url).toString()).toBe('content of a.txt');
 		expect(json.results).toEqual([
-			{ url: `${originUrl}/a.txt`, status: 'done', downloadUrl: files[0].url, message: null },
-			{ url: `${originUrl}/missing`, status: 'failed', downloadUrl: null, message: expect.stringMatching(/404/) },
+			{ url: `${origin.url}/a.txt`, status: 'done', downloadUrl: files[0].url, message: null },
+			{ url: `${origin.url}/missing`, status: 'failed', downloadUrl: null, message: expect.stringMatching(/404/) },
 		]);
-		expect(seenHeaders.every((headers) => headers['x-token'] === 'abc')).toBe(true);
+		expect(origin.seenHeaders.every((headers) => headers['x-token'] === 'abc')).toBe(true);
 		expect(sim.stats.byEndpoint['remote/info.cgi']).toBeGreaterThanOrEqual(1);
 	});
 
 	it('accepts an array of links from an expression', async () => {
 		const result = await runNode(
 			sim,
-			remoteOp('create', { urls: `={{ ["${originUrl}/x.txt", "${originUrl}/y.txt"] }}`, folder: byId(0) }),
+			remoteOp('create', { urls: `={{ ["${origin.url}/x.txt", "${origin.url}/y.txt"] }}`, folder: byId(0) }),
 		);
 		expect(result.error).toBeUndefined();
-		expect(sim.state.remoteJobs()[0].urls).toEqual([`${originUrl}/x.txt`, `${originUrl}/y.txt`]);
+		expect(sim.state.remoteJobs()[0].urls).toEqual([`${origin.url}/x.txt`, `${origin.url}/y.txt`]);
 	});
 
 	it('refuses a link that is not http(s), naming "URLs", before any call', async () => {
-		const result = await runNode(sim, remoteOp('create', { urls: `${originUrl}/a.txt\nftp://example.com/file`, folder: byId(0) }));
+		const result = await runNode(sim, remoteOp('create', { urls: `${origin.url}/a.txt\nftp://example.com/file`, folder: byId(0) }));
 		expect(result.error?.message).toBe('"URLs" contains something that is not an http(s) link: "ftp://example.com/file"');
 		const empty = await runNode(sim, remoteOp('create', { urls: '  \n ', folder: byId(0) }));
 		expect(empty.error?.message).toBe('"URLs" must contain at least one link');
@@ -131,7 +109,7 @@ describe('remote upload create', () => {
 		const result = await runNode(
 			sim,
 			remoteOp('create', {
-				urls: `${originUrl}/hang`,
+				urls: `${origin.url}/hang`,
 				folder: byId(0),
 				options: { waitForCompletion: true, pollIntervalSeconds: 0.05, timeout: 0.5 },
 			}),
@@ -139,14 +117,14 @@ describe('remote upload create', () => {
 		const jobs = sim.state.remoteJobs();
 		expect(jobs).toHaveLength(1);
 		expect(result.error?.message).toBe(
-			`Remote upload request ${jobs[0].id} did not finish within 0.5 s; still pending: ${originUrl}/hang`,
+			`Remote upload request ${jobs[0].id} did not finish within 0.5 s; still pending: ${origin.url}/hang`,
 		);
 		expect(result.error?.description).toMatch(new RegExp(`request ID ${jobs[0].id}`));
 	});
 
 	it('after a lost answer, checks the list and sends the request once more when it was not recorded', async () => {
 		sim.faults.add({ match: 'remote/request.cgi', kind: '5xx' });
-		const result = await runNode(sim, remoteOp('create', { urls: `${originUrl}/a.txt`, folder: byId(0) }));
+		const result = await runNode(sim, remoteOp('create', { urls: `${origin.url}/a.txt`, folder: byId(0) }));
 		expect(result.error).toBeUndefined();
 		expect(sim.stats.byEndpoint['remote/ls.cgi']).toBe(1);
 		expect(sim.state.remoteJobs()).toHaveLength(1);
@@ -156,7 +134,7 @@ describe('remote upload create', () => {
 	it('after a lost answer, reuses the request 1fichier recorded instead of sending it twice', async () => {
 		recordLostRequest = true;
 		sim.faults.add({ match: 'remote/request.cgi', kind: '5xx' });
-		const result = await runNode(sim, remoteOp('create', { urls: `${originUrl}/lost.txt`, folder: byId(0) }));
+		const result = await runNode(sim, remoteOp('create', { urls: `${origin.url}/lost.txt`, folder: byId(0) }));
 		expect(result.error).toBeUndefined();
 		const jobs = sim.state.remoteJobs();
 		expect(jobs).toHaveLength(1);
