@@ -39,7 +39,7 @@ const FOLDERS = Number(process.env.BENCH_FOLDERS ?? 100);
 /** Small files: sizes spread from 1 KiB to twice this. */
 const FILE_KIB = Number(process.env.BENCH_FILE_KIB ?? 32);
 const LARGE_FILES = Number(process.env.BENCH_LARGE_FILES ?? 200);
-/** Large files: at least the node's LARGE_FILE_BYTES (64 MiB), so each goes on its own. */
+/** Large files: videos of tens of MiB, gathered by the node up to its byte bound per upload (backup/uploads.ts). */
 const LARGE_MIB = Number(process.env.BENCH_LARGE_MIB ?? 70);
 const CHANGED_PERCENT = Number(process.env.BENCH_CHANGED_PERCENT ?? 1);
 const TREES = (process.env.BENCH_TREES ?? 'small,large').split(',');

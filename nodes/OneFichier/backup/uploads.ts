@@ -1,8 +1,11 @@
 /**
- * The uploads of a backup run, folder by folder: small files gathered into one upload (up to 500
- * files and a byte bound that keeps an upload well under 1fichier's 4 hours at the rate measured so
- * far), large files one per upload, each copy judged (its Whirlpool, and its file unchanged during
- * the upload) and sent once more when it is not the file.
+ * The uploads of a backup run, folder by folder: files gathered into one upload (up to 500 files
+ * and a byte bound that keeps an upload well under 1fichier's 4 hours at the rate measured so far),
+ * a file as large as the bound on its own, each copy judged (its Whirlpool, and its file unchanged
+ * during the upload) and sent once more when it is not the file.
+ *
+ * Gathering is by bytes, not by kind of file: every upload session costs two API calls at the key's
+ * pace (get_upload_server, end.pl), which for files of tens of MiB take longer than their bytes.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -19,10 +22,19 @@ import type { RemoteFile } from './remoteTree';
 import type { BackupSettings } from './settings';
 import type { RunSummary } from './summary';
 
-/** Files from this size on go one per upload; smaller ones are gathered per folder. */
-export const LARGE_FILE_BYTES = 64 * 1024 * 1024;
 /** The most bytes one gathered upload carries (1fichier ends an upload after 4 hours). */
 export const BATCH_MAX_BYTES = 1024 * 1024 * 1024;
+/** However slow the rate measured so far, an upload may gather this many bytes. */
+const BATCH_MIN_BYTES = 64 * 1024 * 1024;
+let batchMaxBytesForTesting: number | undefined;
+
+/** Tests: a smaller byte bound, so that a file "as large as the bound" fits in a test; returns the undo. */
+export function useBatchMaxBytesForTesting(bytes: number): () => void {
+	batchMaxBytesForTesting = bytes;
+	return () => {
+		batchMaxBytesForTesting = undefined;
+	};
+}
 /** A gathered upload is sized to last at most about this long at the rate measured so far. */
 const BATCH_TARGET_MS = 3_600_000;
 /** A file whose copy turned out wrong (changed while read, checksum mismatch) is sent this many times in all. */
@@ -77,13 +89,13 @@ export class Uploader {
 		return ready;
 	}
 
-	/** Large files alone; small ones together, within the file count and the byte bound. */
+	/** Files together, within the file count and the byte bound; a file as large as the bound alone. */
 	private *batches(items: Outgoing[]): Generator<Outgoing[]> {
 		const maxBytes = this.batchMaxBytes();
 		let batch: Outgoing[] = [];
 		let bytes = 0;
 		for (const item of items) {
-			if (item.stat.size >= LARGE_FILE_BYTES) {
+			if (item.stat.size >= maxBytes) {
 				yield [item];
 				continue;
 			}
@@ -99,9 +111,10 @@ export class Uploader {
 	}
 
 	private batchMaxBytes(): number {
-		if (this.sendingMs < 1000) return BATCH_MAX_BYTES;
+		const bound = batchMaxBytesForTesting ?? BATCH_MAX_BYTES;
+		if (this.sendingMs < 1000) return bound;
 		const rate = this.sentBytes / this.sendingMs;
-		return Math.min(BATCH_MAX_BYTES, Math.max(LARGE_FILE_BYTES, rate * BATCH_TARGET_MS));
+		return Math.min(bound, Math.max(Math.min(BATCH_MIN_BYTES, bound), rate * BATCH_TARGET_MS));
 	}
 
 	/** Sends one batch; returns the files to send once more. */

@@ -7,6 +7,7 @@ import { chmodSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } f
 import fsPromises from 'fs/promises';
 import path from 'path';
 
+import { useBatchMaxBytesForTesting } from '../../../nodes/OneFichier/backup/uploads';
 import { clearListingGateForTesting } from '../../../nodes/OneFichier/pacing/listingGate';
 import { useTransferTimeoutsForTesting } from '../../../nodes/OneFichier/transfer/timeouts';
 import { backUp, failedSummaryOf, folderIdOf, remoteTree, summaryOf, useSourceDirectory, writeFiles } from '../../helpers/backup';
@@ -237,18 +238,41 @@ describe('names and files 1fichier refuses', () => {
 });
 
 describe('batches', () => {
-	it('gathers up to 500 small files per upload and sends a large file on its own', async () => {
+	it('gathers files per folder, up to 500 and the byte bound, a 70 MiB file with the small ones', async () => {
 		const files: Record<string, string | Buffer> = {};
 		for (let index = 0; index < 1100; index++) files[`many/f${String(index).padStart(4, '0')}.txt`] = `file ${index}`;
-		files['many/big.bin'] = Buffer.alloc(70 * 1024 * 1024, 7); // past LARGE_FILE_BYTES (64 MiB), and past the ring
+		// Past the ring (16 MiB) and the old 64 MiB "large" threshold: still gathered, as two API
+		// calls per upload session cost more than the bytes of such a file.
+		files['many/big.bin'] = Buffer.alloc(70 * 1024 * 1024, 7);
 		writeFiles(nas(), files);
 		const summary = summaryOf(await backUp(sim, nas(), MARGIN));
 		expect(summary.files).toMatchObject({ seen: 1101, sent: 1101, verified: 1101, failed: 0 });
-		// 1,100 small files: 500 + 500 + 100; the large one alone.
-		expect(sim.stats.byEndpoint['upload/get_upload_server.cgi']).toBe(4);
+		// 1,101 files: 500 + 500 + 101.
+		expect(sim.stats.byEndpoint['upload/get_upload_server.cgi']).toBe(3);
 		expect(sim.stats.uploadedFiles).toBe(1101);
 		const big = sim.state.listFiles(folderIdOf(sim, 'backups/nas/many')!).find((file) => file.filename === 'big.bin')!;
 		expect(big.size).toBe(70 * 1024 * 1024);
+	});
+
+	it('sends a file as large as the byte bound on its own, and gathers the others up to the bound', async () => {
+		const MiB = 1024 * 1024;
+		const restoreBound = useBatchMaxBytesForTesting(8 * MiB);
+		try {
+			writeFiles(nas(), {
+				'media/a.bin': Buffer.alloc(3 * MiB, 1),
+				'media/b.bin': Buffer.alloc(3 * MiB, 2),
+				'media/c.bin': Buffer.alloc(3 * MiB, 3),
+				'media/huge.bin': Buffer.alloc(10 * MiB, 4),
+			});
+			const summary = summaryOf(await backUp(sim, nas(), MARGIN));
+			expect(summary.files).toMatchObject({ sent: 4, verified: 4, failed: 0 });
+			// a + b (6 MiB), c (a + b + c would pass 8 MiB), huge alone.
+			expect(sim.stats.byEndpoint['upload/get_upload_server.cgi']).toBe(3);
+			const sizes = sim.state.listFiles(folderIdOf(sim, 'backups/nas/media')!).map((file) => [file.filename, file.size]);
+			expect(sizes.sort()).toEqual([['a.bin', 3 * MiB], ['b.bin', 3 * MiB], ['c.bin', 3 * MiB], ['huge.bin', 10 * MiB]]);
+		} finally {
+			restoreBound();
+		}
 	});
 });
 
