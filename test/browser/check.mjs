@@ -212,9 +212,13 @@ async function main() {
 		await check(page, 'the node lists its actions', 'actions', async () => {
 			if (!(await page.isVisible('text=Get many files'))) await page.click('text=/^Actions \\(\\d+\\)/');
 			await page.waitForSelector('text=Get many files');
-			const body = await page.innerText('body');
 			const expected = ['Upload a file', 'Download a file', 'Get a download link', 'Get many files', 'Create a folder', 'Delete a folder', 'Create a remote upload', 'Get account information'];
-			const missing = expected.filter((a) => !body.toLowerCase().includes(a.toLowerCase()));
+			// The panel renders its sections one after the other: read it until all are there (or 10 s).
+			let missing = expected;
+			for (const startedAt = Date.now(); missing.length > 0 && Date.now() - startedAt < 10_000; await page.waitForTimeout(250)) {
+				const body = (await page.innerText('body')).toLowerCase();
+				missing = expected.filter((a) => !body.includes(a.toLowerCase()));
+			}
 			assert(missing.length === 0, `missing actions: ${missing.join(', ')}`);
 		});
 

@@ -12,8 +12,13 @@ import { callFigures, pacedSpan, runPair } from './observe.mjs';
 
 const MiB = 1024 * 1024;
 export const SPACING_MS = 500; // the node's default Request Spacing
-/** How much longer than one pacer's the pair's paced calls may take. */
-const BOUND = 1.1;
+/**
+ * How much longer than one pacer's the pair's paced calls may take. CI runs this suite beside jest
+ * and the e2e suite on two cores, where a loaded worker is sometimes late with its next call and
+ * leaves a gap pacing did not make (1.129x once, 1.048x on a quiet machine); pacing per worker
+ * instead of per key measured 1.44x to 4.07x, with floods, so 1.2 still tells them apart.
+ */
+const BOUND = 1.2;
 /** Past every buffer of the download path (issue 15: at least 3 × the largest ring or pool). */
 const BIG_MIB = 64;
 /** The database binary mode's limit for this run (MiB): room for BIG_MIB, so a file just above it is "too big". */

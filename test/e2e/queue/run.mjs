@@ -4,7 +4,7 @@
 // WORKER_CONCURRENCY) — against the simulator with its real limits (3 calls/s per key, 30 s flood
 // lock). Checks (test/e2e/queue/cases.mjs):
 //   1. two workflows of 30 get-link items each, on different workers: no flood, and their calls
-//      paced within 1.10x of what one pacer needs at the key's spacing;
+//      paced within 1.20x of what one pacer needs at the key's spacing;
 //   2. a flood answered to one worker pauses the other worker's calls to that key too;
 //   3. database binary mode: a batch upload (bytes verified), a 64 MiB download written to disk by
 //      Read/Write Files (sha512 of the source), a download too big for that mode refused as soon
