@@ -195,13 +195,17 @@ function processFigures(pid) {
 	}
 }
 
-/** Worker threads' CPU (ms) of a process: in the native and hash-wasm rows, the hashing worker. */
-function workerThreadsCpuMs(pid) {
+/**
+ * CPU (ms) of a process's threads named `name` (Node.js 24 names them): `WorkerThread`, its worker
+ * threads (in the native and hash-wasm rows, the hashing worker); `V8Worker`, V8's own background
+ * threads, which during a transfer mark and sweep n8n's heap for the garbage collector.
+ */
+function threadsCpuMs(pid, name) {
 	let ticks = 0;
 	try {
 		for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
 			const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-			if (!stat.includes('(WorkerThread)')) continue;
+			if (!stat.includes(`(${name})`)) continue;
 			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			ticks += Number(fields[11]) + Number(fields[12]);
 		}
@@ -248,10 +252,11 @@ function sampler(pid, simulatorPid) {
 		if (!n8n) return;
 		if (tick++ % CHILD_SAMPLE_EVERY === 0) {
 			const helpers = helperProcesses(pid);
-			const workers = workerThreadsCpuMs(pid);
+			const workers = threadsCpuMs(pid, 'WorkerThread');
 			hashing = {
 				cpuMs: (workers ?? 0) + n8n.reapedChildrenMs + helpers.reduce((sum, helper) => sum + helper.cpuMs, 0),
 				helperRssMiB: helpers.reduce((sum, helper) => sum + helper.rssMiB, 0),
+				v8ThreadsCpuMs: threadsCpuMs(pid, 'V8Worker') ?? hashing?.v8ThreadsCpuMs ?? 0,
 			};
 		}
 		samples.push({ t: Date.now(), n8n, sim: processFigures(simulatorPid), hashing });
@@ -269,6 +274,7 @@ function windowFigures(samples, from, to) {
 		cpuMs: last.n8n.cpuMs - first.n8n.cpuMs,
 		simCpuMs: (last.sim?.cpuMs ?? NaN) - (first.sim?.cpuMs ?? NaN),
 		hashingCpuMs: (last.hashing?.cpuMs ?? 0) - (first.hashing?.cpuMs ?? 0),
+		v8ThreadsCpuMs: (last.hashing?.v8ThreadsCpuMs ?? 0) - (first.hashing?.v8ThreadsCpuMs ?? 0),
 		helperPeakMiB: Math.max(0, ...inside.map((s) => s.hashing?.helperRssMiB ?? 0)),
 	};
 }
@@ -442,6 +448,28 @@ function report(results, context) {
 		}
 	}
 
+	lines.push('', '### Where the CPU goes (medians, CPU seconds while the measured nodes run)', '');
+	lines.push(
+		`n8n's CPU counts every thread of its process: its main thread, libuv's, worker threads, and V8's background threads, which during a transfer mark and sweep n8n's heap for the garbage collector. Hashing: the helper process (or the hashing worker thread). This machine has ${os.cpus().length} cores: wall time × ${os.cpus().length} is all the CPU there is.`,
+		'',
+		'| transfer | row | wall | n8n, all threads | of it V8\'s background threads | hashing | simulator |',
+		'|---|---|---|---|---|---|---|',
+	);
+	const cpuRows = [];
+	for (const size of SIZES) {
+		for (const direction of ['up', 'down']) {
+			for (const [row, label] of [[`nodev-${direction}`, 'the node, verified'], [`node-${direction}`, 'the node, unverified'], [`http-${direction}`, 'HTTP Request node']]) {
+				const of = (key) => stats(valuesOf(results, { size, row, key }))?.median;
+				const wall = of('ms');
+				if (wall === undefined || of('cpuMs') === undefined) continue;
+				const figures = { wallMs: wall, n8nCpuMs: of('cpuMs'), v8ThreadsCpuMs: of('v8ThreadsCpuMs'), hashingCpuMs: row.startsWith('nodev-') ? of('hashingCpuMs') : undefined, simulatorCpuMs: of('simCpuMs') };
+				cpuRows.push({ size, direction, row, ...figures });
+				const cell = (ms) => (ms === undefined || Number.isNaN(ms) ? '–' : `${seconds(ms)} s`);
+				lines.push(`| ${directionName(direction)} ${sizeName(size)} | ${label} | ${cell(figures.wallMs)} | ${cell(figures.n8nCpuMs)} | ${cell(figures.v8ThreadsCpuMs)} | ${cell(figures.hashingCpuMs)} | ${cell(figures.simulatorCpuMs)} |`);
+			}
+		}
+	}
+
 	lines.push('', '### Whirlpool alone in n8n, by engine (the stored binary, in a fresh n8n process)', '');
 	lines.push('| size | OpenSSL in n8n\'s process (n8n started with --openssl-legacy-provider) | helper process (the default) | hash-wasm in a worker thread |', '|---|---|---|---|');
 	const engines = [];
@@ -499,7 +527,7 @@ function report(results, context) {
 		`Whirlpool engine in n8n: ${context.engine ?? 'not logged'}.`,
 		'Memory: n8n\'s peak RSS while the measured nodes run, minus the same workflow without them (downloads: a trigger alone; uploads: the Read File node).',
 	];
-	return { markdown: [...header, '', ...lines].join('\n'), targets, rows, engines };
+	return { markdown: [...header, '', ...lines].join('\n'), targets, rows, engines, cpuRows };
 }
 
 const round = (value) => (value === undefined ? undefined : Number(value.toFixed(3)));
@@ -572,7 +600,7 @@ async function main() {
 			const figures =
 				entry.peakMiB === undefined
 					? ''
-					: `  peak RSS ${entry.peakMiB.toFixed(0)} MiB, CPU n8n ${seconds(entry.cpuMs)} s, simulator ${seconds(entry.simCpuMs)} s` +
+					: `  peak RSS ${entry.peakMiB.toFixed(0)} MiB, CPU n8n ${seconds(entry.cpuMs)} s (V8's background threads ${seconds(entry.v8ThreadsCpuMs ?? 0)} s), simulator ${seconds(entry.simCpuMs)} s` +
 						(entry.hashingCpuMs ? `, hashing ${seconds(entry.hashingCpuMs)} s` : '');
 			log(`  run ${entry.run} ${String(entry.size).padStart(4)} MiB ${entry.mode.padEnd(10)} ${entry.row.padEnd(11)} ${seconds(entry.ms).padStart(7)} s${figures}`);
 		};
@@ -623,7 +651,7 @@ async function main() {
 			// The engine's line names the Node.js binary by its path: the name is enough here.
 			engine: [...engines].map((line) => line.replace(/(?:\/[^\s/]+)+\/node\b/g, 'node')).join('; ') || undefined,
 		};
-		const { markdown, targets, rows: tableRows, engines: engineRows } = report(results, context);
+		const { markdown, targets, rows: tableRows, engines: engineRows, cpuRows } = report(results, context);
 		console.log(`\n${markdown}`);
 		const stamp = new Date().toISOString();
 		fs.writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify({ sizes: SIZES, runs: RUNS, results }, null, 2));
@@ -646,6 +674,7 @@ async function main() {
 					whirlpoolEngine: context.engine ?? null,
 					transfers: tableRows,
 					hashAlone: engineRows,
+					cpu: cpuRows,
 					targets: targets.map(({ name, value, limit, met }) => ({ name, value, limit, met })),
 				},
 				null,
