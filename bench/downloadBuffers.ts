@@ -18,7 +18,7 @@
  * Run it with the Node.js n8n runs on (the e2e suite's Node 24), as the figures depend on V8:
  *
  *   npm run build && nice ~/.cache/n8n-nodes-1fichier/node-24/node_modules/node/bin/node build/bench/downloadBuffers.js
- *   BENCH_MIB=256 BENCH_RUNS=5 BENCH_BALLAST_MIB=0 BENCH_VERIFY=0 …
+ *   BENCH_MIB=256 BENCH_RUNS=5 BENCH_BALLAST_MIB=0 BENCH_VERIFY=0 BENCH_LINK_MIBPS=100 …
  *
  * Each downloaded copy is deleted from n8n's store once measured, and the store with it at the end.
  * Figures are for the report and the README, not a pass/fail test.
@@ -43,6 +43,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const BALLAST_MIB = Number(process.env.BENCH_BALLAST_MIB ?? 150);
 const VERIFY = process.env.BENCH_VERIFY !== '0';
 const REFERENCE = process.env.BENCH_REFERENCE !== '0';
+/** BENCH_LINK_MIBPS: the simulator serves each download at that many MiB/s (simulator/link.ts), as a real link would. */
+const LINK_MIBPS = Number(process.env.BENCH_LINK_MIBPS ?? 0);
 const KEY = 'BENCH-FAKE-KEY-000000000000000000';
 /** The simulator process keeps 1fichier's real limits: the node's defaults. */
 const PRODUCTION_RATE_LIMITS = { requestSpacingMs: 500, floodWaitSeconds: 30, maxRetryWaitSeconds: 300 };
@@ -81,6 +83,11 @@ async function simulatorProcess(dataDir: string): Promise<{ child: ChildProcess;
 		});
 		child.once('exit', () => reject(new Error(`the simulator did not start:\n${printed}`)));
 	});
+	if (LINK_MIBPS > 0) {
+		const origin = new URL(baseUrl).origin;
+		const answer = await fetch(`${origin}/__simulator/limits`, { method: 'POST', body: JSON.stringify({ linkBytesPerSecond: LINK_MIBPS * MiB }) });
+		if (!answer.ok) throw new Error(`the simulator refused the link speed: ${await answer.text()}`);
+	}
 	return { child, sim: { keys: [KEY], baseUrl } as Simulator };
 }
 
@@ -206,7 +213,8 @@ async function main(): Promise<void> {
 		if (stored.error) throw stored.error;
 		const url = stored.items[0].json.url as string;
 		const ballast = growHeap(BALLAST_MIB);
-		console.log(`${SIZE_MIB} MiB download, ${RUNS} runs, heap ${(process.memoryUsage().heapUsed / MiB).toFixed(0)} MiB used (${ballast.length} ballast objects), Node ${process.version}`);
+		const link = LINK_MIBPS > 0 ? `, over a ${LINK_MIBPS} MiB/s link` : '';
+		console.log(`${SIZE_MIB} MiB download${link}, ${RUNS} runs, heap ${(process.memoryUsage().heapUsed / MiB).toFixed(0)} MiB used (${ballast.length} ballast objects), Node ${process.version}`);
 		await ensureBinaryDataService();
 		const unverified: Run[] = [];
 		const verified: Run[] = [];

@@ -16,7 +16,8 @@
 //   BENCH_ROWS=nodev-down,http-down npm run bench   # some rows (see ROWS below)
 //   BENCH_DATABASE_SIZES=64MiB npm run bench        # sizes also run in database mode (default: those ≤ 512 MiB, n8n's limit there)
 //   BENCH_SIM_CHECKSUMS=compute npm run bench       # the simulator hashes uploads itself (default: given, see below)
-//   BENCH_PROFILE=cpu npm run bench                 # --cpu-prof of every n8n process (also: heap, gc)
+//   BENCH_PROFILE=cpu npm run bench                 # --cpu-prof of every n8n process (also: heap; gc: each collection, when and why it started)
+//   BENCH_LINK_MIBPS=100 npm run bench:transfers    # over a 100 MiB/s link, not loopback (results: transfers-link.{md,json})
 //   SKIP_BUILD=1 npm run bench                      # use the existing dist/ and build/
 //
 // Output: the tables and each target's verdict on stdout; bench/results/transfers.md and
@@ -62,11 +63,20 @@ const DATABASE_SIZES = process.env.BENCH_DATABASE_SIZES !== undefined ? parseSiz
  * and answers the checksum of the source computed beforehand; `compute` makes it hash them.
  */
 const SIM_CHECKSUMS = process.env.BENCH_SIM_CHECKSUMS ?? 'given';
+/**
+ * BENCH_LINK_MIBPS: each download and upload crosses a link of that many MiB/s (the simulator paces
+ * its bytes, simulator/link.ts) instead of loopback, which moves a GiB in about a second: what a
+ * transfer costs when a real link, not the CPU, sets the pace. Its results go to
+ * bench/results/transfers-link.{md,json}, beside the loopback ones.
+ */
+const LINK_MIBPS = process.env.BENCH_LINK_MIBPS ? Number(process.env.BENCH_LINK_MIBPS) : undefined;
+if (LINK_MIBPS !== undefined && !(LINK_MIBPS > 0)) throw new Error('BENCH_LINK_MIBPS: a number of MiB/s above 0');
+const RESULTS_NAME = LINK_MIBPS ? 'transfers-link' : 'transfers';
 const PROFILE = process.env.BENCH_PROFILE;
 const PROFILE_FLAGS = {
 	cpu: (dir) => ['--cpu-prof', `--cpu-prof-dir=${dir}`],
 	heap: (dir) => ['--heap-prof', `--heap-prof-dir=${dir}`],
-	gc: () => ['--trace-gc'],
+	gc: () => ['--trace-gc', '--trace-incremental-marking'],
 };
 
 /**
@@ -523,6 +533,9 @@ function report(results, context) {
 		`n8n ${context.n8nVersion} on Node.js ${context.nodeVersion}, ${os.cpus().length} CPU cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${context.loadBefore} before and ${context.loadAfter} after;`,
 		`${RUNS} run(s) of each row, one fresh n8n process per measurement, rows interleaved; binary data in filesystem mode unless said otherwise.`,
 		`Times: median (min–max) of the measured nodes' executionTime; ratios: the median (min–max) of the ratios taken run by run.`,
+		...(LINK_MIBPS
+			? [`**Each download and upload crosses a link of ${LINK_MIBPS} MiB/s** (${((LINK_MIBPS * MiB * 8) / 1e6).toFixed(0)} Mbit/s): the simulator paces its bytes (BENCH_LINK_MIBPS, simulator/link.ts); curl shows the link alone.`]
+			: []),
 		`The simulator stores uploads (written to its disk) and ${SIM_CHECKSUMS === 'given' ? 'answers the checksum of the source computed beforehand (1fichier hashes on its own servers)' : 'hashes them itself, on the same cores'}.`,
 		`Whirlpool engine in n8n: ${context.engine ?? 'not logged'}.`,
 		'Memory: n8n\'s peak RSS while the measured nodes run, minus the same workflow without them (downloads: a trigger alone; uploads: the Read File node).',
@@ -546,6 +559,7 @@ async function main() {
 	const loadBefore = os.loadavg().map((l) => l.toFixed(1)).join(' ');
 	await buildPackage();
 	const sim = await startSimulator({ port: await freePort(0), seed: 'empty', logFile: path.join(artifacts, 'simulator.log') });
+	if (LINK_MIBPS) await simulatorControl(sim.origin).limits({ linkBytesPerSecond: LINK_MIBPS * MiB });
 	const rows = rowsToRun(ROWS);
 	const databaseRows = rowsToRun(ROWS.filter((row) => DATABASE_ROWS.includes(row)));
 	try {
@@ -656,9 +670,10 @@ async function main() {
 		const stamp = new Date().toISOString();
 		fs.writeFileSync(path.join(artifacts, 'results.json'), JSON.stringify({ sizes: SIZES, runs: RUNS, results }, null, 2));
 		fs.writeFileSync(path.join(artifacts, 'table.md'), `${markdown}\n`);
-		fs.writeFileSync(path.join(resultsDir, 'transfers.md'), `Last run: ${stamp} (\`npm run bench\`, bench/transfers.mjs).\n${markdown}\n`);
+		const command = LINK_MIBPS ? `BENCH_LINK_MIBPS=${LINK_MIBPS} npm run bench:transfers` : 'npm run bench';
+		fs.writeFileSync(path.join(resultsDir, `${RESULTS_NAME}.md`), `Last run: ${stamp} (\`${command}\`, bench/transfers.mjs).\n${markdown}\n`);
 		fs.writeFileSync(
-			path.join(resultsDir, 'transfers.json'),
+			path.join(resultsDir, `${RESULTS_NAME}.json`),
 			`${JSON.stringify(
 				{
 					format: 1,
@@ -671,6 +686,7 @@ async function main() {
 					sizesMiB: SIZES,
 					databaseSizesMiB: DATABASE_SIZES,
 					simulatorChecksums: SIM_CHECKSUMS,
+					linkMiBPerSecond: LINK_MIBPS ?? null,
 					whirlpoolEngine: context.engine ?? null,
 					transfers: tableRows,
 					hashAlone: engineRows,
@@ -681,7 +697,7 @@ async function main() {
 				2,
 			)}\n`,
 		);
-		log(`bench: written to ${path.relative(repoRoot, resultsDir)}/transfers.{md,json} and ${path.relative(repoRoot, artifacts)}/`);
+		log(`bench: written to ${path.relative(repoRoot, resultsDir)}/${RESULTS_NAME}.{md,json} and ${path.relative(repoRoot, artifacts)}/`);
 		for (const doc of includeResults()) log(`bench: ${doc} shows the new results`);
 	} finally {
 		await sim.stop();

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { SimulatorContext } from './context';
 import { flipFirstByte } from './damage';
 import { htmlPage, sendHtml, sendNotFound } from './http-util';
+import { linkPace } from './link';
 import { newDownloadToken } from './names';
 import { bytesBeforeStall } from './stalls';
 import type { StoredFile } from './state';
@@ -103,8 +104,11 @@ export async function serveDownload(
 	if (req.method === 'HEAD' || file.size === 0) return void res.end();
 	// 1 MiB reads: a third of the CPU that 64 KiB reads and socket writes cost (1.1 s, not 3 s, per GiB).
 	const bytes = createReadStream(file.blob.path, { start, end, highWaterMark: 1 << 20 });
-	if (fault?.kind === 'corruptDownload') await pipeline(bytes, flipFirstByte(), res);
-	else await pipeline(bytes, res);
+	const stages: NodeJS.ReadWriteStream[] = [];
+	if (fault?.kind === 'corruptDownload') stages.push(flipFirstByte());
+	const link = linkPace(ctx.limits.linkBytesPerSecond);
+	if (link) stages.push(link);
+	await pipeline([bytes, ...stages, res]);
 	ctx.stats.countDownloaded(length);
 }
 

@@ -15,6 +15,7 @@ export const DEFAULT_LIMITS: SimulatorLimits = {
 	tokenTtlMs: 300_000,
 	endResultTtlMs: 7_200_000,
 	remoteFetchDelayMs: 2_000,
+	linkBytesPerSecond: 0,
 };
 
 /**

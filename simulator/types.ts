@@ -74,6 +74,11 @@ export interface SimulatorLimits {
 	endResultTtlMs: number;
 	/** Delay before a remote upload job starts fetching. */
 	remoteFetchDelayMs: number;
+	/**
+	 * The most bytes per second one download sends or one upload takes in, as a real link would
+	 * (link.ts); 0, the default: as fast as loopback goes. Wall-clock bytes, not scaled.
+	 */
+	linkBytesPerSecond: number;
 }
 
 export interface Simulator {

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 
 import type { Blob, BlobWriter } from './blobs';
 import type { SimulatorContext } from './context';
 import { withFirstByteFlipped, wrongChecksum } from './damage';
 import { bearerKey, escapeHtml, headerValue, htmlPage, sendHtml, sendJson } from './http-util';
+import { linkPace } from './link';
 import { boundaryOf, MalformedMultipartError, parseMultipart, type PartHeaders, type PartSink } from './multipart';
 import { FILE_DOMAINS, newRemovalCode, newUploadId, reservedCharacterProblem } from './names';
 import { ROOT_FOLDER_ID, type StoredFile } from './state';
@@ -138,7 +140,10 @@ async function receiveUpload(req: IncomingMessage, boundary: string, ctx: Simula
 	const corruption = new UploadCorruption(fault);
 	let namedFiles = 0;
 	try {
-		await parseMultipart(req as AsyncIterable<Buffer>, boundary, (headers) => {
+		const link = linkPace(ctx.limits.linkBytesPerSecond);
+		// pipeline: a client gone mid-upload fails the paced body too, as it fails req.
+		const body = link ? pipeline(req, link, () => {}) : req;
+		await parseMultipart(body as AsyncIterable<Buffer>, boundary, (headers) => {
 			if (headers.filename !== undefined) {
 				// A browser's empty, nameless slot is not a file (isEmptyFormSlot).
 				if (headers.filename !== '') namedFiles++;

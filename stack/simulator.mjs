@@ -113,5 +113,7 @@ export function simulatorControl(origin) {
 		faults: (spec) => call('POST', '/faults', spec),
 		checksums: (mode, checksum) => call('POST', '/checksums', { mode, checksum }),
 		uploads: (mode) => call('POST', '/uploads', { mode }),
+		/** Changes limits (simulator/types.ts, SimulatorLimits), e.g. `{ linkBytesPerSecond }`. */
+		limits: (changes) => call('POST', '/limits', changes),
 	};
 }

@@ -259,6 +259,37 @@ describe('simulator: 3-step upload (§2.2)', () => {
 	});
 });
 
+describe('simulator: a link of limited speed (linkBytesPerSecond, benchmarks)', () => {
+	// Larger than the download's 1 MiB reads and the sockets' buffers, so pacing, not buffering, decides.
+	const size = 6 * 1024 * 1024 + 17;
+	const bytesPerSecond = 16 * 1024 * 1024;
+	const atLinkSpeed = (size / bytesPerSecond) * 1000;
+	let sim: Simulator;
+	beforeAll(async () => {
+		sim = await startRelaxed({ limits: { linkBytesPerSecond: bytesPerSecond } });
+	});
+	afterAll(() => sim.close());
+
+	it('sends a download no faster than the link, every byte intact', async () => {
+		const content = randomBytes(size);
+		const file = sim.state.addFile(0, 'paced.bin', content);
+		const token = await api(sim, 'download/get_token.cgi', { url: file.url });
+		const started = performance.now();
+		const answer = await rawRequest(token.json.url, {});
+		expect(performance.now() - started).toBeGreaterThanOrEqual(atLinkSpeed * 0.95);
+		expect(answer.body.equals(content)).toBe(true);
+	});
+
+	it('takes an upload in no faster than the link, every byte stored', async () => {
+		const content = randomBytes(size);
+		const started = performance.now();
+		const [link] = await uploadThroughNode(sim, [{ filename: 'paced-up.bin', content }]);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(atLinkSpeed * 0.95);
+		expect(sim.state.readFile(link.download).equals(content)).toBe(true);
+		expect(link.whirlpool).toBe(opensslWhirlpool(content));
+	});
+});
+
 describe('simulator: download tokens (§2.3)', () => {
 	let sim: Simulator;
 	beforeAll(async () => {
