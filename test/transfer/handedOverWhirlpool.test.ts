@@ -138,7 +138,13 @@ describe.each(consumers)('while the hash is behind, read by %s', (_name, consume
 		const hash = laggingHash();
 		const stage = new HandedOverWhirlpool(undefined, hash);
 		const held = consume(pipeline(stream, stage, () => {}), () => {});
-		// Every stream involved has had ample time to move whatever it was allowed to.
+		// The first chunk is hashed once the consumer is done with it: a slow one takes a timer's turn
+		// or more (a loaded machine's), so wait for that, however long, rather than a count of turns.
+		const deadline = Date.now() + 10_000;
+		while (hash.hashedChunks === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+		// Then every stream involved has had ample time to move whatever it was allowed to: the slow
+		// consumer's timer many times over, and the turns after.
+		await new Promise((resolve) => setTimeout(resolve, 50));
 		for (let turn = 0; turn < 50; turn++) await new Promise((resolve) => setImmediate(resolve));
 		// A few chunks sit in the streams' buffers; without the wait all 64 went through.
 		expect(taken()).toBeLessThanOrEqual(6);
